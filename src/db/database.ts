@@ -1,0 +1,24 @@
+import type { Table } from 'apache-arrow';
+import type { EngineProgress } from '../../workers/engine';
+
+export type { EngineProgress };
+
+export interface QueryOptions {
+  params?: unknown[];
+  onProgress?: (progress: EngineProgress) => void;
+}
+
+/**
+ * The one seam between analyses and DuckDB. The app implements it with the worker (Comlink),
+ * the unit tests with DuckDB-WASM's Node bindings.
+ */
+export interface Database {
+  query(sql: string, options?: QueryOptions): Promise<Table>;
+  /** Makes a user's file readable by DuckDB under `name`, without copying it where the platform allows. */
+  registerFile(name: string, file: Blob): Promise<void>;
+  dropFile(name: string): Promise<void>;
+  /** Reads a Parquet file into a new table `table`. */
+  ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void): Promise<void>;
+  /** Stops the running query or load; the database keeps everything loaded before it. */
+  cancel(): Promise<void>;
+}

@@ -1,0 +1,53 @@
+import * as Comlink from 'comlink';
+import { tableFromIPC } from 'apache-arrow';
+import type { DbApi } from '../../workers/db.worker';
+import type { Database, EngineProgress, QueryOptions } from './database';
+import { QueryError } from './query-error';
+
+/** The app's Database: every call goes to the worker that owns DuckDB; the main thread only decodes Arrow. */
+export class WorkerDatabase implements Database {
+  readonly #api: Comlink.Remote<DbApi>;
+  readonly ready: Promise<{ version: string; bundle: string }>;
+
+  constructor(worker: Worker) {
+    this.#api = Comlink.wrap<DbApi>(worker);
+    this.ready = this.#call(() => this.#api.init());
+  }
+
+  static start(): WorkerDatabase {
+    return new WorkerDatabase(new Worker(new URL('../../workers/db.worker.ts', import.meta.url), { type: 'module' }));
+  }
+
+  async query(sql: string, options: QueryOptions = {}) {
+    const ipc = await this.#call(() => this.#api.query(sql, options.params ?? [], progressProxy(options.onProgress)));
+    return tableFromIPC(ipc as Uint8Array);
+  }
+
+  registerFile(name: string, file: Blob) {
+    return this.#call(() => this.#api.registerFile(name, file));
+  }
+
+  dropFile(name: string) {
+    return this.#call(() => this.#api.dropFile(name));
+  }
+
+  ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void) {
+    return this.#call(() => this.#api.ingestParquet(table, file, progressProxy(onProgress)));
+  }
+
+  cancel() {
+    return this.#api.cancel();
+  }
+
+  async #call<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw QueryError.from(error);
+    }
+  }
+}
+
+function progressProxy(listener?: (progress: EngineProgress) => void) {
+  return listener ? Comlink.proxy(listener) : undefined;
+}

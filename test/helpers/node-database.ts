@@ -1,0 +1,80 @@
+// The unit tests' Database: the same Engine the worker runs, over DuckDB-WASM's Node bindings.
+import { createRequire } from 'node:module';
+import { tableFromIPC } from 'apache-arrow';
+import { ParquetFile, readParquet } from 'parquet-wasm/node';
+import { Engine, EngineError, type EngineProgress } from '../../workers/engine';
+import type { Database, QueryOptions } from '../../src/db/database';
+import { QueryError } from '../../src/db/query-error';
+
+const require = createRequire(import.meta.url);
+const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as typeof import('@duckdb/duckdb-wasm/blocking');
+const dist = require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm').replace(/duckdb-eh\.wasm$/, '');
+
+export class NodeDatabase implements Database {
+  private constructor(readonly engine: Engine) {}
+
+  static async open(): Promise<NodeDatabase> {
+    const bindings = await duckdb.createDuckDB(
+      { mvp: { mainModule: dist + 'duckdb-mvp.wasm', mainWorker: '' }, eh: { mainModule: dist + 'duckdb-eh.wasm', mainWorker: '' } },
+      new duckdb.VoidLogger(),
+      duckdb.NODE_RUNTIME,
+    );
+    await bindings.instantiate(() => {});
+    bindings.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
+    return new NodeDatabase(new Engine(bindings));
+  }
+
+  async query(sql: string, options: QueryOptions = {}) {
+    return tableFromIPC(await this.#call(() => this.engine.query(sql, options.params ?? [], options.onProgress)));
+  }
+
+  /** Rows as plain objects, for assertions. */
+  async rows<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+    const table = await this.query(sql, { params });
+    return table.toArray().map((row) => ({ ...row.toJSON() }) as T);
+  }
+
+  async registerFile(name: string, file: Blob) {
+    this.engine.bindings.registerFileBuffer(name, new Uint8Array(await file.arrayBuffer()));
+  }
+
+  async dropFile(name: string) {
+    this.engine.bindings.dropFile(name);
+  }
+
+  async ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let groups: number;
+    try {
+      groups = (await ParquetFile.fromFile(file)).metadata().numRowGroups();
+    } catch (error) {
+      throw QueryError.from(new EngineError({ kind: 'parquet', message: String(error instanceof Error ? error.message : error) }));
+    }
+    await this.#call(() =>
+      this.engine.ingestParquet(
+        table,
+        {
+          numRowGroups: groups,
+          numRows: 0,
+          async readRowGroup(index) {
+            const ipc = readParquet(bytes, { rowGroups: [index] }).intoIPCStream();
+            return { ipc, rows: tableFromIPC(ipc).numRows };
+          },
+        },
+        onProgress,
+      ),
+    );
+  }
+
+  async cancel() {
+    this.engine.cancel();
+  }
+
+  async #call<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw QueryError.from(error);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+// The worker that owns DuckDB-WASM: a thin Comlink facade over Engine.
+import * as Comlink from 'comlink';
+import { BROWSER_RUNTIME, DuckDBDataProtocol, VoidLogger, createDuckDB, type DuckDBBindings } from '#duckdb-browser-blocking';
+import mvpModule from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
+import ehModule from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import initParquet, { ParquetFile } from 'parquet-wasm/esm';
+import parquetModule from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
+import { Engine, EngineError, type EngineProgress, type ParquetRowGroups, type ProgressListener } from './engine';
+
+// DuckDB reads registered files through the runtime's readFile; the furthest offset it has reached
+// is what a CSV load's progress bar shows.
+const bytesRead = new Map<number, number>();
+const readFile = BROWSER_RUNTIME.readFile.bind(BROWSER_RUNTIME);
+BROWSER_RUNTIME.readFile = (mod, fileId, buffer, bytes, location) => {
+  const n = readFile(mod, fileId, buffer, bytes, location);
+  bytesRead.set(fileId, Math.max(bytesRead.get(fileId) ?? 0, location + n));
+  return n;
+};
+
+let enginePromise: Promise<Engine> | null = null;
+let engineInfo = { version: '', bundle: '' };
+
+function engine(): Promise<Engine> {
+  enginePromise ??= (async () => {
+    const bundles = { mvp: { mainModule: mvpModule, mainWorker: '' }, eh: { mainModule: ehModule, mainWorker: '' } };
+    const [bindings] = await Promise.all([
+      createDuckDB(bundles, new VoidLogger(), BROWSER_RUNTIME).then(async (db: DuckDBBindings) => {
+        await db.instantiate(() => {});
+        // Cast BigInt and Decimal to double so no BigInt reaches the main thread's arithmetic.
+        db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
+        return db;
+      }),
+      initParquet({ module_or_path: parquetModule }),
+    ]);
+    engineInfo = { version: bindings.getVersion(), bundle: typeof WebAssembly.Exception === 'function' ? 'eh' : 'mvp' };
+    return new Engine(bindings);
+  })();
+  // A failed start must not stay failed forever: the next call tries again.
+  enginePromise.catch(() => (enginePromise = null));
+  return enginePromise;
+}
+
+function plainError(error: unknown): never {
+  if (error instanceof EngineError) throw error.data;
+  throw { kind: 'query', message: error instanceof Error ? error.message : String(error) };
+}
+
+const registered = new Map<string, number>();
+
+async function parquetRowGroups(file: Blob): Promise<ParquetRowGroups> {
+  const parquet = await ParquetFile.fromFile(file);
+  const metadata = parquet.metadata();
+  const groups = metadata.rowGroups();
+  return {
+    numRowGroups: groups.length,
+    numRows: groups.reduce((n, g) => n + Number(g.numRows()), 0),
+    async readRowGroup(index) {
+      const table = await parquet.read({ rowGroups: [index] });
+      return { ipc: table.intoIPCStream(), rows: Number(groups[index]!.numRows()) };
+    },
+  };
+}
+
+const api = {
+  async init() {
+    await engine();
+    return engineInfo;
+  },
+  async query(sql: string, params: unknown[] = [], onProgress?: ProgressListener) {
+    const db = await engine();
+    try {
+      const ipc = await db.query(sql, params, onProgress, bytesProgress);
+      return Comlink.transfer(ipc, [ipc.buffer]);
+    } catch (error) {
+      plainError(error);
+    }
+  },
+  async registerFile(name: string, file: Blob) {
+    const db = await engine();
+    try {
+      db.bindings.registerFileHandle(name, file, DuckDBDataProtocol.BROWSER_FILEREADER, true);
+      registered.set(name, file.size);
+      loadingFile = name;
+      bytesRead.clear();
+    } catch (error) {
+      plainError(error);
+    }
+  },
+  async dropFile(name: string) {
+    const db = await engine();
+    registered.delete(name);
+    db.bindings.dropFile(name);
+  },
+  async ingestParquet(table: string, file: Blob, onProgress?: ProgressListener) {
+    const db = await engine();
+    try {
+      await db.ingestParquet(table, await parquetRowGroups(file).catch((e) => plainErrorAsParquet(e)), onProgress);
+    } catch (error) {
+      plainError(error);
+    }
+  },
+  async cancel() {
+    (await engine()).cancel();
+  },
+};
+
+let loadingFile = '';
+function bytesProgress(): Partial<EngineProgress> {
+  const total = registered.get(loadingFile);
+  if (total === undefined) return {};
+  // File ids are the bindings' own; the file being loaded is the one most recently read.
+  const furthest = Math.max(0, ...bytesRead.values());
+  return { bytesRead: Math.min(furthest, total), bytesTotal: total };
+}
+
+function plainErrorAsParquet(error: unknown): never {
+  throw new EngineError({ kind: 'parquet', message: error instanceof Error ? error.message : String(error) });
+}
+
+export type DbApi = typeof api;
+Comlink.expose(api);

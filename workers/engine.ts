@@ -1,0 +1,168 @@
+// The part of the worker that talks to DuckDB's blocking bindings. It is shared by the browser
+// worker and by the unit tests (which hand it DuckDB-WASM's Node bindings), so the SQL and the
+// polling/cancel logic the tests exercise are the ones the page runs.
+import type { DuckDBBindings } from '@duckdb/duckdb-wasm';
+
+export interface EngineProgress {
+  /** Milliseconds since the operation started. */
+  elapsedMs: number;
+  bytesRead?: number;
+  bytesTotal?: number;
+  rowsRead?: number;
+  rowsTotal?: number;
+}
+export type ProgressListener = (progress: EngineProgress) => void;
+
+/** An error that can cross the worker boundary as plain data. */
+export interface EngineErrorData {
+  kind: 'cancelled' | 'query' | 'parquet';
+  message: string;
+  sql?: string;
+}
+
+export class EngineError extends Error {
+  constructor(readonly data: EngineErrorData) {
+    super(data.message);
+    this.name = 'EngineError';
+  }
+}
+
+/** Reads one Parquet row group at a time as an Arrow IPC stream. */
+export interface ParquetRowGroups {
+  numRowGroups: number;
+  numRows: number;
+  /** The row group as an Arrow IPC stream, with its row count. */
+  readRowGroup(index: number): Promise<{ ipc: Uint8Array; rows: number }>;
+}
+
+/**
+ * Every DuckDB setting the app relies on, in one place.
+ * - Extension autoload/autoinstall off: the npm package ships no extensions, and fetching one is a
+ *   request to a third-party host (our promise: no data and no request leaves the page), which also
+ *   fails offline. Parquet is read with parquet-wasm instead.
+ * - No ICU extension here, so TIMESTAMP values stay naive (no time-zone shifts).
+ */
+export const ENGINE_SETTINGS_SQL = [
+  'SET autoinstall_known_extensions = false',
+  'SET autoload_known_extensions = false',
+];
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function concatChunks(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+export class Engine {
+  readonly #bindings: DuckDBBindings;
+  readonly #conn: number;
+  #cancelRequested = false;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(bindings: DuckDBBindings) {
+    this.#bindings = bindings;
+    this.#conn = bindings.connect().useUnsafe((_, id) => id);
+    for (const sql of ENGINE_SETTINGS_SQL) bindings.runQuery(this.#conn, sql);
+  }
+
+  get bindings(): DuckDBBindings {
+    return this.#bindings;
+  }
+
+  /**
+   * Runs one statement and returns its result as an Arrow IPC stream.
+   * Without parameters the query runs as a pending query polled in steps, yielding to the event
+   * loop between steps so that `cancel()` and progress can get through. With parameters it runs
+   * as a prepared statement, which the bindings only offer as one blocking call.
+   */
+  query(sql: string, params: unknown[] = [], onProgress?: ProgressListener, progressSource?: () => Partial<EngineProgress>): Promise<Uint8Array> {
+    return this.#exclusive(async () => {
+      const started = performance.now();
+      try {
+        if (params.length > 0) {
+          const statement = this.#bindings.createPrepared(this.#conn, sql);
+          try {
+            return this.#bindings.runPrepared(this.#conn, statement, params);
+          } finally {
+            this.#bindings.closePrepared(this.#conn, statement);
+          }
+        }
+        let header = this.#bindings.startPendingQuery(this.#conn, sql, false);
+        let lastReport = 0;
+        while (header == null) {
+          if (this.#cancelRequested) {
+            this.#bindings.cancelPendingQuery(this.#conn);
+            throw new EngineError({ kind: 'cancelled', message: 'Cancelled', sql });
+          }
+          const now = performance.now();
+          if (onProgress && now - lastReport > 100) {
+            lastReport = now;
+            onProgress({ elapsedMs: now - started, ...progressSource?.() });
+          }
+          await yieldToEventLoop();
+          header = this.#bindings.pollPendingQuery(this.#conn);
+        }
+        const chunks = [header];
+        for (;;) {
+          const chunk = this.#bindings.fetchQueryResults(this.#conn);
+          if (chunk == null || chunk.length === 0) break;
+          chunks.push(chunk);
+        }
+        return concatChunks(chunks);
+      } catch (error) {
+        if (error instanceof EngineError) throw error;
+        throw new EngineError({ kind: 'query', message: error instanceof Error ? error.message : String(error), sql });
+      }
+    });
+  }
+
+  /** Inserts a Parquet file into a new table, one row group at a time, checking for cancel between groups. */
+  ingestParquet(table: string, source: ParquetRowGroups, onProgress?: ProgressListener): Promise<void> {
+    return this.#exclusive(async () => {
+      const started = performance.now();
+      let rowsRead = 0;
+      for (let group = 0; group < source.numRowGroups; group++) {
+        if (this.#cancelRequested) throw new EngineError({ kind: 'cancelled', message: 'Cancelled' });
+        let ipc: Uint8Array;
+        let rows: number;
+        try {
+          ({ ipc, rows } = await source.readRowGroup(group));
+        } catch (error) {
+          throw new EngineError({ kind: 'parquet', message: error instanceof Error ? error.message : String(error) });
+        }
+        try {
+          this.#bindings.insertArrowFromIPCStream(this.#conn, ipc, { name: table, create: group === 0 });
+        } catch (error) {
+          throw new EngineError({ kind: 'query', message: error instanceof Error ? error.message : String(error) });
+        }
+        rowsRead += rows;
+        onProgress?.({ elapsedMs: performance.now() - started, rowsRead, rowsTotal: source.numRows });
+        await yieldToEventLoop();
+      }
+      if (source.numRowGroups === 0) {
+        throw new EngineError({ kind: 'parquet', message: 'The Parquet file has no row groups.' });
+      }
+    });
+  }
+
+  /** Asks the running operation to stop; queued operations still run. */
+  cancel(): void {
+    this.#cancelRequested = true;
+  }
+
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      this.#cancelRequested = false;
+      return task();
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
