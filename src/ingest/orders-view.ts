@@ -1,0 +1,158 @@
+// Builds the canonical tables every analysis reads, from the loaded sources and their mappings:
+//   staged_lines — every row of every source, parsed, with the reason it is excluded (or NULL)
+//   order_lines  — the rows the analytics use (a view over staged_lines)
+//   orders       — one row per order: lines grouped on the order id, deduplicated across files
+import { quoteIdentifier, quoteLiteral } from '../db/sql';
+import { amountSql, dateSql, idSql, textSql, type DateParsing } from './parse-values';
+import type { ColumnMapping, ColumnRole, SourceColumn } from './types';
+
+export interface OrdersSource {
+  /** Position among the loaded files; earlier files win when the same order id is in several. */
+  index: number;
+  table: string;
+  columns: SourceColumn[];
+  mapping: ColumnMapping;
+  /** How `mapping.ordered_at` is parsed; null when no parsing was found. */
+  date: DateParsing | null;
+}
+
+/** Why a row is left out of the analytics. Written definitions live in the message catalogue. */
+export const EXCLUSION_REASONS = ['missing_customer', 'missing_date', 'unparseable_date', 'future_date', 'unparseable_amount', 'not_paid'] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+/**
+ * Status words grouped by what they mean for revenue. Anything else counts as paid
+ * (WooCommerce "processing"/"completed", Shopify "paid", Stripe "succeeded", …).
+ */
+export const STATUS_CLASSES = {
+  refunded: ['refunded', 'refund', 'returned', 'chargeback', 'charged_back', 'disputed', 'lost'],
+  not_paid: ['failed', 'declined', 'cancelled', 'canceled', 'voided', 'void', 'expired', 'abandoned', 'pending', 'on-hold', 'on hold', 'unpaid', 'authorized', 'draft', 'incomplete', 'requires_payment_method'],
+  trial: ['trial', 'free', 'free_trial', 'trialing'],
+} as const;
+
+const inList = (words: readonly string[]) => words.map(quoteLiteral).join(', ');
+
+function statusClassSql(status: string): string {
+  return `CASE
+    WHEN ${status} IS NULL THEN 'paid'
+    WHEN ${status} IN (${inList(STATUS_CLASSES.refunded)}) THEN 'refunded'
+    WHEN ${status} LIKE 'partially%refund%' THEN 'partially_refunded'
+    WHEN ${status} IN (${inList(STATUS_CLASSES.not_paid)}) THEN 'not_paid'
+    WHEN ${status} IN (${inList(STATUS_CLASSES.trial)}) THEN 'trial'
+    ELSE 'paid' END`;
+}
+
+function stagedSourceSql(source: OrdersSource): string {
+  const { mapping } = source;
+  const typeOf = (name: string) => source.columns.find((c) => c.name === name)?.type ?? 'VARCHAR';
+  const col = (role: ColumnRole) => (mapping[role] === undefined ? null : quoteIdentifier(mapping[role]!));
+  const text = (role: ColumnRole) => (col(role) ? textSql(col(role)!) : 'CAST(NULL AS VARCHAR)');
+  const number = (role: ColumnRole) => (col(role) ? amountSql(col(role)!, typeOf(mapping[role]!)) : 'CAST(NULL AS DOUBLE)');
+
+  const email = col('customer_email') ? `lower(${textSql(col('customer_email')!)})` : 'CAST(NULL AS VARCHAR)';
+  // Without a customer id column, the e-mail address identifies the customer.
+  const customer = col('customer_id') ? `COALESCE(${idSql(col('customer_id')!, typeOf(mapping.customer_id!))}, ${email})` : email;
+  const orderedAt = col('ordered_at') && source.date ? dateSql(col('ordered_at')!, source.date) : 'CAST(NULL AS TIMESTAMP)';
+  const quantity = col('quantity') ? number('quantity') : 'CAST(NULL AS DOUBLE)';
+  const lineAmount = col('amount')
+    ? number('amount')
+    : col('unit_price')
+      ? `(${number('unit_price')} * COALESCE(${quantity}, 1))`
+      : 'CAST(NULL AS DOUBLE)';
+  const rawAmount = col('amount') ?? col('unit_price');
+  // Without an order id every row is an order (the BTYD format: one purchase per line).
+  const orderId = col('order_id') ? idSql(col('order_id')!, typeOf(mapping.order_id!)) : `'row-${source.index}-' || CAST(rowid + 1 AS VARCHAR)`;
+
+  return `SELECT
+      ${source.index}::INTEGER AS source,
+      (rowid + 1)::BIGINT AS source_row,
+      ${customer} AS customer_id,
+      ${email} AS customer_email,
+      ${text('customer_name')} AS customer_name,
+      COALESCE(${orderId}, 'row-${source.index}-' || CAST(rowid + 1 AS VARCHAR)) AS order_id,
+      ${orderedAt} AS ordered_at,
+      ${lineAmount} AS line_amount,
+      ${number('refund')} AS refund_amount,
+      ${quantity} AS quantity,
+      upper(${text('currency')}) AS currency,
+      ${text('product')} AS product,
+      ${text('category')} AS category,
+      ${text('country')} AS country,
+      ${text('city')} AS city,
+      ${text('channel')} AS channel,
+      lower(${text('status')}) AS status,
+      ${col('ordered_at') ? textSql(col('ordered_at')!) : 'CAST(NULL AS VARCHAR)'} AS raw_date,
+      ${rawAmount ? textSql(rawAmount) : 'CAST(NULL AS VARCHAR)'} AS raw_amount,
+      ${col('customer_id') ? textSql(col('customer_id')!) : email} AS raw_customer
+    FROM ${quoteIdentifier(source.table)}`;
+}
+
+/**
+ * Every source row, parsed, with its status class, sale and refund parts and its exclusion reason.
+ * `now` is fixed by the caller, so that "a date in the future" means the same in every query.
+ */
+export function stagedLinesSql(sources: OrdersSource[], now: string): string {
+  const union = sources.map(stagedSourceSql).join('\nUNION ALL BY NAME\n');
+  return `CREATE OR REPLACE TABLE staged_lines AS
+    WITH parsed AS (${union}),
+    classed AS (SELECT *, ${statusClassSql('status')} AS status_class FROM parsed)
+    SELECT *,
+      CASE
+        WHEN customer_id IS NULL THEN 'missing_customer'
+        WHEN raw_date IS NULL THEN 'missing_date'
+        WHEN ordered_at IS NULL THEN 'unparseable_date'
+        WHEN ordered_at > ${quoteLiteral(now)}::TIMESTAMP THEN 'future_date'
+        WHEN raw_amount IS NOT NULL AND line_amount IS NULL THEN 'unparseable_amount'
+        WHEN status_class = 'not_paid' THEN 'not_paid'
+      END AS excluded_reason,
+      greatest(COALESCE(line_amount, 0), 0)::DOUBLE AS sale,
+      (CASE
+        WHEN line_amount < 0 THEN -line_amount
+        WHEN refund_amount IS NOT NULL THEN abs(refund_amount)
+        WHEN status_class = 'refunded' THEN greatest(COALESCE(line_amount, 0), 0)
+        ELSE 0 END)::DOUBLE AS refund
+    FROM classed`;
+}
+
+export const ORDER_LINES_VIEW_SQL = `CREATE OR REPLACE VIEW order_lines AS
+  SELECT source, source_row, customer_id, customer_email, customer_name, order_id, ordered_at,
+    sale, refund, quantity, currency, product, category, country, city, channel, status, status_class
+  FROM staged_lines WHERE excluded_reason IS NULL`;
+
+/**
+ * One row per order. An order's lines are summed; its customer, date and attributes come from
+ * its first line. When two files hold the same order id (overlapping exports), the earlier file's
+ * order is kept and the later one dropped, so nothing is counted twice.
+ * kind: 'sale' (something was paid), 'free' (nothing paid, nothing refunded: a trial),
+ *       'refund' (only refund lines, as a cancellation invoice).
+ */
+export const ORDERS_TABLE_SQL = `CREATE OR REPLACE TABLE orders AS
+  WITH per_source AS (
+    SELECT source, order_id,
+      arg_min(customer_id, source_row) AS customer_id,
+      arg_min(customer_email, source_row) AS customer_email,
+      arg_min(customer_name, source_row) AS customer_name,
+      min(ordered_at) AS ordered_at,
+      sum(sale)::DOUBLE AS amount,
+      sum(refund)::DOUBLE AS refund,
+      (sum(sale) - sum(refund))::DOUBLE AS net,
+      sum(COALESCE(quantity, 1))::DOUBLE AS items,
+      count(*)::INTEGER AS lines,
+      arg_min(currency, source_row) AS currency,
+      arg_min(product, source_row) AS product,
+      arg_min(category, source_row) AS category,
+      arg_min(country, source_row) AS country,
+      arg_min(city, source_row) AS city,
+      arg_min(channel, source_row) AS channel,
+      arg_min(status, source_row) AS status
+    FROM order_lines
+    GROUP BY source, order_id
+  )
+  SELECT * EXCLUDE (source),
+    CASE WHEN amount > 0 THEN 'sale' WHEN refund > 0 THEN 'refund' ELSE 'free' END AS kind
+  FROM per_source
+  QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY source) = 1`;
+
+export function ordersSql(sources: OrdersSource[], now: string): string[] {
+  return [stagedLinesSql(sources, now), ORDER_LINES_VIEW_SQL, ORDERS_TABLE_SQL];
+}

@@ -1,0 +1,62 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NodeDatabase } from '../helpers/node-database';
+import { ordersSql } from '../../src/ingest/orders-view';
+import { CURRENCIES_SQL, QUALITY_CHECKS_SQL, QUALITY_SUMMARY_SQL, toQualityChecks } from '../../src/ingest/quality';
+
+let db: NodeDatabase;
+beforeAll(async () => {
+  db = await NodeDatabase.open();
+  // 9 data rows. By hand:
+  //  row 1  O1 A  paid 10 EUR           → used
+  //  row 2  O1 A  paid  5 EUR           → used; O1 has 2 rows → duplicate_order_id (combined)
+  //  row 3  O2 (no customer)            → missing_customer
+  //  row 4  O3 B  date 'soon'           → unparseable_date
+  //  row 5  O4 B  2031-01-01            → future_date
+  //  row 6  O5 C  -4 EUR                → negative_amount (refund)
+  //  row 7  O6 C  refunded 8 EUR        → refunded_status (refund)
+  //  row 8  O7 D  0 USD                 → zero_amount order (kept)
+  //  row 9  O8 D  pending 9             → not_paid
+  const csv = [
+    'order,customer,date,amount,currency,status',
+    'O1,A,2024-01-01,10,EUR,paid',
+    'O1,A,2024-01-01,5,EUR,paid',
+    'O2,,2024-01-02,7,EUR,paid',
+    'O3,B,soon,7,EUR,paid',
+    'O4,B,2031-01-01,7,EUR,paid',
+    'O5,C,2024-01-03,-4,EUR,paid',
+    'O6,C,2024-01-04,8,EUR,refunded',
+    'O7,D,2024-01-05,0,USD,trial',
+    'O8,D,2024-01-06,9,EUR,pending',
+  ].join('\n');
+  await db.registerFile('q.csv', new Blob([csv]));
+  await db.query("CREATE TABLE q AS SELECT * FROM read_csv('q.csv', all_varchar = true)");
+  const columns = ['order', 'customer', 'date', 'amount', 'currency', 'status'].map((name) => ({ name, type: 'VARCHAR', examples: [] }));
+  const mapping = { order_id: 'order', customer_id: 'customer', ordered_at: 'date', amount: 'amount', currency: 'currency', status: 'status' };
+  for (const sql of ordersSql([{ index: 0, table: 'q', columns, mapping, date: { kind: 'text', formats: ['%Y-%m-%d'], ambiguousDayMonth: false } }], '2025-01-01 00:00:00')) await db.query(sql);
+});
+
+describe('data-quality report', () => {
+  it('counts each problem, says what happens to it, and shows example rows', async () => {
+    const checks = toQualityChecks(await db.rows(QUALITY_CHECKS_SQL), await db.rows(CURRENCIES_SQL), false);
+    const summary = Object.fromEntries(checks.map((c) => [c.id, [c.count, c.action, c.examples.map((e) => e.row ?? e.order)]]));
+    expect(summary).toEqual({
+      missing_customer: [1, 'excluded', [3]],
+      unparseable_date: [1, 'excluded', [4]],
+      future_date: [1, 'excluded', [5]],
+      not_paid: [1, 'excluded', [9]],
+      negative_amount: [1, 'refund', [6]],
+      refunded_status: [1, 'refund', [7]],
+      zero_amount: [1, 'kept', ['O7']],
+      duplicate_order_id: [1, 'combined', [1]],
+      // EUR: O1 15 + O5 −4 + O6 (8−8) = 11 over 3 orders; USD: O7, 0
+      currency_mix: [2, 'warning', ['3', '1']],
+    });
+    expect(checks.find((c) => c.id === 'currency_mix')!.examples.map((e) => e.amount)).toEqual(['EUR 11', 'USD 0']);
+  });
+
+  it('summarises rows used, orders, customers and the date range', async () => {
+    const [summary] = await db.rows(QUALITY_SUMMARY_SQL);
+    // used rows: 1, 2, 6, 7, 8 = 5; orders O1, O5, O6, O7 = 4; customers A, C, D = 3
+    expect(summary).toEqual({ rows: 9, usedRows: 5, orders: 4, customers: 3, firstOrder: Date.UTC(2024, 0, 1), lastOrder: Date.UTC(2024, 0, 5) });
+  });
+});
