@@ -10,7 +10,7 @@ export interface SniffedFile {
   encoding: TextEncoding;
 }
 
-export type SniffProblem = 'empty' | 'binary' | 'spreadsheet' | 'archive' | 'not-parquet';
+export type SniffProblem = 'empty' | 'binary' | 'spreadsheet' | 'archive' | 'not_parquet';
 
 export class SniffError extends Error {
   constructor(readonly problem: SniffProblem) {
@@ -35,7 +35,7 @@ const OLE = [0xd0, 0xcf, 0x11, 0xe0]; // legacy .xls
 export function sniffFile(name: string, size: number, head: Uint8Array, gunzippedHead?: Uint8Array): SniffedFile {
   if (size === 0 || head.length === 0) throw new SniffError('empty');
   if (startsWith(head, PARQUET)) return { format: 'parquet', gzip: false, encoding: 'utf-8' };
-  if (/\.parquet$/i.test(name)) throw new SniffError('not-parquet');
+  if (/\.parquet$/i.test(name)) throw new SniffError('not_parquet');
   if (startsWith(head, ZIP) || startsWith(head, OLE)) throw new SniffError(/\.(xlsx?|ods)$/i.test(name) || startsWith(head, OLE) ? 'spreadsheet' : 'archive');
   const gzip = startsWith(head, GZIP);
   const text = gzip ? gunzippedHead : head;

@@ -1,0 +1,58 @@
+// Numbers, sizes, dates and durations for the reader's locale, through Intl only.
+import { en, type MessageKey, type Messages } from './messages';
+
+export class Formatter {
+  readonly #messages: Messages;
+  readonly #integer: Intl.NumberFormat;
+  readonly #decimal: Intl.NumberFormat;
+  readonly #date: Intl.DateTimeFormat;
+  readonly #seconds: Intl.NumberFormat;
+
+  constructor(
+    readonly locale: string,
+    messages: Messages = en,
+  ) {
+    this.#messages = messages;
+    this.#integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+    this.#decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+    // Canonical timestamps are wall-clock times without a zone: show them as UTC so they are not shifted.
+    this.#date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+    this.#seconds = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  }
+
+  /** The message for `key`, with `{name}` placeholders filled in. */
+  t(key: MessageKey, values: Record<string, string | number> = {}): string {
+    return this.#messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  }
+
+  integer(value: number): string {
+    return this.#integer.format(value);
+  }
+
+  number(value: number): string {
+    return this.#decimal.format(value);
+  }
+
+  bytes(value: number): string {
+    const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+    let unit = 0;
+    while (value >= 1000 && unit < units.length - 1) {
+      value /= 1000;
+      unit++;
+    }
+    return new Intl.NumberFormat(this.locale, { style: 'unit', unit: units[unit], unitDisplay: 'short', maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
+  }
+
+  /** Epoch milliseconds of a zone-less timestamp. */
+  date(epochMs: number): string {
+    return this.#date.format(new Date(epochMs));
+  }
+
+  seconds(ms: number): string {
+    return this.#seconds.format(ms / 1000);
+  }
+
+  list(items: string[]): string {
+    return new Intl.ListFormat(this.locale, { style: 'long', type: 'conjunction' }).format(items);
+  }
+}
