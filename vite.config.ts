@@ -1,10 +1,17 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
 
 export default defineConfig({
   // Relative base: one build works from any sub-path (GitHub Pages' /repo/, a plain static server's /clientele/).
   base: './',
   plugins: [svelte()],
+  resolve: {
+    alias: {
+      // DuckDB's blocking browser build runs inside our own worker; the package does not export it by name.
+      '#duckdb-browser-blocking': fileURLToPath(new URL('./node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-blocking.mjs', import.meta.url)),
+    },
+  },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   optimizeDeps: { exclude: ['@duckdb/duckdb-wasm', 'parquet-wasm'] },

@@ -1,6 +1,6 @@
 // The worker that owns DuckDB-WASM: a thin Comlink facade over Engine.
 import * as Comlink from 'comlink';
-import { BROWSER_RUNTIME, DuckDBDataProtocol, VoidLogger, createDuckDB, type DuckDBBindings } from '#duckdb-browser-blocking';
+import { BROWSER_RUNTIME, DuckDBDataProtocol, VoidLogger, createDuckDB, getPlatformFeatures, type DuckDBBindings } from '#duckdb-browser-blocking';
 import mvpModule from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import ehModule from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import initParquet, { ParquetFile } from 'parquet-wasm/esm';
@@ -32,7 +32,8 @@ function engine(): Promise<Engine> {
       }),
       initParquet({ module_or_path: parquetModule }),
     ]);
-    engineInfo = { version: bindings.getVersion(), bundle: typeof WebAssembly.Exception === 'function' ? 'eh' : 'mvp' };
+    // createDuckDB picks the eh bundle where wasm exceptions are supported, mvp elsewhere.
+    engineInfo = { version: bindings.getVersion(), bundle: (await getPlatformFeatures()).wasmExceptions ? 'eh' : 'mvp' };
     return new Engine(bindings);
   })();
   // A failed start must not stay failed forever: the next call tries again.

@@ -1,7 +1,7 @@
 // The part of the worker that talks to DuckDB's blocking bindings. It is shared by the browser
 // worker and by the unit tests (which hand it DuckDB-WASM's Node bindings), so the SQL and the
 // polling/cancel logic the tests exercise are the ones the page runs.
-import type { DuckDBBindings } from '@duckdb/duckdb-wasm';
+import type { DuckDBBindings } from '#duckdb-browser-blocking';
 
 export interface EngineProgress {
   /** Milliseconds since the operation started. */

@@ -12,15 +12,15 @@ beforeAll(async () => {
 
 const ORDERS_CSV = 'order_id,customer_id,ordered_at,amount\nO1,C1,2024-01-02 10:00:00,10.5\nO2,C2,2024-01-03 11:00:00,3\n';
 
-async function problemOf(bytes: Uint8Array | string, name: string, index = 90): Promise<string> {
+async function problemOf(bytes: Uint8Array<ArrayBuffer> | string, name: string, index = 90): Promise<string> {
   const error = await loadSource(db, new Blob([bytes]), name, index).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(LoadError);
   return (error as LoadError).problem;
 }
 
-function parquetBytes(): Uint8Array {
+function parquetBytes(): Uint8Array<ArrayBuffer> {
   const arrow = tableFromArrays({ order_id: ['O1', 'O2', 'O3'], customer_id: ['C1', 'C1', 'C2'], amount: Float64Array.from([1, 2, 3.5]) });
-  return writeParquet(WasmTable.fromIPCStream(tableToIPC(arrow, 'stream')));
+  return writeParquet(WasmTable.fromIPCStream(tableToIPC(arrow, 'stream'))) as Uint8Array<ArrayBuffer>;
 }
 
 describe('loading a file', () => {

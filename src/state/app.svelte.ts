@@ -1,0 +1,179 @@
+import { getContext, setContext } from 'svelte';
+import type { Database, EngineProgress } from '../db/database';
+import { QueryError } from '../db/query-error';
+import { quoteIdentifier } from '../db/sql';
+import type { Formatter } from '../i18n/format';
+import { guessColumnRoles, requiredRolesMissing } from '../ingest/column-roles';
+import { LoadError, detectDateParsing, loadSource, type LoadProblem, type LoadedSource } from '../ingest/load-source';
+import { ordersSql } from '../ingest/orders-view';
+import type { DateParsing } from '../ingest/parse-values';
+import { CURRENCIES_SQL, QUALITY_CHECKS_SQL, QUALITY_SUMMARY_SQL, toQualityChecks, type QualityCheck, type QualitySummary } from '../ingest/quality';
+import type { ColumnMapping, ColumnRole } from '../ingest/types';
+
+export interface SourceEntry {
+  loaded: LoadedSource;
+  mapping: ColumnMapping;
+  /** How the mapped date column is parsed; null when no format fits (the date is then missing). */
+  date: DateParsing | null;
+}
+
+export type LoadMode = 'replace' | 'add';
+
+export interface EngineStatus {
+  status: 'starting' | 'ready' | 'error';
+  version: string;
+  bundle: string;
+  error: string;
+}
+
+export interface LoadFailure {
+  fileName: string;
+  problem: LoadProblem;
+  detail: string;
+}
+
+export interface QualityReport {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  checks: QualityCheck[];
+  summary: QualitySummary | null;
+  error: string;
+}
+
+const IDLE_REPORT: QualityReport = { status: 'idle', checks: [], summary: null, error: '' };
+// Exports are written in the shop's local time and read here without a zone: a day's slack keeps
+// today's orders from looking like they are in the future.
+const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
+
+export class AppState {
+  engine = $state<EngineStatus>({ status: 'starting', version: '', bundle: '', error: '' });
+  sources = $state.raw<SourceEntry[]>([]);
+  loadMode = $state<LoadMode>('replace');
+  loading = $state.raw<{ fileName: string; progress: EngineProgress | null } | null>(null);
+  loadFailure = $state.raw<LoadFailure | null>(null);
+  report = $state.raw<QualityReport>(IDLE_REPORT);
+
+  /** Which required roles each source still lacks; the analytics stay off while any does. */
+  missing = $derived(this.sources.map((s) => requiredRolesMissing(s.mapping)));
+  analyticsReady = $derived(this.report.status === 'ready');
+
+  #nextIndex = 1;
+  #generation = 0;
+
+  constructor(
+    readonly db: Database,
+    readonly format: Formatter,
+    engineReady: Promise<{ version: string; bundle: string }>,
+  ) {
+    engineReady.then(
+      (info) => (this.engine = { status: 'ready', ...info, error: '' }),
+      (error: unknown) => (this.engine = { status: 'error', version: '', bundle: '', error: QueryError.from(error).message }),
+    );
+  }
+
+  async loadFile(file: Blob, fileName: string): Promise<void> {
+    if (this.loading) return;
+    this.loadFailure = null;
+    this.loading = { fileName, progress: null };
+    const index = this.#nextIndex++;
+    try {
+      const loaded = await loadSource(this.db, file, fileName, index, (progress) => {
+        if (this.loading) this.loading = { fileName, progress };
+      });
+      const { mapping } = guessColumnRoles(loaded.columns);
+      const entry: SourceEntry = { loaded, mapping, date: await this.#dateParsing(loaded, mapping) };
+      const replaced = this.loadMode === 'replace' ? this.sources : [];
+      this.sources = this.loadMode === 'replace' ? [entry] : [...this.sources, entry];
+      await this.#dropTables(replaced);
+      await this.#rebuild();
+    } catch (error) {
+      const failure = error instanceof LoadError ? error : new LoadError('unreadable', QueryError.from(error).message);
+      this.loadFailure = { fileName, problem: failure.problem, detail: failure.detail };
+    } finally {
+      this.loading = null;
+    }
+  }
+
+  async loadSample(url: string): Promise<void> {
+    const name = url.split('/').pop() ?? 'sample.csv';
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+      await this.loadFile(await response.blob(), name);
+    } catch (error) {
+      this.loadFailure = { fileName: name, problem: 'unreadable', detail: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  cancelLoad(): void {
+    void this.db.cancel();
+  }
+
+  dismissFailure(): void {
+    this.loadFailure = null;
+  }
+
+  async setRole(sourceIndex: number, role: ColumnRole, column: string | null): Promise<void> {
+    const entry = this.sources.find((s) => s.loaded.index === sourceIndex);
+    if (!entry) return;
+    const mapping: ColumnMapping = { ...entry.mapping };
+    for (const [other, name] of Object.entries(mapping) as [ColumnRole, string][]) {
+      if (column !== null && name === column && other !== role) delete mapping[other];
+    }
+    if (column === null) delete mapping[role];
+    else mapping[role] = column;
+    const date = role === 'ordered_at' || entry.mapping.ordered_at !== mapping.ordered_at ? await this.#dateParsing(entry.loaded, mapping) : entry.date;
+    this.sources = this.sources.map((s) => (s === entry ? { ...s, mapping, date } : s));
+    await this.#rebuild();
+  }
+
+  async removeSource(sourceIndex: number): Promise<void> {
+    const removed = this.sources.filter((s) => s.loaded.index === sourceIndex);
+    this.sources = this.sources.filter((s) => s.loaded.index !== sourceIndex);
+    await this.#dropTables(removed);
+    await this.#rebuild();
+  }
+
+  async #dateParsing(loaded: LoadedSource, mapping: ColumnMapping): Promise<DateParsing | null> {
+    const column = loaded.columns.find((c) => c.name === mapping.ordered_at);
+    return column ? detectDateParsing(this.db, loaded.table, column) : null;
+  }
+
+  async #dropTables(entries: SourceEntry[]): Promise<void> {
+    for (const entry of entries) await this.db.query(`DROP TABLE IF EXISTS ${quoteIdentifier(entry.loaded.table)}`);
+  }
+
+  /** Rebuilds the canonical tables and the quality report; the latest call wins. */
+  async #rebuild(): Promise<void> {
+    const generation = ++this.#generation;
+    const sources = this.sources;
+    if (sources.length === 0 || this.missing.some((m) => m.length > 0) || sources.some((s) => !s.date)) {
+      this.report = IDLE_REPORT;
+      return;
+    }
+    this.report = { ...this.report, status: 'loading' };
+    try {
+      const now = new Date(Date.now() + FUTURE_SLACK_MS).toISOString().slice(0, 19).replace('T', ' ');
+      const orderSources = sources.map((s) => ({ index: s.loaded.index, table: s.loaded.table, columns: s.loaded.columns, mapping: s.mapping, date: s.date }));
+      for (const sql of ordersSql(orderSources, now)) await this.db.query(sql);
+      const [checks, currencies, summary] = [
+        (await this.db.query(QUALITY_CHECKS_SQL)).toArray().map((r) => r.toJSON()),
+        (await this.db.query(CURRENCIES_SQL)).toArray().map((r) => r.toJSON()),
+        (await this.db.query(QUALITY_SUMMARY_SQL)).get(0)?.toJSON(),
+      ];
+      if (generation !== this.#generation) return;
+      const ambiguous = sources.some((s) => s.date?.kind === 'text' && s.date.ambiguousDayMonth);
+      this.report = {
+        status: 'ready',
+        checks: toQualityChecks(checks as never, currencies as never, ambiguous),
+        summary: (summary as unknown as QualitySummary) ?? null,
+        error: '',
+      };
+    } catch (error) {
+      if (generation === this.#generation) this.report = { ...IDLE_REPORT, status: 'error', error: QueryError.from(error).message };
+    }
+  }
+}
+
+const KEY = Symbol('app-state');
+export const setAppState = (state: AppState) => setContext(KEY, state);
+export const getAppState = () => getContext<AppState>(KEY);
