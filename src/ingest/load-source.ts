@@ -93,7 +93,7 @@ function toLoadError(error: unknown): LoadError {
   const query = QueryError.from(error);
   if (query.cancelled) return new LoadError('cancelled');
   const message = query.message.split('\n')[0] ?? query.message;
-  if (/out of memory|memory limit|allocation failed|Array buffer allocation|RangeError/i.test(query.message)) return new LoadError('out_of_memory', message);
+  if (/out of memory|memory limit|allocation failed|Array buffer allocation|RangeError|\bOOM\b/i.test(query.message)) return new LoadError('out_of_memory', message);
   if (query.kind === 'parquet') return new LoadError('corrupt_parquet', message.replace(/^Error:\s*/, ''));
   return new LoadError('unreadable', message);
 }

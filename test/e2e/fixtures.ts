@@ -57,3 +57,26 @@ export function writeFixtures(): Fixtures {
     bigCsv: path('big.csv'),
   };
 }
+
+/** Streams a CSV of about `bytes` bytes to `path`; returns its data-row count. */
+export async function writeLargeCsv(path: string, bytes: number): Promise<number> {
+  const { createWriteStream } = await import('node:fs');
+  const out = createWriteStream(path);
+  let rows = 0;
+  let written = 0;
+  await new Promise<void>((done, fail) => {
+    out.on('error', fail);
+    const pump = () => {
+      while (written < bytes) {
+        const line = `O${rows},C${rows % 900_000},2023-${String((rows % 12) + 1).padStart(2, '0')}-${String((rows % 28) + 1).padStart(2, '0')} 10:00:00,${(rows % 997) / 10},DE,product ${rows % 313},note ${(rows * 7919) % 100_003}\n`;
+        rows++;
+        written += line.length;
+        if (!out.write(line)) return void out.once('drain', pump);
+      }
+      out.end(done);
+    };
+    out.write('order_id,customer_id,ordered_at,amount,country,product,note\n');
+    pump();
+  });
+  return rows;
+}

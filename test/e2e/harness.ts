@@ -100,9 +100,9 @@ export async function openApp(browser: Browser, server: StaticServer): Promise<A
 }
 
 /** Waits for the end of a load: the report is ready, or an error or a mapping problem is shown. */
-export async function settled(page: Page): Promise<void> {
-  await page.locator('main[data-loading="no"]').waitFor();
-  await page.locator('main:is([data-report="ready"], [data-report="idle"], [data-report="error"])').waitFor();
+export async function settled(page: Page, timeout = 30_000): Promise<void> {
+  await page.locator('main[data-loading="no"]').waitFor({ timeout });
+  await page.locator('main:is([data-report="ready"], [data-report="idle"], [data-report="error"])').waitFor({ timeout });
 }
 
 /** Drops a file on the drop zone the way a browser does: a drop event carrying a File. */

@@ -86,3 +86,16 @@ describe('detecting how dates are written', () => {
     expect(await detectDateParsing(db, source.table, source.columns[1]!)).toBeNull();
   });
 });
+
+describe('running out of memory', () => {
+  it('says the file is too large for memory, and the engine stays usable', async () => {
+    const own = await NodeDatabase.open();
+    await own.query("SET memory_limit = '20MB'");
+    const rows = Array.from({ length: 400_000 }, (_, i) => `O${i},C${i % 1000},2024-01-01,${i % 97},note ${i * 7919}`);
+    const error = await loadSource(own, new Blob(['order_id,customer_id,ordered_at,amount,note\n' + rows.join('\n')]), 'big.csv', 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoadError);
+    expect((error as LoadError).problem).toBe('out_of_memory');
+    expect((error as LoadError).detail).toMatch(/^Out of Memory Error/);
+    expect(await own.rows('SELECT 1::INTEGER AS ok')).toEqual([{ ok: 1 }]);
+  });
+});
