@@ -45,6 +45,11 @@ describe('loading a file', () => {
     expect([parquet.rows, parquet.sniffed.format, parquet.columns.map((c) => c.type)]).toEqual([3, 'parquet', ['VARCHAR', 'VARCHAR', 'DOUBLE']]);
   });
 
+  it('reads tab-separated values', async () => {
+    const source = await loadSource(db, new Blob([ORDERS_CSV.replaceAll(',', '\t')]), 'orders.tsv', 9);
+    expect([source.rows, source.columns.length]).toEqual([2, 4]);
+  });
+
   it('reads Latin-1 text with accented names intact', async () => {
     const latin1 = Buffer.from('kunde;datum;betrag\nJosé Álvarez;01.02.2024;10,50\nZoë Müller;03.02.2024;3,00\n', 'latin1');
     const source = await loadSource(db, new Blob([latin1]), 'kunden.csv', 4);
