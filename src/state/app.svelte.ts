@@ -3,19 +3,13 @@ import type { Database, EngineProgress } from '../db/database';
 import { QueryError } from '../db/query-error';
 import { quoteIdentifier } from '../db/sql';
 import type { Formatter } from '../i18n/format';
-import { guessColumnRoles, requiredRolesMissing } from '../ingest/column-roles';
-import { LoadError, detectDateParsing, loadSource, type LoadProblem, type LoadedSource } from '../ingest/load-source';
-import { ordersSql } from '../ingest/orders-view';
-import type { DateParsing } from '../ingest/parse-values';
-import { CURRENCIES_SQL, QUALITY_CHECKS_SQL, QUALITY_SUMMARY_SQL, toQualityChecks, type QualityCheck, type QualitySummary } from '../ingest/quality';
+import { buildOrders, dateParsingFor, prepareSource, type SourceEntry } from '../ingest/build-orders';
+import { requiredRolesMissing } from '../ingest/column-roles';
+import { LoadError, loadSource, type LoadProblem } from '../ingest/load-source';
+import type { QualityCheck, QualitySummary } from '../ingest/quality';
 import type { ColumnMapping, ColumnRole } from '../ingest/types';
 
-export interface SourceEntry {
-  loaded: LoadedSource;
-  mapping: ColumnMapping;
-  /** How the mapped date column is parsed; null when no format fits (the date is then missing). */
-  date: DateParsing | null;
-}
+export type { SourceEntry };
 
 export type LoadMode = 'replace' | 'add';
 
@@ -76,11 +70,12 @@ export class AppState {
     this.loading = { fileName, progress: null };
     const index = this.#nextIndex++;
     try {
+      performance.mark('clientele:load-start');
       const loaded = await loadSource(this.db, file, fileName, index, (progress) => {
         if (this.loading) this.loading = { fileName, progress };
       });
-      const { mapping } = guessColumnRoles(loaded.columns);
-      const entry: SourceEntry = { loaded, mapping, date: await this.#dateParsing(loaded, mapping) };
+      performance.mark('clientele:source-ready');
+      const entry = await prepareSource(this.db, loaded);
       const replaced = this.loadMode === 'replace' ? this.sources : [];
       this.sources = this.loadMode === 'replace' ? [entry] : [...this.sources, entry];
       await this.#dropTables(replaced);
@@ -121,7 +116,7 @@ export class AppState {
     }
     if (column === null) delete mapping[role];
     else mapping[role] = column;
-    const date = role === 'ordered_at' || entry.mapping.ordered_at !== mapping.ordered_at ? await this.#dateParsing(entry.loaded, mapping) : entry.date;
+    const date = entry.mapping.ordered_at !== mapping.ordered_at ? await dateParsingFor(this.db, entry.loaded, mapping) : entry.date;
     this.sources = this.sources.map((s) => (s === entry ? { ...s, mapping, date } : s));
     await this.#rebuild();
   }
@@ -131,11 +126,6 @@ export class AppState {
     this.sources = this.sources.filter((s) => s.loaded.index !== sourceIndex);
     await this.#dropTables(removed);
     await this.#rebuild();
-  }
-
-  async #dateParsing(loaded: LoadedSource, mapping: ColumnMapping): Promise<DateParsing | null> {
-    const column = loaded.columns.find((c) => c.name === mapping.ordered_at);
-    return column ? detectDateParsing(this.db, loaded.table, column) : null;
   }
 
   async #dropTables(entries: SourceEntry[]): Promise<void> {
@@ -152,22 +142,10 @@ export class AppState {
     }
     this.report = { ...this.report, status: 'loading' };
     try {
-      const now = new Date(Date.now() + FUTURE_SLACK_MS).toISOString().slice(0, 19).replace('T', ' ');
-      const orderSources = sources.map((s) => ({ index: s.loaded.index, table: s.loaded.table, columns: s.loaded.columns, mapping: s.mapping, date: s.date }));
-      for (const sql of ordersSql(orderSources, now)) await this.db.query(sql);
-      const [checks, currencies, summary] = [
-        (await this.db.query(QUALITY_CHECKS_SQL)).toArray().map((r) => r.toJSON()),
-        (await this.db.query(CURRENCIES_SQL)).toArray().map((r) => r.toJSON()),
-        (await this.db.query(QUALITY_SUMMARY_SQL)).get(0)?.toJSON(),
-      ];
+      const { checks, summary } = await buildOrders(this.db, sources, new Date(Date.now() + FUTURE_SLACK_MS));
       if (generation !== this.#generation) return;
-      const ambiguous = sources.some((s) => s.date?.kind === 'text' && s.date.ambiguousDayMonth);
-      this.report = {
-        status: 'ready',
-        checks: toQualityChecks(checks as never, currencies as never, ambiguous),
-        summary: (summary as unknown as QualitySummary) ?? null,
-        error: '',
-      };
+      this.report = { status: 'ready', checks, summary, error: '' };
+      performance.mark('clientele:orders-ready');
     } catch (error) {
       if (generation === this.#generation) this.report = { ...IDLE_REPORT, status: 'error', error: QueryError.from(error).message };
     }

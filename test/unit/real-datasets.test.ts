@@ -4,10 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../helpers/node-database';
-import { guessColumnRoles } from '../../src/ingest/column-roles';
-import { detectDateParsing, loadSource } from '../../src/ingest/load-source';
-import { ordersSql } from '../../src/ingest/orders-view';
-import { QUALITY_CHECKS_SQL, QUALITY_SUMMARY_SQL } from '../../src/ingest/quality';
+import { buildOrders, prepareSource } from '../../src/ingest/build-orders';
+import { loadSource } from '../../src/ingest/load-source';
 
 const DATA = resolve(import.meta.dirname, '../../../shared/data');
 const present = existsSync(resolve(DATA, 'README.md'));
@@ -20,11 +18,10 @@ beforeAll(async () => {
 
 async function ingest(file: string, index: number) {
   const loaded = await loadSource(db, new Blob([readFileSync(resolve(DATA, file))]), file, index);
-  const { mapping } = guessColumnRoles(loaded.columns);
-  const date = await detectDateParsing(db, loaded.table, loaded.columns.find((c) => c.name === mapping.ordered_at)!);
-  for (const sql of ordersSql([{ index, table: loaded.table, columns: loaded.columns, mapping, date }], '2026-01-01 00:00:00')) await db.query(sql);
-  const [summary] = await db.rows(QUALITY_SUMMARY_SQL);
-  const checks = Object.fromEntries((await db.rows<{ check_id: string; count: number }>(QUALITY_CHECKS_SQL)).map((r) => [r.check_id, r.count]));
+  const { mapping, date } = await prepareSource(db, loaded);
+  const report = await buildOrders(db, [{ loaded, mapping, date }], new Date('2026-01-01T00:00:00Z'));
+  const summary = report.summary;
+  const checks = Object.fromEntries(report.checks.map((c) => [c.id, c.count]));
   const [money] = await db.rows('SELECT round(sum(amount), 2) AS sales, round(sum(refund), 2) AS refunds FROM orders');
   return { loaded, mapping, date, summary, checks, money };
 }
@@ -60,6 +57,6 @@ describe.skipIf(!present)('CDNOW sample (BTYD literature)', () => {
     expect(date).toEqual({ kind: 'yyyymmdd' });
     expect(summary).toMatchObject({ rows: 6_919, usedRows: 6_919, orders: 6_919, customers: 2_357, firstOrder: Date.UTC(1997, 0, 1), lastOrder: Date.UTC(1998, 5, 30) });
     const [direct] = await db.rows('SELECT round(sum(sales), 2) AS sales FROM source_3');
-    expect(money.sales).toBe(direct!.sales);
+    expect(money!.sales).toBe(direct!.sales);
   });
 });
