@@ -1,0 +1,203 @@
+// The dashboard's filter state, and the SQL that turns it into the scope tables every panel reads:
+//   scope_period    one row: start_day/end_day (end exclusive), start_at/end_at, days, observed_end_day, grain
+//   scope_items     (dim, value, customer_id): the products, categories and statuses each customer had in range
+//   scope_all       one row per customer with an order in range, before facet and segment filters, with
+//                   one boolean column per filter (f_<dimension>, f_segment) so facets can cross-filter
+//   scope_customers scope_all rows passing every filter (the columns are listed at SCOPE_COLUMNS)
+//   scope_orders    the orders in range of scope_customers
+// and the prev_ variants for the previous period of equal length (prev_scope_period, prev_scope_items,
+// prev_scope_all, prev_scope_customers). Requires customer-base.ts' tables.
+import { quoteIdentifier } from '../db/sql';
+import { segmentPredicate, type Segment } from './segments';
+import { inValues, joinSql, raw, sql, type Fragment, type SqlQuery } from './sql-fragment';
+
+export const FACET_DIMENSIONS = ['country', 'city', 'channel', 'category', 'status', 'product', 'value_band', 'customer_since'] as const;
+export type FacetDimension = (typeof FACET_DIMENSIONS)[number];
+
+/** ISO dates (YYYY-MM-DD): start inclusive, end exclusive. */
+export interface DateRange {
+  start: string;
+  end: string;
+}
+
+/** Selected values per dimension: OR within a dimension, AND across dimensions. null selects "no value". */
+export type FacetSelections = Partial<Record<FacetDimension, readonly (string | null)[]>>;
+
+export interface DashboardFilter {
+  /** null: all time (from the first to the last day in the data). */
+  range: DateRange | null;
+  facets?: FacetSelections;
+  segment?: Segment | null;
+}
+
+export interface ScopeOptions {
+  /** Relation (customer_id, rfm_segment) for segments with RFM rules. */
+  rfmRelation?: string;
+}
+
+/** Written definitions of what a filter selects; shown as help next to the facets. */
+export const FILTER_DEFINITIONS: Record<FacetDimension | 'range' | 'segment', string> = {
+  range: 'Orders placed from the start date up to, not including, the end date. "All time" runs from the first to the last day in the data. The previous period is the same number of days just before.',
+  country: "The customer's country, taken from their latest order that has one.",
+  city: "The customer's city, taken from their latest order that has one.",
+  channel: 'The channel of the customer’s first order that has one: the channel that acquired them.',
+  category: 'Customers who bought something in this category in the date range.',
+  status: 'Customers with an order line of this status in the date range.',
+  product: 'Customers who bought this product in the date range.',
+  value_band: "The customer's band by share of all-time revenue (see the value band definitions).",
+  customer_since: "The year (2024), quarter (2024-Q1) or month (2024-01) of the customer's first purchase.",
+  segment: 'Customers matching the segment’s rules.',
+};
+
+/** Columns of scope_customers (and scope_all, which adds the f_ filter flags). */
+export const SCOPE_COLUMNS = [
+  'customer_id', 'name', 'email', 'country', 'city', 'channel', 'first_order_at', 'last_order_at',
+  'orders', 'paid_orders', 'revenue', 'refunds', 'net', 'aov', 'ltv', 'first_order_revenue',
+  'value_band', 'since_year', 'since_quarter', 'since_month', 'purchased', 'is_new', 'is_returning', 'kind',
+] as const;
+
+/** Dimensions read from what a customer bought in the range (scope_items) rather than from the customer. */
+const ITEM_DIMENSIONS = ['product', 'category', 'status'] as const satisfies readonly FacetDimension[];
+const CUSTOMER_COLUMNS = { country: 'country', city: 'city', channel: 'channel', value_band: 'value_band' } as const;
+
+export const isItemDimension = (d: FacetDimension): d is (typeof ITEM_DIMENSIONS)[number] => (ITEM_DIMENSIONS as readonly string[]).includes(d);
+
+/** The customer_base column holding a customer-since value, judged from how the value is written. */
+export function customerSinceColumn(value: string): 'since_year' | 'since_quarter' | 'since_month' | null {
+  if (/^\d{4}$/.test(value)) return 'since_year';
+  if (/^\d{4}-Q[1-4]$/.test(value)) return 'since_quarter';
+  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) return 'since_month';
+  return null;
+}
+
+interface Tables {
+  period: string;
+  items: string;
+  all: string;
+  customers: string;
+}
+const CURRENT: Tables = { period: 'scope_period', items: 'scope_items', all: 'scope_all', customers: 'scope_customers' };
+const PREVIOUS: Tables = { period: 'prev_scope_period', items: 'prev_scope_items', all: 'prev_scope_all', customers: 'prev_scope_customers' };
+
+/** One dimension's selection as a predicate on a relation aliased `alias` with customer_base's columns. */
+function facetPredicate(dimension: FacetDimension, values: readonly (string | null)[], alias: string, items: string): Fragment {
+  if (isItemDimension(dimension)) {
+    return sql`${raw(alias)}.customer_id IN (SELECT customer_id FROM ${raw(quoteIdentifier(items))} WHERE dim = ${dimension} AND ${inValues('value', values)})`;
+  }
+  if (dimension === 'customer_since') {
+    const parts = (['since_year', 'since_quarter', 'since_month'] as const).flatMap((column) => {
+      const matching = values.filter((v): v is string => v !== null && customerSinceColumn(v) === column);
+      return matching.length > 0 ? [inValues(`${alias}.${column}`, matching)] : [];
+    });
+    if (values.includes(null)) parts.push(raw(`${alias}.first_order_at IS NULL`));
+    return parts.length === 0 ? raw('FALSE') : sql`(${joinSql(parts, ' OR ')})`;
+  }
+  return inValues(`${alias}.${CUSTOMER_COLUMNS[dimension]}`, values);
+}
+
+const selected = (filter: DashboardFilter, dimension: FacetDimension) => {
+  const values = filter.facets?.[dimension];
+  return values && values.length > 0 ? values : null;
+};
+
+/**
+ * The whole filter (facets except `except`, and the segment) as a predicate on a relation aliased
+ * `alias` with customer_base's columns; range-bound facets read `items` (scope_items).
+ */
+export function customerFilterPredicate(
+  filter: DashboardFilter,
+  options: ScopeOptions & { alias?: string; items?: string; except?: FacetDimension } = {},
+): Fragment {
+  const alias = options.alias ?? 'b';
+  const items = options.items ?? CURRENT.items;
+  const parts = FACET_DIMENSIONS.filter((d) => d !== options.except).flatMap((d) => {
+    const values = selected(filter, d);
+    return values ? [facetPredicate(d, values, alias, items)] : [];
+  });
+  if (filter.segment) parts.push(segmentPredicate(filter.segment, { alias, itemsTable: items, rfmRelation: options.rfmRelation }));
+  return parts.length === 0 ? raw('TRUE') : joinSql(parts, ' AND ');
+}
+
+export const flagColumn = (dimension: FacetDimension | 'segment') => `f_${dimension}`;
+
+function periodSql(range: DateRange | null): SqlQuery {
+  return sql`CREATE OR REPLACE TEMP TABLE scope_period AS
+    WITH r AS (SELECT COALESCE(${range?.start ?? null}::DATE, first_day) AS s, COALESCE(${range?.end ?? null}::DATE, end_day) AS e, end_day AS data_end FROM data_bounds)
+    SELECT s AS start_day, e AS end_day, s::TIMESTAMP AS start_at, e::TIMESTAMP AS end_at, (e - s)::INTEGER AS days,
+      least(e, data_end) AS observed_end_day,
+      CASE WHEN e - s <= 93 THEN 'day' WHEN e - s <= 731 THEN 'week' ELSE 'month' END AS grain
+    FROM r`;
+}
+
+/** The previous period: the same number of days ending where the current one starts. */
+const PREVIOUS_PERIOD_SQL = `CREATE OR REPLACE TEMP TABLE prev_scope_period AS
+  SELECT start_day - days AS start_day, start_day AS end_day, (start_day - days)::TIMESTAMP AS start_at, start_at AS end_at, days,
+    least(start_day, observed_end_day) AS observed_end_day, grain
+  FROM scope_period`;
+
+function itemsSql(t: Tables): string {
+  const lines = `FROM order_lines l, ${t.period} p WHERE l.ordered_at >= p.start_at AND l.ordered_at < p.end_at`;
+  const bought = `${lines} AND NOT (l.sale = 0 AND l.refund > 0)`;
+  return `CREATE OR REPLACE TEMP TABLE ${t.items} AS
+    SELECT DISTINCT 'product' AS dim, l.product AS value, l.customer_id ${bought}
+    UNION ALL SELECT DISTINCT 'category', l.category, l.customer_id ${bought}
+    UNION ALL SELECT DISTINCT 'status', l.status, l.customer_id ${lines}`;
+}
+
+function allSql(filter: DashboardFilter, t: Tables, options: ScopeOptions): SqlQuery {
+  const flags = FACET_DIMENSIONS.map((d) => {
+    const values = selected(filter, d);
+    return sql`${values ? facetPredicate(d, values, 'b', t.items) : raw('TRUE')} AS ${raw(flagColumn(d))}`;
+  });
+  flags.push(
+    sql`${filter.segment ? segmentPredicate(filter.segment, { alias: 'b', itemsTable: t.items, rfmRelation: options.rfmRelation }) : raw('TRUE')} AS f_segment`,
+  );
+  return sql`CREATE OR REPLACE TEMP TABLE ${raw(t.all)} AS
+    WITH agg AS (
+      SELECT o.customer_id,
+        count(*) FILTER (WHERE o.ordered_at >= p.start_at AND o.kind <> 'refund')::INTEGER AS orders,
+        count(*) FILTER (WHERE o.ordered_at >= p.start_at AND o.kind = 'sale')::INTEGER AS paid_orders,
+        COALESCE(sum(o.amount) FILTER (WHERE o.ordered_at >= p.start_at), 0)::DOUBLE AS revenue,
+        COALESCE(sum(o.refund) FILTER (WHERE o.ordered_at >= p.start_at), 0)::DOUBLE AS refunds,
+        count(*) FILTER (WHERE o.kind = 'sale')::INTEGER AS paid_orders_to_end
+      FROM orders o, ${raw(t.period)} p
+      WHERE o.ordered_at < p.end_at
+      GROUP BY o.customer_id
+      HAVING count(*) FILTER (WHERE o.ordered_at >= p.start_at) > 0
+    )
+    SELECT b.customer_id, b.name, b.email, b.country, b.city, b.channel, b.first_order_at, b.last_order_at,
+      a.orders, a.paid_orders, a.revenue, a.refunds, (a.revenue - a.refunds)::DOUBLE AS net,
+      (a.revenue / NULLIF(a.paid_orders, 0))::DOUBLE AS aov, b.ltv, b.first_order_revenue,
+      b.value_band, b.since_year, b.since_quarter, b.since_month,
+      a.orders > 0 AS purchased,
+      a.orders > 0 AND b.first_order_at >= p.start_at AS is_new,
+      a.orders > 0 AND b.first_order_at < p.start_at AS is_returning,
+      CASE WHEN a.orders = 0 THEN NULL WHEN a.paid_orders_to_end = 0 THEN 'free_trial' WHEN a.paid_orders_to_end = 1 THEN 'one_time' ELSE 'repeat' END AS kind,
+      ${joinSql(flags, ',\n      ')}
+    FROM agg a JOIN customer_base b USING (customer_id), ${raw(t.period)} p`;
+}
+
+function customersSql(t: Tables): string {
+  const flags = [...FACET_DIMENSIONS, 'segment' as const].map(flagColumn);
+  return `CREATE OR REPLACE TEMP TABLE ${t.customers} AS
+    SELECT * EXCLUDE (${flags.join(', ')}) FROM ${t.all} WHERE ${flags.join(' AND ')}`;
+}
+
+const SCOPE_ORDERS_SQL = `CREATE OR REPLACE TEMP TABLE scope_orders AS
+  SELECT o.* FROM orders o, scope_period p
+  WHERE o.ordered_at >= p.start_at AND o.ordered_at < p.end_at AND o.customer_id IN (SELECT customer_id FROM scope_customers)`;
+
+const plain = (text: string): SqlQuery => ({ sql: text, params: [] });
+
+/** Statements, run in order, that (re)create the current scope tables for a filter state. */
+export function scopeSql(filter: DashboardFilter, options: ScopeOptions = {}): SqlQuery[] {
+  return [periodSql(filter.range), plain(itemsSql(CURRENT)), allSql(filter, CURRENT, options), plain(customersSql(CURRENT)), plain(SCOPE_ORDERS_SQL)];
+}
+
+/** Statements, run after scopeSql, for the previous period of equal length (for KPI changes). */
+export function previousScopeSql(filter: DashboardFilter, options: ScopeOptions = {}): SqlQuery[] {
+  return [plain(PREVIOUS_PERIOD_SQL), plain(itemsSql(PREVIOUS)), allSql(filter, PREVIOUS, options), plain(customersSql(PREVIOUS))];
+}
+
+/** The current period, for the UI (days, grain chosen automatically, dates as epoch ms). */
+export const SCOPE_PERIOD_SQL = 'SELECT start_day, end_day, days, observed_end_day, grain FROM scope_period';

@@ -1,0 +1,118 @@
+// The dashboard's headline numbers, for the current scope and the previous period of equal length.
+// Reads scope_customers / scope_period and their prev_ twins (filters.ts).
+import type { SqlQuery } from './sql-fragment';
+
+export const KPI_IDS = [
+  'customers', 'new_customers', 'returning_customers', 'revenue', 'refunds', 'net_revenue', 'orders',
+  'revenue_per_customer', 'average_order_value', 'purchase_frequency', 'average_ltv', 'top20_revenue_share',
+  'new_customers_per_day', 'acquired_revenue_per_day', 'new_customer_interval_ms',
+  'free_trial_customers', 'one_time_customers', 'repeat_customers', 'free_trial_share', 'one_time_share', 'repeat_share',
+] as const;
+export type KpiId = (typeof KPI_IDS)[number];
+
+/** What each number means, as the UI's help shows it. "In range": ordered in the selected date range. */
+export const KPI_DEFINITIONS: Record<KpiId, string> = {
+  customers: 'Customers with at least one purchase in range. A purchase is any order that is not refund-only (free orders count).',
+  new_customers: 'Customers whose first purchase ever is in range.',
+  returning_customers: 'Customers with a purchase in range whose first purchase was before the range.',
+  revenue: 'Sales in range: the sum of order amounts, before refunds.',
+  refunds: 'Refunds booked on orders in range, whenever the sale was made.',
+  net_revenue: 'Revenue minus refunds.',
+  orders: 'Purchases in range: orders that are not refund-only, free orders included.',
+  revenue_per_customer: 'Revenue ÷ customers.',
+  average_order_value: 'Revenue ÷ paid orders (orders with an amount above zero); free orders are left out so they do not pull it down.',
+  purchase_frequency: 'Orders ÷ customers: purchases per customer in range.',
+  average_ltv: 'Historical lifetime value: each customer’s all-time sales minus refunds to date, averaged over the customers in range.',
+  top20_revenue_share: 'Share of revenue from the top 20% of customers (ranked by revenue in range; 20% rounded up to whole customers).',
+  new_customers_per_day: 'New customers ÷ days in range.',
+  acquired_revenue_per_day: 'Revenue of new customers’ first orders ÷ days in range.',
+  new_customer_interval_ms: 'Time in range ÷ new customers: a new customer every this long (none when nobody was new).',
+  free_trial_customers: 'Customers in range who had never paid by the end of the range (free orders only).',
+  one_time_customers: 'Customers in range with exactly one paid order by the end of the range.',
+  repeat_customers: 'Customers in range with two or more paid orders by the end of the range.',
+  free_trial_share: 'Free-trial customers ÷ customers.',
+  one_time_share: 'One-time paid customers ÷ customers.',
+  repeat_share: 'Repeat customers ÷ customers.',
+};
+
+export type KpiValues = Record<KpiId, number | null>;
+
+export interface Kpi {
+  id: KpiId;
+  value: number | null;
+  previous: number | null;
+  /** (value − previous) ÷ previous; null when there is nothing to compare with. */
+  change: number | null;
+}
+
+const DAY_MS = 86_400_000;
+
+function summarySql(period: 'current' | 'previous', customers: string, scopePeriod: string): string {
+  return `SELECT '${period}' AS period,
+      count(*) FILTER (WHERE purchased)::INTEGER AS customers,
+      count(*) FILTER (WHERE is_new)::INTEGER AS new_customers,
+      count(*) FILTER (WHERE is_returning)::INTEGER AS returning_customers,
+      COALESCE(sum(revenue), 0)::DOUBLE AS revenue,
+      COALESCE(sum(refunds), 0)::DOUBLE AS refunds,
+      COALESCE(sum(net), 0)::DOUBLE AS net_revenue,
+      COALESCE(sum(orders), 0)::INTEGER AS orders,
+      (sum(revenue) FILTER (WHERE purchased) / NULLIF(count(*) FILTER (WHERE purchased), 0))::DOUBLE AS revenue_per_customer,
+      (sum(revenue) / NULLIF(sum(paid_orders), 0))::DOUBLE AS average_order_value,
+      (sum(orders) / NULLIF(count(*) FILTER (WHERE purchased), 0))::DOUBLE AS purchase_frequency,
+      avg(ltv) FILTER (WHERE purchased)::DOUBLE AS average_ltv,
+      (sum(revenue) FILTER (WHERE purchased AND revenue_rank <= ceil(0.2 * n)) / NULLIF(sum(revenue) FILTER (WHERE purchased), 0))::DOUBLE AS top20_revenue_share,
+      (count(*) FILTER (WHERE is_new) / any_value(p.days))::DOUBLE AS new_customers_per_day,
+      (COALESCE(sum(first_order_revenue) FILTER (WHERE is_new), 0) / any_value(p.days))::DOUBLE AS acquired_revenue_per_day,
+      (any_value(p.days) * ${DAY_MS}::DOUBLE / NULLIF(count(*) FILTER (WHERE is_new), 0))::DOUBLE AS new_customer_interval_ms,
+      count(*) FILTER (WHERE kind = 'free_trial')::INTEGER AS free_trial_customers,
+      count(*) FILTER (WHERE kind = 'one_time')::INTEGER AS one_time_customers,
+      count(*) FILTER (WHERE kind = 'repeat')::INTEGER AS repeat_customers,
+      (count(*) FILTER (WHERE kind = 'free_trial') / NULLIF(count(*) FILTER (WHERE purchased), 0))::DOUBLE AS free_trial_share,
+      (count(*) FILTER (WHERE kind = 'one_time') / NULLIF(count(*) FILTER (WHERE purchased), 0))::DOUBLE AS one_time_share,
+      (count(*) FILTER (WHERE kind = 'repeat') / NULLIF(count(*) FILTER (WHERE purchased), 0))::DOUBLE AS repeat_share
+    FROM ${scopePeriod} p LEFT JOIN (
+      SELECT *, row_number() OVER (ORDER BY purchased DESC, revenue DESC, customer_id) AS revenue_rank,
+        count(*) FILTER (WHERE purchased) OVER () AS n
+      FROM ${customers}
+    ) c ON TRUE`;
+}
+
+/** Two rows, period 'current' then 'previous', one column per KpiId. */
+export const KPIS_SQL: SqlQuery = {
+  sql: `${summarySql('current', 'scope_customers', 'scope_period')}
+    UNION ALL
+    ${summarySql('previous', 'prev_scope_customers', 'prev_scope_period')}
+    ORDER BY period`,
+  params: [],
+};
+
+/** Pairs each KPI with its previous-period value and relative change. */
+export function kpiChanges(current: KpiValues, previous: KpiValues | null): Kpi[] {
+  return KPI_IDS.map((id) => {
+    const value = current[id] ?? null;
+    const before = previous?.[id] ?? null;
+    const change = value === null || before === null || before === 0 ? null : (value - before) / Math.abs(before);
+    return { id, value, previous: before, change };
+  });
+}
+
+/**
+ * The Pareto curve: for k = 1…points, the share of revenue from the top k/points of customers
+ * (ranked by revenue in range), starting from (0, 0). Reads scope_customers.
+ */
+export function paretoSql(points = 100): SqlQuery {
+  return {
+    sql: `WITH ranked AS (
+        SELECT row_number() OVER (ORDER BY revenue DESC, customer_id) AS rank,
+          sum(revenue) OVER (ORDER BY revenue DESC, customer_id ROWS UNBOUNDED PRECEDING) AS running,
+          count(*) OVER () AS n, sum(revenue) OVER () AS total
+        FROM scope_customers WHERE purchased
+      )
+      SELECT 0::DOUBLE AS customer_share, 0::DOUBLE AS revenue_share
+      UNION ALL
+      SELECT (k / ?::INTEGER)::DOUBLE AS customer_share, (running / NULLIF(total, 0))::DOUBLE AS revenue_share
+      FROM range(1, ?::INTEGER + 1) t(k) JOIN ranked ON rank = greatest(ceil(k * n / ?::INTEGER), 1)
+      ORDER BY customer_share`,
+    params: [points, points, points],
+  };
+}
