@@ -1,0 +1,64 @@
+// Facet lists: for one dimension, its values with customers and revenue, cross-filtered by every
+// other selection (a dimension's own selection does not narrow its own list, so more values can
+// be added to it). Reads scope_all and scope_items (filters.ts).
+import { FACET_DIMENSIONS, flagColumn, isItemDimension, type FacetDimension } from './filters';
+import { containsText, joinSql, raw, sql, type SqlQuery } from './sql-fragment';
+
+export { VALUE_BANDS, VALUE_BAND_DEFINITIONS, type ValueBand } from './customer-base';
+
+export const FACET_VALUE_DEFINITIONS = {
+  customers: 'Customers with a purchase in range who have this value, given every other filter.',
+  revenue: 'Revenue in range of those customers (all their orders, not only those with this value): what the dashboard shows when this value alone is selected.',
+} as const;
+
+export type SinceGrain = 'year' | 'quarter' | 'month';
+
+export interface FacetOptions {
+  dimension: FacetDimension;
+  /** Matched literally, case-insensitively, anywhere in the value. */
+  search?: string;
+  /** Default 50. */
+  limit?: number;
+  /** For customer_since: values like 2024, 2024-Q1 or 2024-01. Default 'year'. */
+  sinceGrain?: SinceGrain;
+}
+
+const CUSTOMER_VALUE: Record<Exclude<FacetDimension, 'product' | 'category' | 'status' | 'customer_since'>, string> = {
+  country: 's.country',
+  city: 's.city',
+  channel: 's.channel',
+  value_band: 's.value_band',
+};
+const SINCE_VALUE: Record<SinceGrain, string> = { year: 's.since_year', quarter: 's.since_quarter', month: 's.since_month' };
+
+/**
+ * Rows (value, customers, revenue, values_total) ordered by customers, most first, then value;
+ * values_total counts every value matching the search, before the limit.
+ */
+export function facetSql(options: FacetOptions): SqlQuery {
+  const { dimension } = options;
+  if (!(FACET_DIMENSIONS as readonly string[]).includes(dimension)) throw new Error(`Unknown facet ${JSON.stringify(dimension)}.`);
+  const limit = Math.max(1, Math.floor(options.limit ?? 50));
+  const sinceGrain = options.sinceGrain ?? 'year';
+  if (!Object.hasOwn(SINCE_VALUE, sinceGrain)) throw new Error(`Unknown customer-since grain ${JSON.stringify(sinceGrain)}.`);
+  const others = joinSql(
+    [...FACET_DIMENSIONS.filter((d) => d !== dimension), 'segment' as const].map((d) => raw(`s.${flagColumn(d)}`)),
+    ' AND ',
+  );
+  const grouped = isItemDimension(dimension)
+    ? sql`SELECT i.value, count(*) AS customers, sum(s.revenue) AS revenue
+        FROM scope_items i JOIN scope_all s USING (customer_id)
+        WHERE i.dim = ${dimension} AND s.purchased AND ${others}
+        GROUP BY i.value`
+    : sql`SELECT ${raw(dimension === 'customer_since' ? SINCE_VALUE[sinceGrain] : CUSTOMER_VALUE[dimension])} AS value,
+          count(*) AS customers, sum(s.revenue) AS revenue
+        FROM scope_all s
+        WHERE s.purchased AND ${others}
+        GROUP BY 1`;
+  const search = options.search ? containsText('value', options.search) : raw('TRUE');
+  return sql`SELECT value, customers::INTEGER AS customers, revenue::DOUBLE AS revenue, (count(*) OVER ())::INTEGER AS values_total
+    FROM (${grouped}) g
+    WHERE ${search}
+    ORDER BY customers DESC, value ASC NULLS LAST
+    LIMIT ${limit}`;
+}
