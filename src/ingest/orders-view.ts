@@ -119,6 +119,8 @@ export const ORDER_LINES_VIEW_SQL = `CREATE OR REPLACE VIEW order_lines AS
     sale, refund, quantity, currency, product, category, country, city, channel, status, status_class
   FROM staged_lines WHERE excluded_reason IS NULL`;
 
+const FIRST_LINE_FIELDS = ['customer_id', 'customer_email', 'customer_name', 'currency', 'product', 'category', 'country', 'city', 'channel', 'status'];
+
 /**
  * One row per order. An order's lines are summed; its customer, date and attributes come from
  * its first line. When two files hold the same order id (overlapping exports), the earlier file's
@@ -126,33 +128,32 @@ export const ORDER_LINES_VIEW_SQL = `CREATE OR REPLACE VIEW order_lines AS
  * kind: 'sale' (something was paid), 'free' (nothing paid, nothing refunded: a trial),
  *       'refund' (only refund lines, as a cancellation invoice).
  */
-export const ORDERS_TABLE_SQL = `CREATE OR REPLACE TABLE orders AS
+export function ordersTableSql(sourceCount: number): string {
+  // One arg_min over a struct of the first line's fields costs half of one arg_min per field.
+  const first = `arg_min({${FIRST_LINE_FIELDS.map((f) => `${f}: ${f}`).join(', ')}}, source_row)`;
+  // The window that keeps one file's copy of an order is only needed when there are several files.
+  const keepFirstFile = sourceCount > 1 ? 'QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY source) = 1' : '';
+  return `CREATE OR REPLACE TABLE orders AS
   WITH per_source AS (
     SELECT source, order_id,
-      arg_min(customer_id, source_row) AS customer_id,
-      arg_min(customer_email, source_row) AS customer_email,
-      arg_min(customer_name, source_row) AS customer_name,
+      ${first} AS first_line,
       min(ordered_at) AS ordered_at,
       sum(sale)::DOUBLE AS amount,
       sum(refund)::DOUBLE AS refund,
       (sum(sale) - sum(refund))::DOUBLE AS net,
       sum(COALESCE(quantity, 1))::DOUBLE AS items,
-      count(*)::INTEGER AS lines,
-      arg_min(currency, source_row) AS currency,
-      arg_min(product, source_row) AS product,
-      arg_min(category, source_row) AS category,
-      arg_min(country, source_row) AS country,
-      arg_min(city, source_row) AS city,
-      arg_min(channel, source_row) AS channel,
-      arg_min(status, source_row) AS status
+      count(*)::INTEGER AS lines
     FROM order_lines
     GROUP BY source, order_id
+    ${keepFirstFile}
   )
-  SELECT * EXCLUDE (source),
+  SELECT order_id, ${FIRST_LINE_FIELDS.slice(0, 3).map((f) => `first_line.${f}`).join(', ')},
+    ordered_at, amount, refund, net, items, lines,
+    ${FIRST_LINE_FIELDS.slice(3).map((f) => `first_line.${f}`).join(', ')},
     CASE WHEN amount > 0 THEN 'sale' WHEN refund > 0 THEN 'refund' ELSE 'free' END AS kind
-  FROM per_source
-  QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY source) = 1`;
+  FROM per_source`;
+}
 
 export function ordersSql(sources: OrdersSource[], now: string): string[] {
-  return [stagedLinesSql(sources, now), ORDER_LINES_VIEW_SQL, ORDERS_TABLE_SQL];
+  return [stagedLinesSql(sources, now), ORDER_LINES_VIEW_SQL, ordersTableSql(sources.length)];
 }
