@@ -35,6 +35,7 @@ export const en = {
   'problem.header_only': 'The file has a header row but no data rows. Check the export’s date range or filters.',
   'problem.one_column': 'Only one column was found (“{detail}”). The file may use an unusual separator or be cut short. Export it again as comma-separated CSV.',
   'problem.out_of_memory': 'The file is too large for this browser tab’s memory ({detail}). Load a smaller export (a shorter date range), or a Parquet file with fewer columns.',
+  'problem.too_large_to_analyse': 'All {detail} rows were read, but turning them into orders needs more memory than this browser tab has. Load a smaller export (a shorter date range, or fewer columns).',
   'problem.unreadable': 'The file could not be read as CSV: {detail}. Check that it is a CSV export and not cut short.',
   'problem.cancelled': 'Cancelled.',
 
@@ -82,6 +83,9 @@ export const en = {
 
   'quality.title': 'Data quality',
   'quality.building': 'Checking the data…',
+  'quality.cancelled': 'Checking the data was cancelled. Change the mapping or load the file again to retry.',
+  'quality.outOfMemory': 'Building the orders needs more memory than this browser tab has. Remove a file, or load a smaller export (a shorter date range, or fewer columns).',
+  'quality.failed': 'The orders could not be built: {detail}. Check the column mapping above; if it looks right, load the file again.',
   'quality.clean': 'No problems found: every row is used.',
   'quality.summary': '{usedRows} of {rows} rows used: {orders} orders from {customers} customers, {first} – {last}.',
   'quality.count': 'Count',

@@ -27,7 +27,20 @@ export interface LoadedSource {
   preview: string[][];
 }
 
-export type LoadProblem = SniffProblem | 'corrupt_parquet' | 'header_only' | 'one_column' | 'out_of_memory' | 'unreadable' | 'cancelled';
+export type LoadProblem =
+  | SniffProblem
+  | 'corrupt_parquet'
+  | 'header_only'
+  | 'one_column'
+  | 'out_of_memory'
+  | 'too_large_to_analyse'
+  | 'unreadable'
+  | 'cancelled';
+
+/** DuckDB's, the wasm allocator's and the browser's ways of saying that memory ran out. */
+export function isOutOfMemory(message: string): boolean {
+  return /out of memory|memory limit|allocation failed|Array buffer allocation|RangeError|\bOOM\b/i.test(message);
+}
 
 export class LoadError extends Error {
   constructor(
@@ -93,7 +106,7 @@ function toLoadError(error: unknown): LoadError {
   const query = QueryError.from(error);
   if (query.cancelled) return new LoadError('cancelled');
   const message = query.message.split('\n')[0] ?? query.message;
-  if (/out of memory|memory limit|allocation failed|Array buffer allocation|RangeError|\bOOM\b/i.test(query.message)) return new LoadError('out_of_memory', message);
+  if (isOutOfMemory(query.message)) return new LoadError('out_of_memory', message);
   if (query.kind === 'parquet') return new LoadError('corrupt_parquet', message.replace(/^Error:\s*/, ''));
   return new LoadError('unreadable', message);
 }

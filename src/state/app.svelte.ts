@@ -5,7 +5,7 @@ import { quoteIdentifier } from '../db/sql';
 import type { Formatter } from '../i18n/format';
 import { buildOrders, dateParsingFor, prepareSource, type SourceEntry } from '../ingest/build-orders';
 import { requiredRolesMissing } from '../ingest/column-roles';
-import { LoadError, loadSource, type LoadProblem } from '../ingest/load-source';
+import { LoadError, isOutOfMemory, loadSource, type LoadProblem } from '../ingest/load-source';
 import type { QualityCheck, QualitySummary } from '../ingest/quality';
 import type { ColumnMapping, ColumnRole } from '../ingest/types';
 
@@ -64,25 +64,39 @@ export class AppState {
     );
   }
 
+  /**
+   * Loads a file, then rebuilds the orders with it. Until that rebuild has succeeded nothing loaded
+   * before is touched: a failed, cancelled or out-of-memory load or rebuild puts the earlier files
+   * back as they were.
+   */
   async loadFile(file: Blob, fileName: string): Promise<void> {
     if (this.loading) return;
     this.loadFailure = null;
     this.loading = { fileName, progress: null };
     const index = this.#nextIndex++;
+    const previous = this.sources;
+    let entry: SourceEntry | null = null;
     try {
       performance.mark('clientele:load-start');
       const loaded = await loadSource(this.db, file, fileName, index, (progress) => {
         if (this.loading) this.loading = { fileName, progress };
       });
       performance.mark('clientele:source-ready');
-      const entry = await prepareSource(this.db, loaded);
-      const replaced = this.loadMode === 'replace' ? this.sources : [];
-      this.sources = this.loadMode === 'replace' ? [entry] : [...this.sources, entry];
-      await this.#dropTables(replaced);
-      await this.#rebuild();
+      entry = await prepareSource(this.db, loaded);
+      this.sources = this.loadMode === 'replace' ? [entry] : [...previous, entry];
+      const failed = await this.#rebuild();
+      if (failed && (failed.cancelled || isOutOfMemory(failed.message))) {
+        throw failed.cancelled ? new LoadError('cancelled') : new LoadError('too_large_to_analyse', this.format.integer(loaded.rows));
+      }
+      await this.#dropTables(previous.filter((s) => !this.sources.includes(s)));
     } catch (error) {
       const failure = error instanceof LoadError ? error : new LoadError('unreadable', QueryError.from(error).message);
       this.loadFailure = { fileName, problem: failure.problem, detail: failure.detail };
+      if (entry) {
+        this.sources = previous;
+        await this.#dropTables([entry]).catch(() => undefined);
+        await this.#rebuild();
+      }
     } finally {
       this.loading = null;
     }
@@ -132,23 +146,35 @@ export class AppState {
     for (const entry of entries) await this.db.query(`DROP TABLE IF EXISTS ${quoteIdentifier(entry.loaded.table)}`);
   }
 
-  /** Rebuilds the canonical tables and the quality report; the latest call wins. */
-  async #rebuild(): Promise<void> {
+  /**
+   * Rebuilds the canonical tables and the quality report; the latest call wins.
+   * Returns the error that stopped it, or null.
+   */
+  async #rebuild(): Promise<QueryError | null> {
     const generation = ++this.#generation;
     const sources = this.sources;
     if (sources.length === 0 || this.missing.some((m) => m.length > 0) || sources.some((s) => !s.date)) {
       this.report = IDLE_REPORT;
-      return;
+      return null;
     }
     this.report = { ...this.report, status: 'loading' };
     try {
       const { checks, summary } = await buildOrders(this.db, sources, new Date(Date.now() + FUTURE_SLACK_MS));
-      if (generation !== this.#generation) return;
+      if (generation !== this.#generation) return null;
       this.report = { status: 'ready', checks, summary, error: '' };
       performance.mark('clientele:orders-ready');
+      return null;
     } catch (error) {
-      if (generation === this.#generation) this.report = { ...IDLE_REPORT, status: 'error', error: QueryError.from(error).message };
+      const failed = QueryError.from(error);
+      if (generation === this.#generation) this.report = { ...IDLE_REPORT, status: 'error', error: this.#rebuildErrorText(failed) };
+      return failed;
     }
+  }
+
+  #rebuildErrorText(error: QueryError): string {
+    if (error.cancelled) return this.format.t('quality.cancelled');
+    if (isOutOfMemory(error.message)) return this.format.t('quality.outOfMemory');
+    return this.format.t('quality.failed', { detail: error.message.split('\n')[0] ?? '' });
   }
 }
 

@@ -8,7 +8,7 @@ import type { LoadProblem } from '../../src/ingest/load-source';
 // Every problem, role and check the code can produce must have words in the catalogue.
 const LOAD_PROBLEMS: Record<LoadProblem, true> = {
   empty: true, binary: true, spreadsheet: true, archive: true, not_parquet: true, corrupt_parquet: true,
-  header_only: true, one_column: true, out_of_memory: true, unreadable: true, cancelled: true,
+  header_only: true, one_column: true, out_of_memory: true, too_large_to_analyse: true, unreadable: true, cancelled: true,
 };
 
 describe('message catalogue', () => {
