@@ -108,3 +108,23 @@ export function calibrationHoldout(
   }
   return points.map((p) => ({ ...p, actual: p.customers ? p.actual / p.customers : 0, predicted: p.customers ? p.predicted / p.customers : 0 }));
 }
+
+export interface GroupSummary {
+  group: string | null;
+  customers: number;
+  total: number;
+  mean: number;
+}
+
+/** Per group (e.g. RFM segment, in the order first met): customers, total and mean of a per-customer figure such as predicted CLV. */
+export function summariseBy(groups: ArrayLike<string | null>, values: ArrayLike<number>): GroupSummary[] {
+  const byGroup = new Map<string | null, GroupSummary>();
+  for (let i = 0; i < values.length; i++) {
+    const group = groups[i] ?? null;
+    let entry = byGroup.get(group);
+    if (!entry) byGroup.set(group, (entry = { group, customers: 0, total: 0, mean: 0 }));
+    entry.customers++;
+    entry.total += values[i]!;
+  }
+  return [...byGroup.values()].map((g) => ({ ...g, mean: g.total / g.customers }));
+}

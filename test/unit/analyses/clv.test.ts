@@ -5,7 +5,7 @@ import { hyp2f1, logGamma } from '../../../src/analyses/clv/special';
 import { minimize } from '../../../src/analyses/clv/optimize';
 import { bgnbdLogLikelihood, BGNBD_DEFINITIONS, expectedPurchases, expectedPurchasesNew, fitBgNbd, pAlive, type BgNbdParams } from '../../../src/analyses/clv/bgnbd';
 import { expectedSpend, fitGammaGamma, GAMMA_GAMMA_DEFINITIONS } from '../../../src/analyses/clv/gamma-gamma';
-import { annualToPeriodRate, CLV_DEFINITIONS, discountedClv, predictCustomers } from '../../../src/analyses/clv/clv';
+import { annualToPeriodRate, CLV_DEFINITIONS, discountedClv, predictCustomers, summariseBy } from '../../../src/analyses/clv/clv';
 import { CLV_SUMMARY_DEFINITIONS } from '../../../src/analyses/clv/summary';
 import { groupRows } from '../../../src/analyses/clv/data';
 import { mulberry32, simulateBgNbd, simulateSpend } from '../../../src/analyses/clv/simulate';
@@ -149,6 +149,14 @@ describe('discounted CLV', () => {
     expect(out.expectedPurchases[1]).toBeCloseTo(expectedPurchases(TRUE, 10, 2, 20, 30), 12);
     expect(out.expectedSpend![0]).toBe(30);
     expect(out.clv![1]).toBeGreaterThan(0);
+  });
+
+  it('summarises a per-customer figure by segment', () => {
+    expect(summariseBy(['Lost', 'Champions', 'Lost', null], [1, 10, 3, 5])).toEqual([
+      { group: 'Lost', customers: 2, total: 4, mean: 2 },
+      { group: 'Champions', customers: 1, total: 10, mean: 10 },
+      { group: null, customers: 1, total: 5, mean: 5 },
+    ]);
   });
 
   it('every metric has a written definition', () => {
