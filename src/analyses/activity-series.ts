@@ -2,7 +2,7 @@
 // day/week/month, revenue per period, acquisition by first-purchase period, and a data-driven
 // churn window. Reads the scope tables (filters.ts) and purchase_days (customer-base.ts).
 import { customerFilterPredicate, type DashboardFilter, type ScopeOptions } from './filters';
-import { sql, type SqlQuery } from './sql-fragment';
+import { raw, sql, type SqlQuery } from './sql-fragment';
 
 export const GRAINS = ['day', 'week', 'month'] as const;
 export type Grain = (typeof GRAINS)[number];
@@ -49,7 +49,8 @@ function grainParam(grain: Grain | 'auto' | undefined): Grain | null {
 export function activitySeriesSql(options: ActivitySeriesOptions): SqlQuery {
   const window = Math.round(options.churnWindowDays ?? DEFAULT_CHURN_WINDOW_DAYS);
   if (!(window >= 1)) throw new Error('The churn window must be at least one day.');
-  const matching = customerFilterPredicate(options.filter, { ...options, alias: 'b' });
+  const predicate = customerFilterPredicate(options.filter, { ...options, alias: 'b' });
+  const matching = predicate.sql === 'TRUE' ? raw('TRUE') : sql`d.customer_id IN (SELECT b.customer_id FROM customer_base b WHERE ${predicate})`;
   return sql`WITH p AS (SELECT *, COALESCE(${grainParam(options.grain)}::VARCHAR, grain) AS g, ${window}::INTEGER AS window_days FROM scope_period),
     buckets AS (
       SELECT unnest(generate_series(date_trunc(g, start_day)::TIMESTAMP, (end_day - 1)::TIMESTAMP,
@@ -60,38 +61,34 @@ export function activitySeriesSql(options: ActivitySeriesOptions): SqlQuery {
       SELECT date_trunc(p.g, c.first_order_at)::DATE AS period_start, count(*) AS n
       FROM scope_customers c, p WHERE c.is_new GROUP BY 1
     ),
-    returning_by AS (
-      SELECT date_trunc(p.g, o.ordered_at)::DATE AS period_start, count(DISTINCT o.customer_id) AS n
-      FROM scope_orders o JOIN scope_customers c USING (customer_id), p
-      WHERE o.kind <> 'refund' AND c.first_order_at < greatest(date_trunc(p.g, o.ordered_at)::TIMESTAMP, p.start_at)
-      GROUP BY 1
-    ),
     lost_by AS (
       SELECT date_trunc(p.g, d.day + p.window_days)::DATE AS period_start, count(DISTINCT d.customer_id) AS n
       FROM purchase_days d, p
       WHERE (d.next_day IS NULL OR d.next_day > d.day + p.window_days)
         AND d.day + p.window_days >= p.start_day AND d.day + p.window_days < p.observed_end_day
-        AND d.customer_id IN (SELECT b.customer_id FROM customer_base b WHERE ${matching})
+        AND ${matching}
       GROUP BY 1
     ),
-    money_by AS (
+    orders_by AS (
       SELECT date_trunc(p.g, o.ordered_at)::DATE AS period_start,
+        count(DISTINCT o.customer_id) FILTER (WHERE o.kind <> 'refund' AND c.first_order_at < greatest(date_trunc(p.g, o.ordered_at)::TIMESTAMP, p.start_at)) AS returning_n,
         count(*) FILTER (WHERE o.kind <> 'refund') AS orders, sum(o.amount) AS revenue, sum(o.refund) AS refunds
-      FROM scope_orders o, p GROUP BY 1
+      FROM orders o JOIN scope_customers c USING (customer_id), p
+      WHERE o.ordered_at >= p.start_at AND o.ordered_at < p.end_at
+      GROUP BY 1
     )
     SELECT k.period_start,
       COALESCE(new_by.n, 0)::INTEGER AS new_customers,
-      COALESCE(returning_by.n, 0)::INTEGER AS returning_customers,
+      COALESCE(orders_by.returning_n, 0)::INTEGER AS returning_customers,
       COALESCE(lost_by.n, 0)::INTEGER AS lost_customers,
-      COALESCE(money_by.orders, 0)::INTEGER AS orders,
-      COALESCE(money_by.revenue, 0)::DOUBLE AS revenue,
-      COALESCE(money_by.refunds, 0)::DOUBLE AS refunds,
-      (COALESCE(money_by.revenue, 0) - COALESCE(money_by.refunds, 0))::DOUBLE AS net_revenue
+      COALESCE(orders_by.orders, 0)::INTEGER AS orders,
+      COALESCE(orders_by.revenue, 0)::DOUBLE AS revenue,
+      COALESCE(orders_by.refunds, 0)::DOUBLE AS refunds,
+      (COALESCE(orders_by.revenue, 0) - COALESCE(orders_by.refunds, 0))::DOUBLE AS net_revenue
     FROM buckets k
       LEFT JOIN new_by USING (period_start)
-      LEFT JOIN returning_by USING (period_start)
       LEFT JOIN lost_by USING (period_start)
-      LEFT JOIN money_by USING (period_start)
+      LEFT JOIN orders_by USING (period_start)
     ORDER BY k.period_start`;
 }
 

@@ -1,12 +1,15 @@
 // The dashboard's filter state, and the SQL that turns it into the scope tables every panel reads:
 //   scope_period    one row: start_day/end_day (end exclusive), start_at/end_at, days, observed_end_day, grain
 //   scope_items     (dim, value, customer_id): the products, categories and statuses each customer had in range
-//   scope_all       one row per customer with an order in range, before facet and segment filters, with
-//                   one boolean column per filter (f_<dimension>, f_segment) so facets can cross-filter
+//   scope_range     one row per customer with an order in range, before facet and segment filters
+//   scope_all       scope_range with one boolean column per filter (f_<dimension>, f_segment), so
+//                   facets can cross-filter
 //   scope_customers scope_all rows passing every filter (the columns are listed at SCOPE_COLUMNS)
-//   scope_orders    the orders in range of scope_customers
+//   scope_orders    a view: the orders in range of scope_customers
 // and the prev_ variants for the previous period of equal length (prev_scope_period, prev_scope_items,
-// prev_scope_all, prev_scope_customers). Requires customer-base.ts' tables.
+// prev_scope_range, prev_scope_all, prev_scope_customers). Requires customer-base.ts' tables.
+// period, items and range depend on the range only (rangeScopeSql); the rest on facets and segment
+// too (filterScopeSql), so a facet click does not redo the range's work.
 import { quoteIdentifier } from '../db/sql';
 import { segmentPredicate, type Segment } from './segments';
 import { inValues, joinSql, raw, sql, type Fragment, type SqlQuery } from './sql-fragment';
@@ -54,6 +57,7 @@ export const SCOPE_COLUMNS = [
   'customer_id', 'name', 'email', 'country', 'city', 'channel', 'first_order_at', 'last_order_at',
   'orders', 'paid_orders', 'revenue', 'refunds', 'net', 'aov', 'ltv', 'first_order_revenue',
   'value_band', 'since_year', 'since_quarter', 'since_month', 'purchased', 'is_new', 'is_returning', 'kind',
+  'lifetime_orders', 'lifetime_revenue', 'lifetime_aov',
 ] as const;
 
 /** Dimensions read from what a customer bought in the range (scope_items) rather than from the customer. */
@@ -73,11 +77,14 @@ export function customerSinceColumn(value: string): 'since_year' | 'since_quarte
 interface Tables {
   period: string;
   items: string;
+  range: string;
   all: string;
   customers: string;
 }
-const CURRENT: Tables = { period: 'scope_period', items: 'scope_items', all: 'scope_all', customers: 'scope_customers' };
-const PREVIOUS: Tables = { period: 'prev_scope_period', items: 'prev_scope_items', all: 'prev_scope_all', customers: 'prev_scope_customers' };
+const CURRENT: Tables = { period: 'scope_period', items: 'scope_items', range: 'scope_range', all: 'scope_all', customers: 'scope_customers' };
+const PREVIOUS: Tables = {
+  period: 'prev_scope_period', items: 'prev_scope_items', range: 'prev_scope_range', all: 'prev_scope_all', customers: 'prev_scope_customers',
+};
 
 /** One dimension's selection as a predicate on a relation aliased `alias` with customer_base's columns. */
 function facetPredicate(dimension: FacetDimension, values: readonly (string | null)[], alias: string, items: string): Fragment {
@@ -144,15 +151,9 @@ function itemsSql(t: Tables): string {
     UNION ALL SELECT DISTINCT 'status', l.status, l.customer_id ${lines}`;
 }
 
-function allSql(filter: DashboardFilter, t: Tables, options: ScopeOptions): SqlQuery {
-  const flags = FACET_DIMENSIONS.map((d) => {
-    const values = selected(filter, d);
-    return sql`${values ? facetPredicate(d, values, 'b', t.items) : raw('TRUE')} AS ${raw(flagColumn(d))}`;
-  });
-  flags.push(
-    sql`${filter.segment ? segmentPredicate(filter.segment, { alias: 'b', itemsTable: t.items, rfmRelation: options.rfmRelation }) : raw('TRUE')} AS f_segment`,
-  );
-  return sql`CREATE OR REPLACE TEMP TABLE ${raw(t.all)} AS
+/** Per-customer aggregates of the range, before any facet or segment: depends on the range only. */
+function rangeSql(t: Tables): string {
+  return `CREATE OR REPLACE TEMP TABLE ${t.range} AS
     WITH agg AS (
       SELECT o.customer_id,
         count(*) FILTER (WHERE o.ordered_at >= p.start_at AND o.kind <> 'refund')::INTEGER AS orders,
@@ -160,7 +161,7 @@ function allSql(filter: DashboardFilter, t: Tables, options: ScopeOptions): SqlQ
         COALESCE(sum(o.amount) FILTER (WHERE o.ordered_at >= p.start_at), 0)::DOUBLE AS revenue,
         COALESCE(sum(o.refund) FILTER (WHERE o.ordered_at >= p.start_at), 0)::DOUBLE AS refunds,
         count(*) FILTER (WHERE o.kind = 'sale')::INTEGER AS paid_orders_to_end
-      FROM orders o, ${raw(t.period)} p
+      FROM orders o, ${t.period} p
       WHERE o.ordered_at < p.end_at
       GROUP BY o.customer_id
       HAVING count(*) FILTER (WHERE o.ordered_at >= p.start_at) > 0
@@ -173,8 +174,23 @@ function allSql(filter: DashboardFilter, t: Tables, options: ScopeOptions): SqlQ
       a.orders > 0 AND b.first_order_at >= p.start_at AS is_new,
       a.orders > 0 AND b.first_order_at < p.start_at AS is_returning,
       CASE WHEN a.orders = 0 THEN NULL WHEN a.paid_orders_to_end = 0 THEN 'free_trial' WHEN a.paid_orders_to_end = 1 THEN 'one_time' ELSE 'repeat' END AS kind,
-      ${joinSql(flags, ',\n      ')}
-    FROM agg a JOIN customer_base b USING (customer_id), ${raw(t.period)} p`;
+      b.lifetime_orders, b.lifetime_revenue, b.lifetime_aov
+    FROM agg a JOIN customer_base b USING (customer_id), ${t.period} p`;
+}
+
+/** scope_range with one boolean column per filter: depends on the facets and the segment. */
+function allSql(filter: DashboardFilter, t: Tables, options: ScopeOptions): SqlQuery {
+  const flags = FACET_DIMENSIONS.map((d) => {
+    const values = selected(filter, d);
+    return sql`${values ? facetPredicate(d, values, 'b', t.items) : raw('TRUE')} AS ${raw(flagColumn(d))}`;
+  });
+  flags.push(
+    sql`${filter.segment ? segmentPredicate(filter.segment, { alias: 'b', itemsTable: t.items, rfmRelation: options.rfmRelation }) : raw('TRUE')} AS f_segment`,
+  );
+  // A table, not a view: DuckDB cannot prepare CREATE VIEW with parameters (it can CREATE TABLE AS).
+  return sql`CREATE OR REPLACE TEMP TABLE ${raw(t.all)} AS
+    SELECT b.*, ${joinSql(flags, ',\n      ')}
+    FROM ${raw(t.range)} b`;
 }
 
 function customersSql(t: Tables): string {
@@ -183,20 +199,37 @@ function customersSql(t: Tables): string {
     SELECT * EXCLUDE (${flags.join(', ')}) FROM ${t.all} WHERE ${flags.join(' AND ')}`;
 }
 
-const SCOPE_ORDERS_SQL = `CREATE OR REPLACE TEMP TABLE scope_orders AS
+// A view: panels that need orders read it once each, and a filter change copies no orders.
+const SCOPE_ORDERS_SQL = `CREATE OR REPLACE TEMP VIEW scope_orders AS
   SELECT o.* FROM orders o, scope_period p
   WHERE o.ordered_at >= p.start_at AND o.ordered_at < p.end_at AND o.customer_id IN (SELECT customer_id FROM scope_customers)`;
 
 const plain = (text: string): SqlQuery => ({ sql: text, params: [] });
 
-/** Statements, run in order, that (re)create the current scope tables for a filter state. */
+/**
+ * scopeSql + previousScopeSql split by what they depend on. These depend on the date range only,
+ * for both periods: run them when the range changes.
+ */
+export function rangeScopeSql(range: DateRange | null): SqlQuery[] {
+  return [periodSql(range), plain(itemsSql(CURRENT)), plain(rangeSql(CURRENT)), plain(PREVIOUS_PERIOD_SQL), plain(itemsSql(PREVIOUS)), plain(rangeSql(PREVIOUS))];
+}
+
+/**
+ * Statements that depend on the facets and segment, after rangeScopeSql: run them on every
+ * filter change.
+ */
+export function filterScopeSql(filter: DashboardFilter, options: ScopeOptions = {}): SqlQuery[] {
+  return [allSql(filter, CURRENT, options), plain(customersSql(CURRENT)), plain(SCOPE_ORDERS_SQL), allSql(filter, PREVIOUS, options), plain(customersSql(PREVIOUS))];
+}
+
+/** Every statement, in order, that (re)creates the current period's scope tables and views for a filter state. */
 export function scopeSql(filter: DashboardFilter, options: ScopeOptions = {}): SqlQuery[] {
-  return [periodSql(filter.range), plain(itemsSql(CURRENT)), allSql(filter, CURRENT, options), plain(customersSql(CURRENT)), plain(SCOPE_ORDERS_SQL)];
+  return [periodSql(filter.range), plain(itemsSql(CURRENT)), plain(rangeSql(CURRENT)), allSql(filter, CURRENT, options), plain(customersSql(CURRENT)), plain(SCOPE_ORDERS_SQL)];
 }
 
 /** Statements, run after scopeSql, for the previous period of equal length (for KPI changes). */
 export function previousScopeSql(filter: DashboardFilter, options: ScopeOptions = {}): SqlQuery[] {
-  return [plain(PREVIOUS_PERIOD_SQL), plain(itemsSql(PREVIOUS)), allSql(filter, PREVIOUS, options), plain(customersSql(PREVIOUS))];
+  return [plain(PREVIOUS_PERIOD_SQL), plain(itemsSql(PREVIOUS)), plain(rangeSql(PREVIOUS)), allSql(filter, PREVIOUS, options), plain(customersSql(PREVIOUS))];
 }
 
 /** The current period, for the UI (days, grain chosen automatically, dates as epoch ms). */

@@ -48,6 +48,11 @@ export interface Kpi {
 const DAY_MS = 86_400_000;
 
 function summarySql(period: 'current' | 'previous', customers: string, scopePeriod: string): string {
+  // The top 20% by revenue: ties at the cut share one revenue, so the sum of the top k is the same
+  // whichever of them is taken.
+  const top20 = `(SELECT sum(revenue) FROM (SELECT revenue FROM ${customers} WHERE purchased ORDER BY revenue DESC
+      LIMIT (SELECT ceil(0.2 * count(*))::BIGINT FROM ${customers} WHERE purchased)))`;
+  const days = `(SELECT days FROM ${scopePeriod})`;
   return `SELECT '${period}' AS period,
       count(*) FILTER (WHERE purchased)::INTEGER AS customers,
       count(*) FILTER (WHERE is_new)::INTEGER AS new_customers,
@@ -56,25 +61,21 @@ function summarySql(period: 'current' | 'previous', customers: string, scopePeri
       COALESCE(sum(refunds), 0)::DOUBLE AS refunds,
       COALESCE(sum(net), 0)::DOUBLE AS net_revenue,
       COALESCE(sum(orders), 0)::INTEGER AS orders,
-      (sum(revenue) FILTER (WHERE purchased) / NULLIF(count(*) FILTER (WHERE purchased), 0))::DOUBLE AS revenue_per_customer,
+      (sum(revenue) / NULLIF(count(*) FILTER (WHERE purchased), 0))::DOUBLE AS revenue_per_customer,
       (sum(revenue) / NULLIF(sum(paid_orders), 0))::DOUBLE AS average_order_value,
       (sum(orders) / NULLIF(count(*) FILTER (WHERE purchased), 0))::DOUBLE AS purchase_frequency,
       avg(ltv) FILTER (WHERE purchased)::DOUBLE AS average_ltv,
-      (sum(revenue) FILTER (WHERE purchased AND revenue_rank <= ceil(0.2 * n)) / NULLIF(sum(revenue) FILTER (WHERE purchased), 0))::DOUBLE AS top20_revenue_share,
-      (count(*) FILTER (WHERE is_new) / any_value(p.days))::DOUBLE AS new_customers_per_day,
-      (COALESCE(sum(first_order_revenue) FILTER (WHERE is_new), 0) / any_value(p.days))::DOUBLE AS acquired_revenue_per_day,
-      (any_value(p.days) * ${DAY_MS}::DOUBLE / NULLIF(count(*) FILTER (WHERE is_new), 0))::DOUBLE AS new_customer_interval_ms,
+      (${top20} / NULLIF(sum(revenue), 0))::DOUBLE AS top20_revenue_share,
+      (count(*) FILTER (WHERE is_new) / ${days})::DOUBLE AS new_customers_per_day,
+      (COALESCE(sum(first_order_revenue) FILTER (WHERE is_new), 0) / ${days})::DOUBLE AS acquired_revenue_per_day,
+      (${days} * ${DAY_MS}::DOUBLE / NULLIF(count(*) FILTER (WHERE is_new), 0))::DOUBLE AS new_customer_interval_ms,
       count(*) FILTER (WHERE kind = 'free_trial')::INTEGER AS free_trial_customers,
       count(*) FILTER (WHERE kind = 'one_time')::INTEGER AS one_time_customers,
       count(*) FILTER (WHERE kind = 'repeat')::INTEGER AS repeat_customers,
       (count(*) FILTER (WHERE kind = 'free_trial') / NULLIF(count(*) FILTER (WHERE purchased), 0))::DOUBLE AS free_trial_share,
       (count(*) FILTER (WHERE kind = 'one_time') / NULLIF(count(*) FILTER (WHERE purchased), 0))::DOUBLE AS one_time_share,
       (count(*) FILTER (WHERE kind = 'repeat') / NULLIF(count(*) FILTER (WHERE purchased), 0))::DOUBLE AS repeat_share
-    FROM ${scopePeriod} p LEFT JOIN (
-      SELECT *, row_number() OVER (ORDER BY purchased DESC, revenue DESC, customer_id) AS revenue_rank,
-        count(*) FILTER (WHERE purchased) OVER () AS n
-      FROM ${customers}
-    ) c ON TRUE`;
+    FROM ${customers}`;
 }
 
 /** Two rows, period 'current' then 'previous', one column per KpiId. */
@@ -101,18 +102,20 @@ export function kpiChanges(current: KpiValues, previous: KpiValues | null): Kpi[
  * (ranked by revenue in range), starting from (0, 0). Reads scope_customers.
  */
 export function paretoSql(points = 100): SqlQuery {
+  const count = Math.max(1, Math.floor(points));
   return {
     sql: `WITH ranked AS (
         SELECT row_number() OVER (ORDER BY revenue DESC, customer_id) AS rank,
-          sum(revenue) OVER (ORDER BY revenue DESC, customer_id ROWS UNBOUNDED PRECEDING) AS running,
-          count(*) OVER () AS n, sum(revenue) OVER () AS total
+          sum(revenue) OVER (ORDER BY revenue DESC, customer_id ROWS UNBOUNDED PRECEDING) AS running
         FROM scope_customers WHERE purchased
-      )
+      ),
+      totals AS (SELECT count(*) AS n, sum(revenue) AS total FROM scope_customers WHERE purchased),
+      cuts AS (SELECT k, greatest(ceil(k * n / ?::INTEGER), 1)::BIGINT AS rank, total FROM range(1, ?::INTEGER + 1) t(k), totals WHERE n > 0)
       SELECT 0::DOUBLE AS customer_share, 0::DOUBLE AS revenue_share
       UNION ALL
-      SELECT (k / ?::INTEGER)::DOUBLE AS customer_share, (running / NULLIF(total, 0))::DOUBLE AS revenue_share
-      FROM range(1, ?::INTEGER + 1) t(k) JOIN ranked ON rank = greatest(ceil(k * n / ?::INTEGER), 1)
+      SELECT (k / ?::INTEGER)::DOUBLE, (running / NULLIF(total, 0))::DOUBLE
+      FROM cuts JOIN ranked USING (rank)
       ORDER BY customer_share`,
-    params: [points, points, points],
+    params: [count, count, count],
   };
 }
