@@ -51,6 +51,14 @@ export class NativeDatabase implements Database {
     await this.query(`CREATE TABLE ${quoteIdentifier(table)} AS SELECT * FROM read_parquet(${quoteLiteral(this.#path(file))})`);
   }
 
+  async registerUrl(): Promise<void> {
+    throw new Error('NativeDatabase reads local files only: the benchmark does not open files by URL.');
+  }
+
+  async ingestParquetUrl(): Promise<void> {
+    throw new Error('NativeDatabase reads local files only: the benchmark does not open files by URL.');
+  }
+
   async cancel() {
     this.connection.interrupt();
   }

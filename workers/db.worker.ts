@@ -27,7 +27,13 @@ function engine(): Promise<Engine> {
       createDuckDB(bundles, new VoidLogger(), BROWSER_RUNTIME).then(async (db: DuckDBBindings) => {
         await db.instantiate(() => {});
         // Cast BigInt and Decimal to double so no BigInt reaches the main thread's arithmetic.
-        db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
+        // A file opened by URL is read by range requests only: left to its defaults (force full
+        // reads) DuckDB-WASM GETs the whole file into memory. A HEAD with `Range: bytes=0-` gives
+        // the size; a server without ranges was refused before DuckDB sees the URL.
+        db.open({
+          query: { castBigIntToDouble: true, castDecimalToDouble: true },
+          filesystem: { allowFullHTTPReads: false, forceFullHTTPReads: false, reliableHeadRequests: true },
+        });
         return db;
       }),
       initParquet({ module_or_path: parquetModule }),
@@ -48,8 +54,8 @@ function plainError(error: unknown): never {
 
 const registered = new Map<string, number>();
 
-async function parquetRowGroups(file: Blob): Promise<ParquetRowGroups> {
-  const parquet = await ParquetFile.fromFile(file);
+async function parquetRowGroups(open: Promise<ParquetFile>): Promise<ParquetRowGroups> {
+  const parquet = await open;
   const metadata = parquet.metadata();
   const groups = metadata.rowGroups();
   return {
@@ -95,7 +101,28 @@ const api = {
   async ingestParquet(table: string, file: Blob, onProgress?: ProgressListener) {
     const db = await engine();
     try {
-      await db.ingestParquet(table, await parquetRowGroups(file).catch((e) => plainErrorAsParquet(e)), onProgress);
+      await db.ingestParquet(table, await parquetRowGroups(ParquetFile.fromFile(file)).catch((e) => plainErrorAsParquet(e)), onProgress);
+    } catch (error) {
+      plainError(error);
+    }
+  },
+  /** DuckDB reads the file with a HEAD then GETs, each with a Range header (synchronous XHR in this worker). */
+  async registerUrl(name: string, url: string, bytes: number) {
+    const db = await engine();
+    try {
+      db.bindings.registerFileURL(name, url, DuckDBDataProtocol.HTTP, false);
+      registered.set(name, bytes);
+      loadingFile = name;
+      bytesRead.clear();
+    } catch (error) {
+      plainError(error);
+    }
+  },
+  /** parquet-wasm fetches the footer with suffix ranges, then each row group's column chunks by range. */
+  async ingestParquetUrl(table: string, url: string, onProgress?: ProgressListener) {
+    const db = await engine();
+    try {
+      await db.ingestParquet(table, await parquetRowGroups(ParquetFile.fromUrl(url)).catch((e) => plainErrorAsParquet(e)), onProgress);
     } catch (error) {
       plainError(error);
     }

@@ -19,6 +19,13 @@ export interface Database {
   dropFile(name: string): Promise<void>;
   /** Reads a Parquet file into a new table `table`. */
   ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void): Promise<void>;
+  /**
+   * Makes the file at `url` (of `bytes` bytes) readable by DuckDB under `name`, read in place with
+   * HTTP range requests.
+   */
+  registerUrl(name: string, url: string, bytes: number): Promise<void>;
+  /** Reads the Parquet file at `url` into a new table `table`: its footer, then one row group at a time, by range requests. */
+  ingestParquetUrl(table: string, url: string, onProgress?: (progress: EngineProgress) => void): Promise<void>;
   /** Stops the running query or load; the database keeps everything loaded before it. */
   cancel(): Promise<void>;
 }

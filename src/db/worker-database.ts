@@ -35,6 +35,14 @@ export class WorkerDatabase implements Database {
     return this.#call(() => this.#api.ingestParquet(table, file, progressProxy(onProgress)));
   }
 
+  registerUrl(name: string, url: string, bytes: number) {
+    return this.#call(() => this.#api.registerUrl(name, url, bytes));
+  }
+
+  ingestParquetUrl(table: string, url: string, onProgress?: (progress: EngineProgress) => void) {
+    return this.#call(() => this.#api.ingestParquetUrl(table, url, progressProxy(onProgress)));
+  }
+
   cancel() {
     return this.#api.cancel();
   }

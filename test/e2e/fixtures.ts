@@ -2,8 +2,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import { Table as WasmTable, writeParquet } from 'parquet-wasm/node';
+import { Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm/node';
 
 export interface Fixtures {
   dir: string;
@@ -56,6 +57,43 @@ export function writeFixtures(): Fixtures {
     binaryCsv: path('photo.csv'),
     bigCsv: path('big.csv'),
   };
+}
+
+/** Files a second origin serves for opening by URL. */
+export interface UrlFixtures {
+  dir: string;
+  /** 20,000 invoice lines in 10,000 invoices by 500 customers, in 4 row groups of 5,000 lines. */
+  linesParquet: string;
+  /** ORDERS_CSV, plain and gzipped. */
+  ordersCsv: string;
+  ordersCsvGz: string;
+  /** About 20 MB of orders: from a slow server, long enough to load that progress shows and Cancel gets through. */
+  bigCsv: string;
+}
+
+export function writeUrlFixtures(): UrlFixtures {
+  const dir = mkdtempSync(join(tmpdir(), 'clientele-e2e-url-'));
+  const path = (name: string) => join(dir, name);
+  const n = 20_000;
+  const invoice = (i: number) => Math.floor(i / 2);
+  const day = (i: number) => new Date(Date.UTC(2024, 0, 1 + (invoice(i) % 300), 10)).toISOString().slice(0, 19).replace('T', ' ');
+  const lines = tableFromArrays({
+    InvoiceNo: Array.from({ length: n }, (_, i) => `INV${invoice(i)}`),
+    CustomerID: Int32Array.from({ length: n }, (_, i) => (invoice(i) % 500) + 1),
+    InvoiceDate: Array.from({ length: n }, (_, i) => day(i)),
+    Description: Array.from({ length: n }, (_, i) => `product ${(i * 7919) % 1013} in colour ${(i * 31) % 97}`),
+    Quantity: Int32Array.from({ length: n }, (_, i) => 1 + (i % 3)),
+    UnitPrice: Float64Array.from({ length: n }, (_, i) => 1 + (i % 50) / 4),
+  });
+  const properties = new WriterPropertiesBuilder().setMaxRowGroupSize(5_000).build();
+  writeFileSync(path('lines.parquet'), writeParquet(WasmTable.fromIPCStream(tableToIPC(lines, 'stream')), properties));
+  writeFileSync(path('orders.csv'), ORDERS_CSV);
+  writeFileSync(path('orders.csv.gz'), gzipSync(ORDERS_CSV));
+  const row = (i: number) => `O${i},C${i % 50000},2023-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')} 10:00:00,${(i % 997) / 10},DE,some product name ${i % 313}\n`;
+  const chunks = ['order_id,customer_id,ordered_at,amount,country,product\n'];
+  for (let i = 0; i < 300_000; i++) chunks.push(row(i));
+  writeFileSync(path('big.csv'), chunks.join(''));
+  return { dir, linesParquet: path('lines.parquet'), ordersCsv: path('orders.csv'), ordersCsvGz: path('orders.csv.gz'), bigCsv: path('big.csv') };
 }
 
 /** Streams a CSV of about `bytes` bytes to `path`; returns its data-row count. */

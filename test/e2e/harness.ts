@@ -13,22 +13,30 @@ export function launchChromium(): Promise<Browser> {
 
 export interface AppPage {
   page: Page;
-  /** Every request the page made to another origin: must stay empty. */
+  /** Every request the page made to another origin, other than to an allowed URL: must stay empty. */
   offOrigin: string[];
+  /** Every request the page made to an allowed URL (one per request). */
+  allowedOffOrigin: string[];
   /** Errors thrown in the page or its workers. */
   pageErrors: string[];
 }
 
-/** Opens the app, records requests, and waits until the engine says it is ready. */
-export async function openApp(browser: Browser, server: StaticServer): Promise<AppPage> {
+/**
+ * Opens the app, records requests, and waits until the engine says it is ready.
+ * @param allow exact URLs (as the user types them) the page may request on another origin; by
+ *   default none.
+ */
+export async function openApp(browser: Browser, server: StaticServer, allow: readonly string[] = []): Promise<AppPage> {
   const context = await browser.newContext({ locale: 'en-US' });
   const page = await context.newPage();
   const offOrigin: string[] = [];
+  const allowedOffOrigin: string[] = [];
   const pageErrors: string[] = [];
   context.on('request', (request) => {
     const url = request.url();
     if (/^(data|blob):/.test(url)) return;
-    if (new URL(url).origin !== server.origin) offOrigin.push(url);
+    if (new URL(url).origin === server.origin) return;
+    (allow.includes(url) ? allowedOffOrigin : offOrigin).push(url);
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   onTestFailed(async ({ task }) => {
@@ -37,7 +45,7 @@ export async function openApp(browser: Browser, server: StaticServer): Promise<A
   });
   await page.goto(server.url);
   await page.locator('main[data-engine="ready"]').waitFor({ timeout: 60_000 });
-  return { page, offOrigin, pageErrors };
+  return { page, offOrigin, allowedOffOrigin, pageErrors };
 }
 
 /** Waits for the end of a load: the report is ready, or an error or a mapping problem is shown. */

@@ -9,6 +9,7 @@ import type { LoadProblem } from '../../src/ingest/load-source';
 const LOAD_PROBLEMS: Record<LoadProblem, true> = {
   empty: true, binary: true, spreadsheet: true, archive: true, not_parquet: true, corrupt_parquet: true,
   header_only: true, one_column: true, out_of_memory: true, too_large_to_analyse: true, unreadable: true, cancelled: true,
+  url_invalid: true, url_status: true, url_no_cors: true, url_unreachable: true, url_no_range: true, url_read_failed: true,
 };
 
 describe('message catalogue', () => {
