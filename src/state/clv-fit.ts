@@ -41,6 +41,8 @@ export interface ClvFitResult {
   /** Distinct (x, t_x, T) rows with their customers: enough to predict purchases for any horizon on the main thread. */
   rows: { x: number; tx: number; T: number; customers: number }[];
   holdout: HoldoutPoint[];
+  /** Length of the holdout period (0: none). */
+  holdoutWeeks: number;
   ms: number;
 }
 
@@ -88,6 +90,7 @@ export function fitClvModels(input: ClvFitInput): ClvFitResult {
     totalClv: clv.reduce((s, v) => s + v, 0),
     rows: [...byKey.values()],
     holdout,
+    holdoutWeeks: holdout.length > 0 ? input.holdoutWeeks : 0,
     ms: performance.now() - started,
   };
 }

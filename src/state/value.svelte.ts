@@ -325,6 +325,18 @@ export class ValueState {
     void this.#refreshRfm();
   }
 
+  setMeasure(measure: 'customers' | 'revenue'): void {
+    this.measure = measure;
+  }
+
+  setCohortView(view: 'retention' | 'revenue'): void {
+    this.cohortView = view;
+  }
+
+  setPurchaseDays(days: number): void {
+    if (days >= 1) this.purchaseDays = Math.round(days);
+  }
+
   setAssumption(key: 'grossMargin' | 'acquisitionCost' | 'annualDiscountRate', value: number): void {
     if (Number.isFinite(value) && value >= 0) this[key] = value;
   }
