@@ -73,10 +73,10 @@ const api = {
     await engine();
     return engineInfo;
   },
-  async query(sql: string, params: unknown[] = [], onProgress?: ProgressListener) {
+  async query(sql: string, params: unknown[] = [], onProgress?: ProgressListener, job?: string) {
     const db = await engine();
     try {
-      const ipc = await db.query(sql, params, onProgress, bytesProgress);
+      const ipc = await db.query(sql, params, onProgress, bytesProgress, job);
       return Comlink.transfer(ipc, [ipc.buffer]);
     } catch (error) {
       plainError(error);
@@ -98,10 +98,10 @@ const api = {
     registered.delete(name);
     db.bindings.dropFile(name);
   },
-  async ingestParquet(table: string, file: Blob, onProgress?: ProgressListener) {
+  async ingestParquet(table: string, file: Blob, onProgress?: ProgressListener, job?: string) {
     const db = await engine();
     try {
-      await db.ingestParquet(table, await parquetRowGroups(ParquetFile.fromFile(file)).catch((e) => plainErrorAsParquet(e)), onProgress);
+      await db.ingestParquet(table, await parquetRowGroups(ParquetFile.fromFile(file)).catch((e) => plainErrorAsParquet(e)), onProgress, job);
     } catch (error) {
       plainError(error);
     }
@@ -119,16 +119,16 @@ const api = {
     }
   },
   /** parquet-wasm fetches the footer with suffix ranges, then each row group's column chunks by range. */
-  async ingestParquetUrl(table: string, url: string, onProgress?: ProgressListener) {
+  async ingestParquetUrl(table: string, url: string, onProgress?: ProgressListener, job?: string) {
     const db = await engine();
     try {
-      await db.ingestParquet(table, await parquetRowGroups(ParquetFile.fromUrl(url)).catch((e) => plainErrorAsParquet(e)), onProgress);
+      await db.ingestParquet(table, await parquetRowGroups(ParquetFile.fromUrl(url)).catch((e) => plainErrorAsParquet(e)), onProgress, job);
     } catch (error) {
       plainError(error);
     }
   },
-  async cancel() {
-    (await engine()).cancel();
+  async cancel(job?: string) {
+    (await engine()).cancel(job);
   },
 };
 

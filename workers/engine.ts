@@ -64,6 +64,8 @@ export class Engine {
   readonly #bindings: DuckDBBindings;
   readonly #conn: number;
   #cancelRequested = false;
+  /** Jobs the user cancelled: their running and queued operations stop, others run on. */
+  readonly #cancelledJobs = new Set<string>();
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(bindings: DuckDBBindings) {
@@ -81,9 +83,11 @@ export class Engine {
    * Without parameters the query runs as a pending query polled in steps, yielding to the event
    * loop between steps so that `cancel()` and progress can get through. With parameters it runs
    * as a prepared statement, which the bindings only offer as one blocking call.
+   * `job` names the user-visible operation the query belongs to (a file load), so that cancelling
+   * it stops this query whether it is running or still queued behind others.
    */
-  query(sql: string, params: unknown[] = [], onProgress?: ProgressListener, progressSource?: () => Partial<EngineProgress>): Promise<Uint8Array> {
-    return this.#exclusive(async () => {
+  query(sql: string, params: unknown[] = [], onProgress?: ProgressListener, progressSource?: () => Partial<EngineProgress>, job?: string): Promise<Uint8Array> {
+    return this.#exclusive(job, async () => {
       const started = performance.now();
       try {
         if (params.length > 0) {
@@ -97,7 +101,7 @@ export class Engine {
         let header = this.#bindings.startPendingQuery(this.#conn, sql, false);
         let lastReport = 0;
         while (header == null) {
-          if (this.#cancelRequested) {
+          if (this.#stopRequested(job)) {
             this.#bindings.cancelPendingQuery(this.#conn);
             throw new EngineError({ kind: 'cancelled', message: 'Cancelled', sql });
           }
@@ -124,12 +128,12 @@ export class Engine {
   }
 
   /** Inserts a Parquet file into a new table, one row group at a time, checking for cancel between groups. */
-  ingestParquet(table: string, source: ParquetRowGroups, onProgress?: ProgressListener): Promise<void> {
-    return this.#exclusive(async () => {
+  ingestParquet(table: string, source: ParquetRowGroups, onProgress?: ProgressListener, job?: string): Promise<void> {
+    return this.#exclusive(job, async () => {
       const started = performance.now();
       let rowsRead = 0;
       for (let group = 0; group < source.numRowGroups; group++) {
-        if (this.#cancelRequested) throw new EngineError({ kind: 'cancelled', message: 'Cancelled' });
+        if (this.#stopRequested(job)) throw new EngineError({ kind: 'cancelled', message: 'Cancelled' });
         let ipc: Uint8Array;
         let rows: number;
         try {
@@ -152,14 +156,23 @@ export class Engine {
     });
   }
 
-  /** Asks the running operation to stop; queued operations still run. */
-  cancel(): void {
-    this.#cancelRequested = true;
+  /**
+   * With a job: stops that job's running and queued operations (job names are never reused).
+   * Without: asks the running operation to stop; queued operations still run.
+   */
+  cancel(job?: string): void {
+    if (job === undefined) this.#cancelRequested = true;
+    else this.#cancelledJobs.add(job);
   }
 
-  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+  #stopRequested(job: string | undefined): boolean {
+    return this.#cancelRequested || (job !== undefined && this.#cancelledJobs.has(job));
+  }
+
+  #exclusive<T>(job: string | undefined, task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(() => {
       this.#cancelRequested = false;
+      if (job !== undefined && this.#cancelledJobs.has(job)) throw new EngineError({ kind: 'cancelled', message: 'Cancelled' });
       return task();
     });
     this.#queue = run.catch(() => undefined);

@@ -6,6 +6,8 @@ export type { EngineProgress };
 export interface QueryOptions {
   params?: unknown[];
   onProgress?: (progress: EngineProgress) => void;
+  /** The user-visible operation this query belongs to; `cancel(job)` stops it running or queued. */
+  job?: string;
 }
 
 /**
@@ -18,14 +20,17 @@ export interface Database {
   registerFile(name: string, file: Blob): Promise<void>;
   dropFile(name: string): Promise<void>;
   /** Reads a Parquet file into a new table `table`. */
-  ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void): Promise<void>;
+  ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void, job?: string): Promise<void>;
   /**
    * Makes the file at `url` (of `bytes` bytes) readable by DuckDB under `name`, read in place with
    * HTTP range requests.
    */
   registerUrl(name: string, url: string, bytes: number): Promise<void>;
   /** Reads the Parquet file at `url` into a new table `table`: its footer, then one row group at a time, by range requests. */
-  ingestParquetUrl(table: string, url: string, onProgress?: (progress: EngineProgress) => void): Promise<void>;
-  /** Stops the running query or load; the database keeps everything loaded before it. */
-  cancel(): Promise<void>;
+  ingestParquetUrl(table: string, url: string, onProgress?: (progress: EngineProgress) => void, job?: string): Promise<void>;
+  /**
+   * Stops a job's running and queued operations, or without a job the running operation alone;
+   * the database keeps everything loaded before it.
+   */
+  cancel(job?: string): Promise<void>;
 }

@@ -19,7 +19,7 @@ export class WorkerDatabase implements Database {
   }
 
   async query(sql: string, options: QueryOptions = {}) {
-    const ipc = await this.#call(() => this.#api.query(sql, options.params ?? [], progressProxy(options.onProgress)));
+    const ipc = await this.#call(() => this.#api.query(sql, options.params ?? [], progressProxy(options.onProgress), options.job));
     return tableFromIPC(ipc as Uint8Array);
   }
 
@@ -31,20 +31,20 @@ export class WorkerDatabase implements Database {
     return this.#call(() => this.#api.dropFile(name));
   }
 
-  ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void) {
-    return this.#call(() => this.#api.ingestParquet(table, file, progressProxy(onProgress)));
+  ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void, job?: string) {
+    return this.#call(() => this.#api.ingestParquet(table, file, progressProxy(onProgress), job));
   }
 
   registerUrl(name: string, url: string, bytes: number) {
     return this.#call(() => this.#api.registerUrl(name, url, bytes));
   }
 
-  ingestParquetUrl(table: string, url: string, onProgress?: (progress: EngineProgress) => void) {
-    return this.#call(() => this.#api.ingestParquetUrl(table, url, progressProxy(onProgress)));
+  ingestParquetUrl(table: string, url: string, onProgress?: (progress: EngineProgress) => void, job?: string) {
+    return this.#call(() => this.#api.ingestParquetUrl(table, url, progressProxy(onProgress), job));
   }
 
-  cancel() {
-    return this.#api.cancel();
+  cancel(job?: string) {
+    return this.#api.cancel(job);
   }
 
   async #call<T>(call: () => Promise<T>): Promise<T> {

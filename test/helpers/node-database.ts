@@ -25,7 +25,7 @@ export class NodeDatabase implements Database {
   }
 
   async query(sql: string, options: QueryOptions = {}) {
-    return tableFromIPC(await this.#call(() => this.engine.query(sql, options.params ?? [], options.onProgress)));
+    return tableFromIPC(await this.#call(() => this.engine.query(sql, options.params ?? [], options.onProgress, undefined, options.job)));
   }
 
   /** Rows as plain objects, for assertions. */
@@ -42,7 +42,7 @@ export class NodeDatabase implements Database {
     this.engine.bindings.dropFile(name);
   }
 
-  async ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void) {
+  async ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void, job?: string) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     let groups: number;
     try {
@@ -62,6 +62,7 @@ export class NodeDatabase implements Database {
           },
         },
         onProgress,
+        job,
       ),
     );
   }
@@ -73,7 +74,7 @@ export class NodeDatabase implements Database {
     this.engine.bindings.registerFileBuffer(name, new Uint8Array(await response.arrayBuffer()));
   }
 
-  async ingestParquetUrl(table: string, url: string, onProgress?: (progress: EngineProgress) => void) {
+  async ingestParquetUrl(table: string, url: string, onProgress?: (progress: EngineProgress) => void, job?: string) {
     let parquet: ParquetFile;
     try {
       parquet = await ParquetFile.fromUrl(url);
@@ -93,12 +94,13 @@ export class NodeDatabase implements Database {
           },
         },
         onProgress,
+        job,
       ),
     );
   }
 
-  async cancel() {
-    this.engine.cancel();
+  async cancel(job?: string) {
+    this.engine.cancel(job);
   }
 
   async #call<T>(call: () => Promise<T>): Promise<T> {

@@ -34,6 +34,20 @@ describe('engine', () => {
     expect(await db.rows('SELECT 42::INTEGER AS ok')).toEqual([{ ok: 42 }]);
   });
 
+  it('cancels a job, running or queued, and leaves other work queued around it alone', async () => {
+    // A load (job "load-1") is running; a dashboard query waits behind it, then the load's next query.
+    const loadRunning = db.query('SELECT count(*) FROM range(4000000000) a WHERE a.range % 7 = 3', { job: 'load-1' });
+    const dashboard = db.rows('SELECT 7::INTEGER AS panel');
+    const loadQueued = db.query('SELECT 1', { job: 'load-1' });
+    setTimeout(() => db.cancel('load-1'), 50);
+    expect(((await loadRunning.catch((e: unknown) => e)) as QueryError).cancelled).toBe(true);
+    expect(await dashboard).toEqual([{ panel: 7 }]);
+    expect(((await loadQueued.catch((e: unknown) => e)) as QueryError).cancelled).toBe(true);
+    // Another job runs as usual.
+    expect(await db.rows('SELECT 42::INTEGER AS ok')).toEqual([{ ok: 42 }]);
+    expect((await db.query('SELECT 1 AS one', { job: 'load-2' })).numRows).toBe(1);
+  });
+
   it('reports a failing statement with its SQL', async () => {
     const error = (await db.query('SELECT * FROM no_such_table').catch((e: unknown) => e)) as QueryError;
     expect(error.message).toMatch(/no_such_table/);
