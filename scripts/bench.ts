@@ -9,6 +9,13 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { buildOrders, prepareSource } from '../src/ingest/build-orders';
 import { loadSource } from '../src/ingest/load-source';
+import type { Grain } from '../src/analyses/activity-series';
+import { CUSTOMER_BASE_STATEMENTS } from '../src/analyses/customer-base';
+import { customerCountSql, customerListSql } from '../src/analyses/customer-list';
+import { DATA_FACTS_SQL, SCOPE_PERIOD_MS_SQL, dashboardPanelsSql, dashboardScopeSql, type DashboardPlanOptions } from '../src/analyses/dashboard';
+import { facetSql } from '../src/analyses/facets';
+import type { Segment } from '../src/analyses/segments';
+import { presetRange } from '../src/state/date-presets';
 import { NativeDatabase, blobPaths } from './native-database';
 import { CHROMIUM, CHROMIUM_ARGS, serveDist } from './static-server';
 
@@ -26,10 +33,17 @@ const sizes = values.sizes.split(',');
 const formats = values.formats.split(',') as ('csv' | 'parquet')[];
 const runs = Number(values.runs);
 
-/** The stages a user waits through, in order; later issues add theirs. */
-const STAGES = ['load', 'orders', 'first view'] as const;
+/** The stages a user waits through, in order, then the interactions on the loaded dashboard; later issues add theirs. */
+const STAGES = ['load', 'orders', 'dashboard', 'first view', 'facet click', 'date range', 'segment', 'list sort'] as const;
 type Stage = (typeof STAGES)[number];
 type Timings = Record<Stage, number>;
+const INTERACTIONS = ['facet click', 'date range', 'segment', 'list sort'] as const satisfies readonly Stage[];
+type Interaction = (typeof INTERACTIONS)[number];
+/** Each interaction is repeated this many times a run, for a p95 that means something. */
+const REPEATS = 5;
+
+/** A saved segment the benchmark applies: customers with at least two orders who spent 100 or more. */
+const BENCH_SEGMENT = { name: 'Bench: repeat big spenders', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'order_count', op: '>=', value: 2 }, { kind: 'number', field: 'total_revenue', op: '>=', value: 100 }] }] } as const;
 
 interface Result {
   size: string;
@@ -37,6 +51,9 @@ interface Result {
   bytes: number;
   browser: Timings[];
   native: Timings[];
+  /** Every repetition of each interaction, for p95. */
+  browserInteractions: Record<Interaction, number[]>;
+  nativeInteractions: Record<Interaction, number[]>;
   browserPeakMB: number;
   nativePeakMB: number;
   engineStartMs: number[];
@@ -87,8 +104,9 @@ function sampler(read: () => number) {
   };
 }
 
-async function browserRun(browser: Browser, url: string, path: string): Promise<{ timings: Timings; peakMB: number; engineStartMs: number }> {
+async function browserRun(browser: Browser, url: string, path: string): Promise<{ timings: Timings; samples: Record<Interaction, number[]>; peakMB: number; engineStartMs: number }> {
   const context = await browser.newContext();
+  await context.addInitScript((segment) => localStorage.setItem('clientele.segments', JSON.stringify({ version: 1, segments: [segment] })), BENCH_SEGMENT);
   const page = await context.newPage();
   const opened = performance.now();
   await page.goto(url);
@@ -98,16 +116,57 @@ async function browserRun(browser: Browser, url: string, path: string): Promise<
   const stop = sampler(() => treePssMB(browserPid));
   await page.setInputFiles('input[type=file]', path);
   await page.locator('main[data-report="ready"]').waitFor({ timeout: 15 * 60_000 });
-  const peakMB = stop();
+  await page.locator('[data-dashboard="ready"]').waitFor({ timeout: 15 * 60_000 });
   const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
   const start = marks['clientele:load-start']!;
   const source = marks['clientele:source-ready']!;
   const ready = marks['clientele:orders-ready']!;
+  const shown = marks['clientele:dashboard-painted']!;
+
+  // Each interaction: the time from the user's action to the next painted dashboard (or list).
+  const timed = async (mark: string, act: () => Promise<unknown>) => {
+    const before = await page.evaluate((m) => performance.getEntriesByName(m).length, mark);
+    const t0 = await page.evaluate(() => performance.now());
+    await act();
+    await page.waitForFunction(({ m, n }) => performance.getEntriesByName(m).length > n, { m: mark, n: before }, { timeout: 15 * 60_000 });
+    return page.evaluate(({ m, t }) => performance.getEntriesByName(m).at(-1)!.startTime - t, { m: mark, t: t0 });
+  };
+  const samples: Record<Interaction, number[]> = { 'facet click': [], 'date range': [], segment: [], 'list sort': [] };
+  const firstCountry = page.locator('[data-facet="country"] button.facet-value').first();
+  const segments = page.locator('section.segments');
+  for (let i = 0; i < REPEATS; i++) {
+    samples['facet click'].push(await timed('clientele:dashboard-painted', () => firstCountry.click()));
+    samples['facet click'].push(await timed('clientele:dashboard-painted', () => firstCountry.click()));
+    samples['date range'].push(await timed('clientele:dashboard-painted', () => page.getByLabel('Date range').selectOption('last_90')));
+    samples['date range'].push(await timed('clientele:dashboard-painted', () => page.getByLabel('Date range').selectOption('all')));
+    samples.segment.push(await timed('clientele:dashboard-painted', () => segments.getByRole('button', { name: 'Apply' }).click()));
+    samples.segment.push(await timed('clientele:dashboard-painted', () => segments.getByRole('button', { name: 'Show all customers' }).click()));
+    samples['list sort'].push(await timed('clientele:list-painted', () => page.getByRole('button', { name: 'Sort by Last purchase' }).click()));
+  }
+  const peakMB = stop();
   await context.close();
-  return { timings: { load: source - start, orders: ready - source, 'first view': ready - start }, peakMB, engineStartMs };
+  const timings = {
+    load: source - start,
+    orders: ready - source,
+    dashboard: shown - ready,
+    'first view': shown - start,
+    ...Object.fromEntries(INTERACTIONS.map((k) => [k, median(samples[k])])),
+  } as Timings;
+  return { timings, samples, peakMB, engineStartMs };
 }
 
-async function nativeRun(path: string, index: number): Promise<{ timings: Timings; peakMB: number }> {
+/** The dashboard's own query plan for one filter state, as the app runs it. */
+async function runPlan(db: NativeDatabase, plan: DashboardPlanOptions, panels = true): Promise<void> {
+  for (const q of dashboardScopeSql(plan)) await db.query(q.sql, { params: q.params });
+  const grain = String((await db.query(SCOPE_PERIOD_MS_SQL)).get(0)?.grain ?? 'month') as Grain;
+  const queries = dashboardPanelsSql(plan, grain);
+  const run = (q: { sql: string; params: unknown[] }) => db.query(q.sql, { params: q.params });
+  if (panels) for (const q of [queries.kpis, queries.activity, queries.acquisition, queries.pareto, ...queries.facets.map((f) => f.query)]) await run(q);
+  await run(queries.list);
+  await run(queries.listCount);
+}
+
+async function nativeRun(path: string, index: number): Promise<{ timings: Timings; samples: Record<Interaction, number[]>; peakMB: number }> {
   const db = await NativeDatabase.open();
   const stop = sampler(() => process.memoryUsage().rss / 2 ** 20);
   const file = await openAsBlob(path);
@@ -117,10 +176,45 @@ async function nativeRun(path: string, index: number): Promise<{ timings: Timing
   const source = performance.now();
   await buildOrders(db, [await prepareSource(db, loaded)], new Date());
   const ready = performance.now();
+  for (const statement of CUSTOMER_BASE_STATEMENTS) await db.query(statement);
+  for (const q of Object.values(DATA_FACTS_SQL)) await db.query(q);
+  const base: DashboardPlanOptions = { filter: { range: null }, grain: 'auto', churnWindowDays: 90, facetLimit: 12, list: { sort: 'revenue', direction: 'desc', limit: 25 } };
+  await runPlan(db, base);
+  const shown = performance.now();
+  const country = String((await db.query(facetSql({ dimension: 'country', limit: 1 }).sql, { params: facetSql({ dimension: 'country', limit: 1 }).params })).get(0)?.value);
+  const lastDay = Number((await db.query(DATA_FACTS_SQL.bounds)).get(0)?.last_day);
+  const timedPlan = async (plan: DashboardPlanOptions, panels = true) => {
+    const t0 = performance.now();
+    await runPlan(db, plan, panels);
+    return performance.now() - t0;
+  };
+  const samples: Record<Interaction, number[]> = { 'facet click': [], 'date range': [], segment: [], 'list sort': [] };
+  for (let i = 0; i < REPEATS; i++) {
+    samples['facet click'].push(await timedPlan({ ...base, filter: { range: null, facets: { country: [country] } } }), await timedPlan(base));
+    samples['date range'].push(await timedPlan({ ...base, filter: { range: presetRange('last_90', lastDay) } }), await timedPlan(base));
+    samples.segment.push(await timedPlan({ ...base, filter: { range: null, segment: BENCH_SEGMENT as unknown as Segment } }), await timedPlan(base));
+    const t0 = performance.now();
+    const list = customerListSql({ sort: 'last_order_at', direction: 'desc', limit: 25 });
+    await db.query(list.sql, { params: list.params });
+    await db.query(customerCountSql().sql, { params: customerCountSql().params });
+    samples['list sort'].push(performance.now() - t0);
+  }
   const peakMB = stop();
   db.close();
-  return { timings: { load: source - start, orders: ready - source, 'first view': ready - start }, peakMB };
+  const timings = {
+    load: source - start,
+    orders: ready - source,
+    dashboard: shown - ready,
+    'first view': shown - start,
+    ...Object.fromEntries(INTERACTIONS.map((k) => [k, median(samples[k])])),
+  } as Timings;
+  return { timings, samples, peakMB };
 }
+
+const p95 = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)]!;
+};
 
 async function main() {
   if (!existsSync(join(ROOT, 'dist/index.html'))) throw new Error('No build: run `npm run build` first (npm run bench does).');
@@ -134,14 +228,20 @@ async function main() {
     for (const size of sizes) {
       for (const format of formats) {
         const path = join(DATA, `orders-${size}.${format}`);
-        const result: Result = { size, format, bytes: statSync(path).size, browser: [], native: [], browserPeakMB: 0, nativePeakMB: 0, engineStartMs: [] };
+        const noSamples = () => ({ 'facet click': [], 'date range': [], segment: [], 'list sort': [] }) as Record<Interaction, number[]>;
+        const result: Result = {
+          size, format, bytes: statSync(path).size, browser: [], native: [], browserInteractions: noSamples(), nativeInteractions: noSamples(),
+          browserPeakMB: 0, nativePeakMB: 0, engineStartMs: [],
+        };
         for (let run = 0; run < runs; run++) {
           const b = await browserRun(browser, server.url, path);
           result.browser.push(b.timings);
+          for (const k of INTERACTIONS) result.browserInteractions[k].push(...b.samples[k]);
           result.engineStartMs.push(b.engineStartMs);
           result.browserPeakMB = Math.max(result.browserPeakMB, b.peakMB);
           const n = await nativeRun(path, run + 1);
           result.native.push(n.timings);
+          for (const k of INTERACTIONS) result.nativeInteractions[k].push(...n.samples[k]);
           result.nativePeakMB = Math.max(result.nativePeakMB, n.peakMB);
           process.stderr.write(`${size} ${format} run ${run + 1}: browser ${Math.round(b.timings['first view'])} ms, native ${Math.round(n.timings['first view'])} ms\n`);
         }
@@ -155,12 +255,14 @@ async function main() {
 
   const rows = results.flatMap((r) =>
     STAGES.map((stage) => {
-      const browserMs = median(r.browser.map((t) => t[stage]));
-      const nativeMs = median(r.native.map((t) => t[stage]));
+      const interaction = (INTERACTIONS as readonly string[]).includes(stage) ? (stage as Interaction) : null;
+      const browserMs = interaction ? median(r.browserInteractions[interaction]) : median(r.browser.map((t) => t[stage]));
+      const nativeMs = interaction ? median(r.nativeInteractions[interaction]) : median(r.native.map((t) => t[stage]));
       return {
         file: `${r.size} ${r.format} (${(r.bytes / 1e6).toFixed(0)} MB)`,
         stage,
         'browser ms': Math.round(browserMs),
+        'browser p95': interaction ? Math.round(p95(r.browserInteractions[interaction])) : null,
         'native ms': Math.round(nativeMs),
         ratio: Number((browserMs / nativeMs).toFixed(2)),
         'browser peak MB': Math.round(r.browserPeakMB),
@@ -168,7 +270,7 @@ async function main() {
       };
     }),
   );
-  console.log(`\nMedians of ${runs} runs. Chromium ${execFileSync(CHROMIUM, ['--version']).toString().trim()}; engine start (median) ${Math.round(median(results.flatMap((r) => r.engineStartMs)))} ms.`);
+  console.log(`\nMedians of ${runs} runs (interactions: ${REPEATS * 2} a run, ${REPEATS} for the sort; p95 over all). Chromium ${execFileSync(CHROMIUM, ['--version']).toString().trim()}; engine start (median) ${Math.round(median(results.flatMap((r) => r.engineStartMs)))} ms.`);
   console.table(rows);
   const out = join(ROOT, 'bench-results');
   mkdirSync(out, { recursive: true });

@@ -52,6 +52,34 @@ export class Formatter {
     return this.#seconds.format(ms / 1000);
   }
 
+  /** Money in the data's currency when it has exactly one, else a plain number with two decimals. */
+  money(value: number, currency: string | null): string {
+    if (currency && /^[A-Z]{3}$/.test(currency)) {
+      try {
+        return new Intl.NumberFormat(this.locale, { style: 'currency', currency, maximumFractionDigits: Math.abs(value) >= 1000 ? 0 : 2 }).format(value);
+      } catch {
+        // Not a currency Intl knows: fall through to a plain number.
+      }
+    }
+    return new Intl.NumberFormat(this.locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+  }
+
+  percent(share: number, digits = 1): string {
+    return new Intl.NumberFormat(this.locale, { style: 'percent', maximumFractionDigits: digits }).format(share);
+  }
+
+  /** A signed relative change: +12.5 %, −3 %. */
+  change(share: number): string {
+    return new Intl.NumberFormat(this.locale, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(share);
+  }
+
+  /** A length of time in the largest unit that keeps it at least 1: "3.5 hours", "2 days". */
+  duration(ms: number): string {
+    const units: [Intl.NumberFormatOptions['unit'], number][] = [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000], ['second', 1000]];
+    const [unit, size] = units.find(([, size]) => ms >= size) ?? units[units.length - 1]!;
+    return new Intl.NumberFormat(this.locale, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 1 }).format(ms / size);
+  }
+
   list(items: string[]): string {
     return new Intl.ListFormat(this.locale, { style: 'long', type: 'conjunction' }).format(items);
   }

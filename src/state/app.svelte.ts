@@ -1,13 +1,15 @@
 import { getContext, setContext } from 'svelte';
 import type { Database, EngineProgress } from '../db/database';
+import { forJob } from '../db/job-database';
 import { QueryError } from '../db/query-error';
 import { quoteIdentifier } from '../db/sql';
 import type { Formatter } from '../i18n/format';
 import { buildOrders, dateParsingFor, prepareSource, type SourceEntry } from '../ingest/build-orders';
 import { requiredRolesMissing } from '../ingest/column-roles';
-import { LoadError, isOutOfMemory, loadSource, type LoadProblem } from '../ingest/load-source';
+import { LoadError, UrlSource, isOutOfMemory, loadSource, type LoadProblem } from '../ingest/load-source';
 import type { QualityCheck, QualitySummary } from '../ingest/quality';
 import type { ColumnMapping, ColumnRole } from '../ingest/types';
+import { DashboardState } from './dashboard.svelte';
 
 export type { SourceEntry };
 
@@ -45,12 +47,14 @@ export class AppState {
   loading = $state.raw<{ fileName: string; progress: EngineProgress | null } | null>(null);
   loadFailure = $state.raw<LoadFailure | null>(null);
   report = $state.raw<QualityReport>(IDLE_REPORT);
+  readonly dashboard: DashboardState;
 
   /** Which required roles each source still lacks; the analytics stay off while any does. */
   missing = $derived(this.sources.map((s) => requiredRolesMissing(s.mapping)));
   analyticsReady = $derived(this.report.status === 'ready');
 
   #nextIndex = 1;
+  #loadJob: string | null = null;
   #generation = 0;
 
   constructor(
@@ -58,6 +62,7 @@ export class AppState {
     readonly format: Formatter,
     engineReady: Promise<{ version: string; bundle: string }>,
   ) {
+    this.dashboard = new DashboardState(db, globalThis.localStorage ?? null);
     engineReady.then(
       (info) => (this.engine = { status: 'ready', ...info, error: '' }),
       (error: unknown) => (this.engine = { status: 'error', version: '', bundle: '', error: QueryError.from(error).message }),
@@ -69,22 +74,25 @@ export class AppState {
    * before is touched: a failed, cancelled or out-of-memory load or rebuild puts the earlier files
    * back as they were.
    */
-  async loadFile(file: Blob, fileName: string): Promise<void> {
+  async loadFile(file: Blob | UrlSource, fileName: string): Promise<void> {
     if (this.loading) return;
     this.loadFailure = null;
     this.loading = { fileName, progress: null };
     const index = this.#nextIndex++;
+    // Cancel stops this load's queries and the orders built from it, not the dashboard's around them.
+    this.#loadJob = `load-${index}`;
+    const db = forJob(this.db, this.#loadJob);
     const previous = this.sources;
     let entry: SourceEntry | null = null;
     try {
       performance.mark('clientele:load-start');
-      const loaded = await loadSource(this.db, file, fileName, index, (progress) => {
+      const loaded = await loadSource(db, file, fileName, index, (progress) => {
         if (this.loading) this.loading = { fileName, progress };
       });
       performance.mark('clientele:source-ready');
-      entry = await prepareSource(this.db, loaded);
+      entry = await prepareSource(db, loaded);
       this.sources = this.loadMode === 'replace' ? [entry] : [...previous, entry];
-      const failed = await this.#rebuild();
+      const failed = await this.#rebuild(db);
       if (failed && (failed.cancelled || isOutOfMemory(failed.message))) {
         throw failed.cancelled ? new LoadError('cancelled') : new LoadError('too_large_to_analyse', this.format.integer(loaded.rows));
       }
@@ -102,6 +110,12 @@ export class AppState {
     }
   }
 
+  /** Opens a file by its address, read in place with range requests; it fails and reverts like a dropped file. */
+  loadUrl(url: string): Promise<void> {
+    const source = new UrlSource(url);
+    return this.loadFile(source, source.name);
+  }
+
   async loadSample(url: string): Promise<void> {
     const name = url.split('/').pop() ?? 'sample.csv';
     try {
@@ -114,7 +128,7 @@ export class AppState {
   }
 
   cancelLoad(): void {
-    void this.db.cancel();
+    void this.db.cancel(this.#loadJob ?? undefined);
   }
 
   dismissFailure(): void {
@@ -150,23 +164,28 @@ export class AppState {
    * Rebuilds the canonical tables and the quality report; the latest call wins.
    * Returns the error that stopped it, or null.
    */
-  async #rebuild(): Promise<QueryError | null> {
+  async #rebuild(db: Database = this.db): Promise<QueryError | null> {
     const generation = ++this.#generation;
     const sources = this.sources;
     if (sources.length === 0 || this.missing.some((m) => m.length > 0) || sources.some((s) => !s.date)) {
       this.report = IDLE_REPORT;
+      this.dashboard.clear();
       return null;
     }
     this.report = { ...this.report, status: 'loading' };
     try {
-      const { checks, summary } = await buildOrders(this.db, sources, new Date(Date.now() + FUTURE_SLACK_MS));
+      const { checks, summary } = await buildOrders(db, sources, new Date(Date.now() + FUTURE_SLACK_MS));
       if (generation !== this.#generation) return null;
       this.report = { status: 'ready', checks, summary, error: '' };
       performance.mark('clientele:orders-ready');
+      void this.dashboard.reset();
       return null;
     } catch (error) {
       const failed = QueryError.from(error);
-      if (generation === this.#generation) this.report = { ...IDLE_REPORT, status: 'error', error: this.#rebuildErrorText(failed) };
+      if (generation === this.#generation) {
+        this.report = { ...IDLE_REPORT, status: 'error', error: this.#rebuildErrorText(failed) };
+        this.dashboard.clear();
+      }
       return failed;
     }
   }

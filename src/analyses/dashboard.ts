@@ -1,0 +1,48 @@
+// The dashboard's whole query plan for one filter state: the scope tables, built once, then every
+// panel read from them. The app, the benchmark's native run and the tests run this same plan.
+import { CHURN_WINDOW_SUGGESTION_SQL, acquisitionSql, activitySeriesSql, type Grain } from './activity-series';
+import { customerCountSql, customerListSql, type CustomerListOptions } from './customer-list';
+import { facetSql } from './facets';
+import { FACET_DIMENSIONS, filterScopeSql, rangeScopeSql, type DashboardFilter, type FacetDimension, type ScopeOptions } from './filters';
+import { KPIS_SQL, paretoSql } from './kpis';
+import type { SqlQuery } from './sql-fragment';
+
+export interface DashboardPlanOptions extends ScopeOptions {
+  filter: DashboardFilter;
+  grain: Grain | 'auto';
+  churnWindowDays: number;
+  facetLimit: number;
+  facetSearch?: Partial<Record<FacetDimension, string>>;
+  list: CustomerListOptions;
+}
+
+/** Facts of the whole data set, read once after the customer base is built. */
+export const DATA_FACTS_SQL = {
+  bounds: 'SELECT epoch_ms(first_day::TIMESTAMP)::DOUBLE AS first_day, epoch_ms((end_day - 1)::TIMESTAMP)::DOUBLE AS last_day FROM data_bounds',
+  /** At most two: money is shown in the data's currency only when there is exactly one. */
+  currencies: 'SELECT currency FROM orders WHERE currency IS NOT NULL GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 2',
+  churnSuggestion: CHURN_WINDOW_SUGGESTION_SQL,
+};
+
+/**
+ * Statements that (re)build the scope tables, current and previous period. The range-bound part
+ * is rebuilt only when the range changed (or the data did): a facet or segment change reuses it.
+ */
+export function dashboardScopeSql(options: DashboardPlanOptions, rangeChanged = true): SqlQuery[] {
+  return [...(rangeChanged ? rangeScopeSql(options.filter.range) : []), ...filterScopeSql(options.filter, options)];
+}
+
+export const SCOPE_PERIOD_MS_SQL = 'SELECT epoch_ms(start_at)::DOUBLE AS start_ms, epoch_ms(end_at)::DOUBLE AS end_ms, days, grain FROM scope_period';
+
+/** Every panel's query, read after dashboardScopeSql; `acquisitionGrain` is scope_period's grain. */
+export function dashboardPanelsSql(options: DashboardPlanOptions, acquisitionGrain: Grain) {
+  return {
+    kpis: KPIS_SQL,
+    activity: activitySeriesSql({ ...options, grain: options.grain, churnWindowDays: options.churnWindowDays }),
+    acquisition: acquisitionSql(acquisitionGrain),
+    pareto: paretoSql(50),
+    facets: FACET_DIMENSIONS.map((dimension) => ({ dimension, query: facetSql({ dimension, limit: options.facetLimit, search: options.facetSearch?.[dimension] }) })),
+    list: customerListSql(options.list),
+    listCount: customerCountSql(options.list.search),
+  };
+}

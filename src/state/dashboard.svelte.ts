@@ -1,0 +1,317 @@
+// The dashboard's state: the filter (date range, facets, segment), and the results of the panels
+// that read the scope tables built for it. One refresh rebuilds the scope tables once and then
+// reads every panel from them; the latest refresh wins and stale results are dropped.
+import type { Table } from 'apache-arrow';
+import type { Database } from '../db/database';
+import { ACTIVITY_DEFINITIONS, DEFAULT_CHURN_WINDOW_DAYS, type Grain } from '../analyses/activity-series';
+import { CUSTOMER_BASE_STATEMENTS } from '../analyses/customer-base';
+import { customerCountSql, customerListSql, type CustomerListColumn } from '../analyses/customer-list';
+import { toCsv } from '../analyses/csv-export';
+import { customerProductsSql, customerProfileSql, customerTimelineSql } from '../analyses/customer-report';
+import { DATA_FACTS_SQL, SCOPE_PERIOD_MS_SQL, dashboardPanelsSql, dashboardScopeSql, type DashboardPlanOptions } from '../analyses/dashboard';
+import type { DashboardFilter, DateRange, FacetDimension, FacetSelections } from '../analyses/filters';
+import { kpiChanges, type Kpi, type KpiValues } from '../analyses/kpis';
+import type { Segment } from '../analyses/segments';
+import type { SqlQuery } from '../analyses/sql-fragment';
+import { QueryError } from '../db/query-error';
+import { presetRange, type RangePreset } from './date-presets';
+import { SegmentLibrary } from './segments.svelte';
+
+export type Row = Record<string, unknown>;
+export type Status = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface FacetValue {
+  value: string | null;
+  customers: number;
+  revenue: number;
+}
+export interface FacetList {
+  dimension: FacetDimension;
+  values: FacetValue[];
+  total: number;
+}
+
+export interface Panels {
+  kpis: Kpi[];
+  activity: Row[];
+  acquisition: Row[];
+  pareto: Row[];
+  facets: FacetList[];
+  period: { start: number; end: number; days: number; grain: Grain } | null;
+  ms: number;
+}
+
+export interface CustomerPage {
+  rows: Row[];
+  total: number;
+}
+
+export interface CustomerReport {
+  profile: Row | null;
+  timeline: Row[];
+  products: Row[];
+}
+
+const FACET_LIMIT = 12;
+const PAGE_SIZE = 25;
+
+export const rows = (table: Table): Row[] => table.toArray().map((r) => ({ ...r.toJSON() }));
+
+export class DashboardState {
+  /** Facts of the whole data set, read once per rebuild. */
+  bounds = $state.raw<{ firstDay: number; lastDay: number; currency: string | null; suggestedChurnDays: number | null } | null>(null);
+
+  preset = $state<RangePreset>('all');
+  custom = $state.raw<DateRange | null>(null);
+  facets = $state.raw<FacetSelections>({});
+  facetSearch = $state.raw<Partial<Record<FacetDimension, string>>>({});
+  segment = $state.raw<Segment | null>(null);
+  grain = $state<Grain | 'auto'>('auto');
+  churnWindowDays = $state(DEFAULT_CHURN_WINDOW_DAYS);
+
+  status = $state<Status>('idle');
+  error = $state('');
+  panels = $state.raw<Panels | null>(null);
+
+  listSort = $state<CustomerListColumn>('revenue');
+  listDirection = $state<'asc' | 'desc'>('desc');
+  listSearch = $state('');
+  listOffset = $state(0);
+  list = $state.raw<CustomerPage | null>(null);
+  listStatus = $state<Status>('idle');
+
+  selectedCustomer = $state<string | null>(null);
+  report = $state.raw<CustomerReport | null>(null);
+
+  readonly pageSize = PAGE_SIZE;
+  readonly activityDefinitions = ACTIVITY_DEFINITIONS;
+
+  range = $derived(this.bounds ? presetRange(this.preset, this.bounds.lastDay, this.custom) : null);
+  filter: DashboardFilter = $derived({ range: this.range, facets: this.facets, segment: this.segment });
+
+  #generation = 0;
+  #listGeneration = 0;
+  /** The range the range-bound scope tables were built for; null when they must be rebuilt. */
+  #builtRange: string | null = null;
+
+  readonly segments: SegmentLibrary;
+
+  constructor(
+    readonly db: Database,
+    storage: Pick<Storage, 'getItem' | 'setItem'> | null = null,
+  ) {
+    this.segments = new SegmentLibrary(db, storage);
+  }
+
+  async #run(query: SqlQuery | string): Promise<Row[]> {
+    const q = typeof query === 'string' ? { sql: query, params: [] } : query;
+    return rows(await this.db.query(q.sql, { params: q.params }));
+  }
+
+  /** After the canonical orders were (re)built: per-customer facts, then every panel. */
+  async reset(): Promise<void> {
+    const generation = ++this.#generation;
+    this.status = 'loading';
+    this.#builtRange = null;
+    try {
+      for (const statement of CUSTOMER_BASE_STATEMENTS) await this.db.query(statement);
+      const [bounds] = await this.#run(DATA_FACTS_SQL.bounds);
+      const currencies = await this.#run(DATA_FACTS_SQL.currencies);
+      const [churn] = await this.#run(DATA_FACTS_SQL.churnSuggestion);
+      if (generation !== this.#generation) return;
+      // A new data set: filters picked on the old one may name values it does not have.
+      this.facets = {};
+      this.facetSearch = {};
+      this.listSearch = '';
+      this.selectedCustomer = null;
+      this.report = null;
+      this.bounds = {
+        firstDay: Number(bounds?.first_day ?? 0),
+        lastDay: Number(bounds?.last_day ?? 0),
+        currency: currencies.length === 1 ? String(currencies[0]!.currency) : null,
+        suggestedChurnDays: churn?.suggested_days == null ? null : Number(churn.suggested_days),
+      };
+    } catch (error) {
+      if (generation === this.#generation) this.#fail(error);
+      return;
+    }
+    await this.refresh();
+  }
+
+  clear(): void {
+    this.#generation++;
+    this.#listGeneration++;
+    this.bounds = null;
+    this.panels = null;
+    this.list = null;
+    this.status = 'idle';
+    this.selectedCustomer = null;
+    this.report = null;
+  }
+
+  /** Rebuilds the scope tables for the current filter and reads every panel from them. */
+  async refresh(): Promise<void> {
+    if (!this.bounds) return;
+    const generation = ++this.#generation;
+    const filter = $state.snapshot(this.filter) as DashboardFilter;
+    const started = performance.now();
+    this.status = 'loading';
+    const plan = this.#plan(filter);
+    try {
+      const rangeKey = JSON.stringify(filter.range);
+      const rangeChanged = rangeKey !== this.#builtRange;
+      this.#builtRange = null;
+      for (const statement of dashboardScopeSql(plan, rangeChanged)) {
+        // A newer refresh has started: stop writing scope tables under it (it rebuilds them whole).
+        if (generation !== this.#generation) return;
+        await this.db.query(statement.sql, { params: statement.params });
+      }
+      this.#builtRange = rangeKey;
+      const [period] = await this.#run(SCOPE_PERIOD_MS_SQL);
+      const queries = dashboardPanelsSql(plan, (period?.grain as Grain | undefined) ?? 'month');
+      const kpiRows = await this.#run(queries.kpis);
+      const activity = await this.#run(queries.activity);
+      const acquisition = await this.#run(queries.acquisition);
+      const pareto = await this.#run(queries.pareto);
+      const facets: FacetList[] = [];
+      for (const { dimension, query } of queries.facets) {
+        const values = await this.#run(query);
+        facets.push({
+          dimension,
+          values: values.map((v) => ({ value: v.value == null ? null : String(v.value), customers: Number(v.customers), revenue: Number(v.revenue) })),
+          total: Number(values[0]?.values_total ?? 0),
+        });
+      }
+      if (generation !== this.#generation) return;
+      const current = kpiRows.find((r) => r.period === 'current') as KpiValues | undefined;
+      const previous = (kpiRows.find((r) => r.period === 'previous') as KpiValues | undefined) ?? null;
+      this.panels = {
+        kpis: current ? kpiChanges(current, previous) : [],
+        activity,
+        acquisition,
+        pareto,
+        facets,
+        period: period ? { start: Number(period.start_ms), end: Number(period.end_ms), days: Number(period.days), grain: String(period.grain) as Grain } : null,
+        ms: performance.now() - started,
+      };
+      this.status = 'ready';
+      performance.mark('clientele:dashboard-ready');
+      // Svelte has updated the DOM by the next frame: what the benchmark times as "shown".
+      requestAnimationFrame(() => performance.mark('clientele:dashboard-painted'));
+    } catch (error) {
+      if (generation === this.#generation) this.#fail(error);
+      return;
+    }
+    this.listOffset = 0;
+    await this.loadList();
+  }
+
+  #plan(filter: DashboardFilter): DashboardPlanOptions {
+    return {
+      filter,
+      grain: this.grain,
+      churnWindowDays: this.churnWindowDays,
+      facetLimit: FACET_LIMIT,
+      facetSearch: this.facetSearch,
+      list: { sort: this.listSort, direction: this.listDirection, search: this.listSearch, offset: this.listOffset, limit: PAGE_SIZE },
+    };
+  }
+
+  #fail(error: unknown): void {
+    this.status = 'error';
+    this.error = QueryError.from(error).message.split('\n')[0] ?? '';
+  }
+
+  /** One page of the customer list for the current scope, sort and search. */
+  async loadList(): Promise<void> {
+    const generation = ++this.#listGeneration;
+    this.listStatus = 'loading';
+    try {
+      const list = this.#plan(this.filter).list;
+      const page = await this.#run(customerListSql(list));
+      const [count] = await this.#run(customerCountSql(list.search));
+      if (generation !== this.#listGeneration) return;
+      this.list = { rows: page, total: Number(count?.customers ?? 0) };
+      this.listStatus = 'ready';
+      requestAnimationFrame(() => performance.mark('clientele:list-painted'));
+    } catch (error) {
+      if (generation === this.#listGeneration) {
+        this.listStatus = 'error';
+        this.error = QueryError.from(error).message;
+      }
+    }
+  }
+
+  /** The whole current list (filter, segment and search applied) as CSV text, formula cells neutralised. */
+  async listAsCsv(): Promise<string> {
+    const q = customerListSql({ sort: this.listSort, direction: this.listDirection, search: this.listSearch, limit: null });
+    return toCsv(await this.db.query(q.sql, { params: q.params }));
+  }
+
+  setPreset(preset: RangePreset, custom: DateRange | null = this.custom): void {
+    this.preset = preset;
+    this.custom = custom;
+    void this.refresh();
+  }
+
+  toggleFacet(dimension: FacetDimension, value: string | null): void {
+    const current = this.facets[dimension] ?? [];
+    const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
+    this.facets = { ...this.facets, [dimension]: next };
+    void this.refresh();
+  }
+
+  clearFacets(): void {
+    this.facets = {};
+    void this.refresh();
+  }
+
+  searchFacet(dimension: FacetDimension, term: string): void {
+    this.facetSearch = { ...this.facetSearch, [dimension]: term };
+    void this.refresh();
+  }
+
+  applySegment(segment: Segment | null): void {
+    this.segment = segment;
+    void this.refresh();
+  }
+
+  setGrain(grain: Grain | 'auto'): void {
+    this.grain = grain;
+    void this.refresh();
+  }
+
+  setChurnWindow(days: number): void {
+    if (!(days >= 1)) return;
+    this.churnWindowDays = Math.round(days);
+    void this.refresh();
+  }
+
+  sortList(column: CustomerListColumn): void {
+    this.listDirection = this.listSort === column && this.listDirection === 'desc' ? 'asc' : 'desc';
+    this.listSort = column;
+    this.listOffset = 0;
+    void this.loadList();
+  }
+
+  searchList(term: string): void {
+    this.listSearch = term;
+    this.listOffset = 0;
+    void this.loadList();
+  }
+
+  pageList(offset: number): void {
+    this.listOffset = Math.max(0, offset);
+    void this.loadList();
+  }
+
+  async openCustomer(customerId: string | null): Promise<void> {
+    this.selectedCustomer = customerId;
+    this.report = null;
+    if (customerId === null) return;
+    const [profile] = await this.#run(customerProfileSql(customerId, { churnWindowDays: this.churnWindowDays }));
+    const timeline = await this.#run(customerTimelineSql(customerId));
+    const products = await this.#run(customerProductsSql(customerId));
+    if (this.selectedCustomer === customerId) this.report = { profile: profile ?? null, timeline, products };
+  }
+}
