@@ -29,7 +29,17 @@ export const DATA_FACTS_SQL = {
  * is rebuilt only when the range changed (or the data did): a facet or segment change reuses it.
  */
 export function dashboardScopeSql(options: DashboardPlanOptions, rangeChanged = true): SqlQuery[] {
-  return [...(rangeChanged ? rangeScopeSql(options.filter.range) : []), ...filterScopeSql(options.filter, options)];
+  return [...(rangeChanged ? dashboardRangeSql(options) : []), ...dashboardFilterSql(options)];
+}
+
+/** The range-bound scope tables: what RFM scores are computed on, before the filter step. */
+export function dashboardRangeSql(options: DashboardPlanOptions): SqlQuery[] {
+  return rangeScopeSql(options.filter.range);
+}
+
+/** The facet and segment step, on the range's tables (and rfm_customers for RFM rules). */
+export function dashboardFilterSql(options: DashboardPlanOptions): SqlQuery[] {
+  return filterScopeSql(options.filter, options);
 }
 
 export const SCOPE_PERIOD_MS_SQL = 'SELECT epoch_ms(start_at)::DOUBLE AS start_ms, epoch_ms(end_at)::DOUBLE AS end_ms, days, grain FROM scope_period';
