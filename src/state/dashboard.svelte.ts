@@ -8,7 +8,7 @@ import { CUSTOMER_BASE_STATEMENTS } from '../analyses/customer-base';
 import { customerCountSql, customerListSql, type CustomerListColumn } from '../analyses/customer-list';
 import { toCsv } from '../analyses/csv-export';
 import { customerProductsSql, customerProfileSql, customerTimelineSql } from '../analyses/customer-report';
-import { DATA_FACTS_SQL, SCOPE_PERIOD_MS_SQL, dashboardPanelsSql, dashboardScopeSql, type DashboardPlanOptions } from '../analyses/dashboard';
+import { DATA_FACTS_SQL, SCOPE_PERIOD_MS_SQL, dashboardFilterSql, dashboardPanelsSql, dashboardRangeSql, type DashboardPlanOptions } from '../analyses/dashboard';
 import type { DashboardFilter, DateRange, FacetDimension, FacetSelections } from '../analyses/filters';
 import { kpiChanges, type Kpi, type KpiValues } from '../analyses/kpis';
 import type { Segment } from '../analyses/segments';
@@ -16,6 +16,7 @@ import type { SqlQuery } from '../analyses/sql-fragment';
 import { QueryError } from '../db/query-error';
 import { presetRange, type RangePreset } from './date-presets';
 import { SegmentLibrary } from './segments.svelte';
+import { ValueState } from './value.svelte';
 
 export type Row = Record<string, unknown>;
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
@@ -95,12 +96,15 @@ export class DashboardState {
   #builtRange: string | null = null;
 
   readonly segments: SegmentLibrary;
+  /** RFM, LTV, cohorts and predictive CLV over the same scope. */
+  readonly value: ValueState;
 
   constructor(
     readonly db: Database,
     storage: Pick<Storage, 'getItem' | 'setItem'> | null = null,
   ) {
     this.segments = new SegmentLibrary(db, storage);
+    this.value = new ValueState(db);
   }
 
   async #run(query: SqlQuery | string): Promise<Row[]> {
@@ -161,11 +165,20 @@ export class DashboardState {
       const rangeKey = JSON.stringify(filter.range);
       const rangeChanged = rangeKey !== this.#builtRange;
       this.#builtRange = null;
-      for (const statement of dashboardScopeSql(plan, rangeChanged)) {
-        // A newer refresh has started: stop writing scope tables under it (it rebuilds them whole).
-        if (generation !== this.#generation) return;
-        await this.db.query(statement.sql, { params: statement.params });
+      const run = async (statements: SqlQuery[]) => {
+        for (const statement of statements) {
+          // A newer refresh has started: stop writing scope tables under it (it rebuilds them whole).
+          if (generation !== this.#generation) return false;
+          await this.db.query(statement.sql, { params: statement.params });
+        }
+        return true;
+      };
+      if (rangeChanged) {
+        if (!(await run(dashboardRangeSql(plan)))) return;
+        // RFM scores rank the range's customers; an RFM segment rule in the filter step reads them.
+        await this.value.scoreRfm();
       }
+      if (!(await run(dashboardFilterSql(plan)))) return;
       this.#builtRange = rangeKey;
       const [period] = await this.#run(SCOPE_PERIOD_MS_SQL);
       const queries = dashboardPanelsSql(plan, (period?.grain as Grain | undefined) ?? 'month');
@@ -204,6 +217,7 @@ export class DashboardState {
     }
     this.listOffset = 0;
     await this.loadList();
+    if (generation === this.#generation) await this.value.refresh(undefined, true);
   }
 
   #plan(filter: DashboardFilter): DashboardPlanOptions {
@@ -213,6 +227,7 @@ export class DashboardState {
       churnWindowDays: this.churnWindowDays,
       facetLimit: FACET_LIMIT,
       facetSearch: this.facetSearch,
+      rfmRelation: 'rfm_customers',
       list: { sort: this.listSort, direction: this.listDirection, search: this.listSearch, offset: this.listOffset, limit: PAGE_SIZE },
     };
   }
@@ -269,6 +284,11 @@ export class DashboardState {
   searchFacet(dimension: FacetDimension, term: string): void {
     this.facetSearch = { ...this.facetSearch, [dimension]: term };
     void this.refresh();
+  }
+
+  /** Shows the customers of one RFM segment: a segment with that single rule. */
+  applyRfmSegment(name: string): void {
+    this.applySegment({ name: `RFM: ${name}`, combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'rfm', segment: name }] }] });
   }
 
   applySegment(segment: Segment | null): void {

@@ -67,7 +67,7 @@ export class SegmentLibrary {
     if (!draft) return;
     const run = ++this.#measuring;
     try {
-      const query = segmentSizeSql(draft);
+      const query = segmentSizeSql(draft, { rfmRelation: 'rfm_customers' });
       const row = (await this.db.query(query.sql, { params: query.params })).get(0);
       if (run !== this.#measuring) return;
       this.size = { customers: Number(row?.customers ?? 0), inRange: Number(row?.customers_in_range ?? 0) };

@@ -187,6 +187,7 @@ export class ValueState {
   };
 
   #options: ValueRefreshOptions = { allHistory: false };
+  #scoredAsOf = '';
   #generation = 0;
   #rfmGeneration = 0;
   #clvGeneration = 0;
@@ -206,10 +207,11 @@ export class ValueState {
   }
 
   /** Every panel, after the dashboard rebuilt its scope tables. */
-  async refresh(options: ValueRefreshOptions = this.#options): Promise<void> {
+  async refresh(options: ValueRefreshOptions = this.#options, scored = false): Promise<void> {
     this.#options = { ...options };
     const generation = ++this.#generation;
-    await this.#refreshRfm();
+    if (scored) await this.#countRfm();
+    else await this.#refreshRfm();
     await this.#load(generation, 'ltv', async () => {
       const [historical] = await this.#rows(historicalLtvSql({ customers: 'scope_customers' }));
       const [inputs] = await this.#rows(ltvInputsSql({ orders: 'scope_orders', unit: this.unit }));
@@ -256,24 +258,44 @@ export class ValueState {
     }
   }
 
-  /** Scores every customer of the period into rfm_customers, then counts the filtered customers per cell and segment. */
+  /**
+   * Scores every customer of the period into rfm_customers. The dashboard calls it after the
+   * range's scope tables and before the filter's, so an RFM segment rule reads this range's scores.
+   */
+  async scoreRfm(): Promise<void> {
+    const { allHistory } = this.#options;
+    const asOf =
+      this.#options.asOf ??
+      String((await this.#rows(`SELECT strftime(end_day - 1, '%Y-%m-%d') AS d FROM ${allHistory ? 'data_bounds' : 'scope_period'}`))[0]?.d ?? '');
+    await this.db.query(rfmInputSql(allHistory));
+    const scores = rfmScoresSql({ customers: 'value_rfm_input', asOf, grid: this.grid });
+    await this.db.query(
+      `CREATE OR REPLACE TEMP TABLE rfm_customers AS
+        SELECT customer_id, recency, frequency, monetary, r, f, m, fm, segment, segment AS rfm_segment FROM (${scores.sql})`,
+      { params: scores.params },
+    );
+    this.#scoredAsOf = asOf;
+  }
+
+  /** Re-scores (after a grid or history change), then counts. */
   async #refreshRfm(): Promise<void> {
+    try {
+      await this.scoreRfm();
+    } catch (error) {
+      this.rfm = { status: 'error', data: null, error: QueryError.from(error).message.split('\n')[0] ?? '', ms: 0 };
+      return;
+    }
+    await this.#countRfm();
+  }
+
+  /** Counts the filtered customers (scope_customers) per cell and segment of rfm_customers. */
+  async #countRfm(): Promise<void> {
     const generation = ++this.#rfmGeneration;
     const { allHistory } = this.#options;
     const grid = this.grid;
     const started = performance.now();
     this.rfm = { ...this.rfm, status: 'loading', error: '' };
     try {
-      const asOf =
-        this.#options.asOf ??
-        String((await this.#rows(`SELECT strftime(end_day - 1, '%Y-%m-%d') AS d FROM ${allHistory ? 'data_bounds' : 'scope_period'}`))[0]?.d ?? '');
-      await this.db.query(rfmInputSql(allHistory));
-      const scores = rfmScoresSql({ customers: 'value_rfm_input', asOf, grid });
-      await this.db.query(
-        `CREATE OR REPLACE TEMP TABLE rfm_customers AS
-          SELECT customer_id, recency, frequency, monetary, r, f, m, fm, segment, segment AS rfm_segment FROM (${scores.sql})`,
-        { params: scores.params },
-      );
       const counted = allHistory ? 'rfm_customers' : '(SELECT rc.* FROM rfm_customers rc SEMI JOIN scope_customers USING (customer_id))';
       const y = { FM: 'fm', F: 'f', M: 'm' }[grid.axis];
       const cellRows = await this.#rows(
@@ -285,7 +307,7 @@ export class ValueState {
         FROM ${counted} GROUP BY ALL`,
       );
       if (generation !== this.#rfmGeneration) return;
-      this.rfm = { status: 'ready', data: summarise(grid, asOf, allHistory, cellRows, segmentRows), error: '', ms: performance.now() - started };
+      this.rfm = { status: 'ready', data: summarise(grid, this.#scoredAsOf, allHistory, cellRows, segmentRows), error: '', ms: performance.now() - started };
     } catch (error) {
       if (generation === this.#rfmGeneration) this.rfm = { status: 'error', data: null, error: QueryError.from(error).message.split('\n')[0] ?? '', ms: 0 };
     }

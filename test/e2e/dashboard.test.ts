@@ -136,4 +136,23 @@ describe('the customer dashboard', () => {
     await app.page.setViewportSize({ width: 390, height: 844 });
     await expect.poll(() => app.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
+
+  it('scores RFM on the sample, and clicking a segment filters every panel to its customers', async () => {
+    app = await openApp(browser, server);
+    await app.page.getByRole('button', { name: 'Try sample data' }).click();
+    await settled(app.page);
+    await dashboardReady(app.page);
+    const rfm = app.page.locator('section.value-panels');
+    const champions = rfm.locator('tr').filter({ has: app.page.getByRole('button', { name: 'Champions', exact: true }) });
+    await expect.poll(() => champions.count()).toBe(1);
+    // The segment table says how many customers are Champions; the dashboard must show exactly those.
+    const count = number((await champions.locator('td').first().innerText()).split('(')[0]!);
+    expect(count).toBeGreaterThan(0);
+    const all = number(await kpi(app.page, 'Customers').innerText());
+    await champions.getByRole('button', { name: 'Champions', exact: true }).click();
+    await expect.poll(() => kpi(app.page, 'Customers').innerText()).toBe(count.toLocaleString('en-US'));
+    expect(count).toBeLessThan(all);
+    expect(await app.page.getByTestId('applied-segment').innerText()).toBe('Segment applied: RFM: Champions');
+    await expect.poll(() => app.page.getByTestId('customer-count').innerText()).toBe(`${count.toLocaleString('en-US')} customers`);
+  });
 });
