@@ -51,6 +51,10 @@ export class NativeDatabase implements Database {
     await this.query(`CREATE TABLE ${quoteIdentifier(table)} AS SELECT * FROM read_parquet(${quoteLiteral(this.#path(file))})`);
   }
 
+  async queryParquet(): Promise<Uint8Array> {
+    throw new Error('NativeDatabase: the benchmark exports nothing.');
+  }
+
   async registerUrl(): Promise<void> {
     throw new Error('NativeDatabase reads local files only: the benchmark does not open files by URL.');
   }

@@ -3,7 +3,7 @@ import * as Comlink from 'comlink';
 import { BROWSER_RUNTIME, DuckDBDataProtocol, VoidLogger, createDuckDB, getPlatformFeatures, type DuckDBBindings } from '#duckdb-browser-blocking';
 import mvpModule from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import ehModule from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
-import initParquet, { ParquetFile } from 'parquet-wasm/esm';
+import initParquet, { ParquetFile, Table as ParquetTable, writeParquet } from 'parquet-wasm/esm';
 import parquetModule from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { Engine, EngineError, type EngineProgress, type ParquetRowGroups, type ProgressListener } from './engine';
 
@@ -123,6 +123,16 @@ const api = {
     const db = await engine();
     try {
       await db.ingestParquet(table, await parquetRowGroups(ParquetFile.fromUrl(url)).catch((e) => plainErrorAsParquet(e)), onProgress, job);
+    } catch (error) {
+      plainError(error);
+    }
+  },
+  /** The query's result as a Parquet file, written here so the page never holds the rows. */
+  async queryParquet(sql: string, params: unknown[] = [], job?: string) {
+    const db = await engine();
+    try {
+      const parquet = writeParquet(ParquetTable.fromIPCStream(await db.query(sql, params, undefined, undefined, job)));
+      return Comlink.transfer(parquet, [parquet.buffer]);
     } catch (error) {
       plainError(error);
     }

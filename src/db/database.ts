@@ -18,6 +18,8 @@ export interface Database {
   query(sql: string, options?: QueryOptions): Promise<Table>;
   /** Makes a user's file readable by DuckDB under `name`, without copying it where the platform allows. */
   registerFile(name: string, file: Blob): Promise<void>;
+  /** A query's result as a Parquet file (for exports): written beside the engine, without the Parquet extension. */
+  queryParquet(sql: string, options?: QueryOptions): Promise<Uint8Array>;
   dropFile(name: string): Promise<void>;
   /** Reads a Parquet file into a new table `table`. */
   ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void, job?: string): Promise<void>;

@@ -8,6 +8,7 @@ import type { Database } from './database';
 export function forJob(db: Database, job: string): Database {
   return {
     query: (sql, options = {}) => db.query(sql, { ...options, job }),
+    queryParquet: (sql, options = {}) => db.queryParquet(sql, { ...options, job }),
     registerFile: (name, file) => db.registerFile(name, file),
     dropFile: (name) => db.dropFile(name),
     ingestParquet: (table, file, onProgress) => db.ingestParquet(table, file, onProgress, job),

@@ -23,6 +23,10 @@ export class WorkerDatabase implements Database {
     return tableFromIPC(ipc as Uint8Array);
   }
 
+  async queryParquet(sql: string, options: QueryOptions = {}) {
+    return (await this.#call(() => this.#api.queryParquet(sql, options.params ?? [], options.job))) as Uint8Array;
+  }
+
   registerFile(name: string, file: Blob) {
     return this.#call(() => this.#api.registerFile(name, file));
   }

@@ -263,6 +263,12 @@ export class DashboardState {
     return toCsv(await this.db.query(q.sql, { params: q.params }));
   }
 
+  /** The same list as a Parquet file, written in the worker. */
+  async listAsParquet(): Promise<Uint8Array> {
+    const q = customerListSql({ sort: this.listSort, direction: this.listDirection, search: this.listSearch, limit: null });
+    return this.db.queryParquet(q.sql, { params: q.params });
+  }
+
   setPreset(preset: RangePreset, custom: DateRange | null = this.custom): void {
     this.preset = preset;
     this.custom = custom;

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { tableFromIPC } from 'apache-arrow';
+import { readParquet } from 'parquet-wasm/node';
 import { launchChromium, openApp, serveDist, settled, type AppPage, type StaticServer } from './harness';
 
 let server: StaticServer;
@@ -131,6 +133,13 @@ describe('the customer dashboard', () => {
     expect(lines[0]).toBe('customer_id,name,email,country,city,first_order_at,last_order_at,orders,revenue,refunds,aov,ltv');
     expect(lines).toHaveLength(6);
     expect(csv).toContain(`E,'=1+1,`);
+    // And as Parquet, written in the worker: the same rows and columns, the name kept as it is.
+    const [parquetDownload] = await Promise.all([app.page.waitForEvent('download'), app.page.getByRole('button', { name: 'Export Parquet' }).click()]);
+    const exported = tableFromIPC(readParquet(readFileSync((await parquetDownload.path())!)).intoIPCStream());
+    expect(exported.numRows).toBe(5);
+    expect(exported.schema.fields.map((f) => f.name)).toEqual(lines[0]!.split(','));
+    expect(exported.getChild('name')!.toArray()).toContain('=1+1');
+    expect(exported.getChild('revenue')!.get(0)).toBe(150);
 
     // At phone width nothing runs off the side of the page.
     await app.page.setViewportSize({ width: 390, height: 844 });

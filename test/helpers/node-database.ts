@@ -1,7 +1,7 @@
 // The unit tests' Database: the same Engine the worker runs, over DuckDB-WASM's Node bindings.
 import { createRequire } from 'node:module';
 import { tableFromIPC } from 'apache-arrow';
-import { ParquetFile, readParquet } from 'parquet-wasm/node';
+import { ParquetFile, Table as ParquetTable, readParquet, writeParquet } from 'parquet-wasm/node';
 import { Engine, EngineError, type EngineProgress } from '../../workers/engine';
 import type { Database, QueryOptions } from '../../src/db/database';
 import { QueryError } from '../../src/db/query-error';
@@ -26,6 +26,11 @@ export class NodeDatabase implements Database {
 
   async query(sql: string, options: QueryOptions = {}) {
     return tableFromIPC(await this.#call(() => this.engine.query(sql, options.params ?? [], options.onProgress, undefined, options.job)));
+  }
+
+  async queryParquet(sql: string, options: QueryOptions = {}) {
+    const ipc = await this.#call(() => this.engine.query(sql, options.params ?? [], undefined, undefined, options.job));
+    return writeParquet(ParquetTable.fromIPCStream(ipc));
   }
 
   /** Rows as plain objects, for assertions. */
