@@ -167,7 +167,7 @@ export const en = {
   'kpi.one_time_share': 'One-time share',
   'kpi.repeat_share': 'Repeat share',
   'kpi.vsPrevious': '{change} vs previous period ({previous})',
-  'kpi.noPrevious': 'no previous period to compare',
+  'kpi.noChange': 'previous period: {previous}',
   'kpi.none': '—',
   'chart.activity': 'New, returning and lost customers',
   'chart.activityHelp': 'Lost: {definition}',
