@@ -50,7 +50,10 @@ export function activitySeriesSql(options: ActivitySeriesOptions): SqlQuery {
   const window = Math.round(options.churnWindowDays ?? DEFAULT_CHURN_WINDOW_DAYS);
   if (!(window >= 1)) throw new Error('The churn window must be at least one day.');
   const predicate = customerFilterPredicate(options.filter, { ...options, alias: 'b' });
-  const matching = predicate.sql === 'TRUE' ? raw('TRUE') : sql`d.customer_id IN (SELECT b.customer_id FROM customer_base b WHERE ${predicate})`;
+  const filtered = predicate.sql !== 'TRUE';
+  const matching = filtered ? sql`d.cid IN (SELECT b.cid FROM customer_base b WHERE ${predicate})` : raw('TRUE');
+  // Unfiltered, scope_customers is every customer with an order in range: no join needed.
+  const inScope = raw(filtered ? 'AND o.cid IN (SELECT cid FROM scope_customers)' : '');
   return sql`WITH p AS (SELECT *, COALESCE(${grainParam(options.grain)}::VARCHAR, grain) AS g, ${window}::INTEGER AS window_days FROM scope_period),
     buckets AS (
       SELECT unnest(generate_series(date_trunc(g, start_day)::TIMESTAMP, (end_day - 1)::TIMESTAMP,
@@ -62,24 +65,26 @@ export function activitySeriesSql(options: ActivitySeriesOptions): SqlQuery {
       FROM scope_customers c, p WHERE c.is_new GROUP BY 1
     ),
     lost_by AS (
-      SELECT date_trunc(p.g, d.day + p.window_days)::DATE AS period_start, count(DISTINCT d.customer_id) AS n
+      SELECT date_trunc(p.g, d.day + p.window_days)::DATE AS period_start, count(DISTINCT d.cid) AS n
       FROM purchase_days d, p
       WHERE (d.next_day IS NULL OR d.next_day > d.day + p.window_days)
         AND d.day + p.window_days >= p.start_day AND d.day + p.window_days < p.observed_end_day
         AND ${matching}
       GROUP BY 1
     ),
+    -- Returning = purchasers in the period − new customers in it: a purchaser whose first purchase is
+    -- not before the period (or the range) made that first purchase in it, so is new there.
     orders_by AS (
       SELECT date_trunc(p.g, o.ordered_at)::DATE AS period_start,
-        count(DISTINCT o.customer_id) FILTER (WHERE o.kind <> 'refund' AND c.first_order_at < greatest(date_trunc(p.g, o.ordered_at)::TIMESTAMP, p.start_at)) AS returning_n,
-        count(*) FILTER (WHERE o.kind <> 'refund') AS orders, sum(o.amount) AS revenue, sum(o.refund) AS refunds
-      FROM orders o JOIN scope_customers c USING (customer_id), p
-      WHERE o.ordered_at >= p.start_at AND o.ordered_at < p.end_at
+        count(DISTINCT o.cid) FILTER (WHERE o.purchase) AS purchasers,
+        count(*) FILTER (WHERE o.purchase) AS orders, sum(o.amount) AS revenue, sum(o.refund) AS refunds
+      FROM customer_orders o, p
+      WHERE o.ordered_at >= p.start_at AND o.ordered_at < p.end_at ${inScope}
       GROUP BY 1
     )
     SELECT k.period_start,
       COALESCE(new_by.n, 0)::INTEGER AS new_customers,
-      COALESCE(orders_by.returning_n, 0)::INTEGER AS returning_customers,
+      (COALESCE(orders_by.purchasers, 0) - COALESCE(new_by.n, 0))::INTEGER AS returning_customers,
       COALESCE(lost_by.n, 0)::INTEGER AS lost_customers,
       COALESCE(orders_by.orders, 0)::INTEGER AS orders,
       COALESCE(orders_by.revenue, 0)::DOUBLE AS revenue,

@@ -1,6 +1,8 @@
 // Per-customer facts that do not depend on the dashboard's filters, built once after the
 // canonical `orders` table (re)built, so a filter change never recomputes them:
 //   customer_base — one row per customer, all history (its columns are documented below)
+//   customer_orders — every order reduced to what the panels aggregate, keyed by the integer cid:
+//                     joining on an integer instead of the VARCHAR id is what keeps filters fast
 //   purchase_days — each customer's purchase days with the next one, for churn and gaps
 //   data_bounds   — first day and the day after the last day of the data
 
@@ -24,7 +26,7 @@ export const VALUE_BAND_DEFINITIONS: Record<ValueBand, string> = {
  * first purchase), lifetime_orders (purchases), lifetime_paid_orders (orders with an amount > 0),
  * lifetime_revenue (Σ sales), lifetime_refunds, ltv (Σ net = sales − refunds, to date), lifetime_aov
  * (lifetime_revenue ÷ lifetime_paid_orders), value_band, since_year ('2024'), since_quarter
- * ('2024-Q1'), since_month ('2024-01').
+ * ('2024-Q1'), since_month ('2024-01'), cid (an integer key, 1…n by all-time revenue, for joins).
  */
 export const CUSTOMER_BASE_SQL = `CREATE OR REPLACE TABLE customer_base AS
   WITH per_customer AS (
@@ -48,7 +50,8 @@ export const CUSTOMER_BASE_SQL = `CREATE OR REPLACE TABLE customer_base AS
   ranked AS (
     SELECT *,
       COALESCE(sum(lifetime_revenue) OVER (ORDER BY lifetime_revenue DESC, customer_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS revenue_before,
-      sum(lifetime_revenue) OVER () AS revenue_total
+      sum(lifetime_revenue) OVER () AS revenue_total,
+      row_number() OVER (ORDER BY lifetime_revenue DESC, customer_id)::INTEGER AS cid
     FROM per_customer
   )
   SELECT * EXCLUDE (revenue_before, revenue_total),
@@ -64,9 +67,13 @@ export const CUSTOMER_BASE_SQL = `CREATE OR REPLACE TABLE customer_base AS
     strftime(first_order_at, '%Y-%m') AS since_month
   FROM ranked`;
 
+export const CUSTOMER_ORDERS_SQL = `CREATE OR REPLACE TABLE customer_orders AS
+  SELECT b.cid, o.ordered_at, o.kind <> 'refund' AS purchase, o.amount, o.refund
+  FROM orders o JOIN customer_base b USING (customer_id)`;
+
 export const PURCHASE_DAYS_SQL = `CREATE OR REPLACE TABLE purchase_days AS
-  SELECT customer_id, day, lead(day) OVER (PARTITION BY customer_id ORDER BY day) AS next_day
-  FROM (SELECT DISTINCT customer_id, ordered_at::DATE AS day FROM orders WHERE kind <> 'refund')`;
+  SELECT cid, day, lead(day) OVER (PARTITION BY cid ORDER BY day) AS next_day
+  FROM (SELECT DISTINCT cid, ordered_at::DATE AS day FROM customer_orders WHERE purchase)`;
 
 export const DATA_BOUNDS_SQL = `CREATE OR REPLACE TABLE data_bounds AS
   SELECT COALESCE(min(ordered_at)::DATE, DATE '1970-01-01') AS first_day,
@@ -74,4 +81,4 @@ export const DATA_BOUNDS_SQL = `CREATE OR REPLACE TABLE data_bounds AS
   FROM orders`;
 
 /** Run in order after `ordersSql` whenever the canonical tables are rebuilt. */
-export const CUSTOMER_BASE_STATEMENTS: readonly string[] = [CUSTOMER_BASE_SQL, PURCHASE_DAYS_SQL, DATA_BOUNDS_SQL];
+export const CUSTOMER_BASE_STATEMENTS: readonly string[] = [CUSTOMER_BASE_SQL, CUSTOMER_ORDERS_SQL, PURCHASE_DAYS_SQL, DATA_BOUNDS_SQL];

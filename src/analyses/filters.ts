@@ -2,12 +2,12 @@
 //   scope_period    one row: start_day/end_day (end exclusive), start_at/end_at, days, observed_end_day, grain
 //   scope_items     (dim, value, customer_id): the products, categories and statuses each customer had in range
 //   scope_range     one row per customer with an order in range, before facet and segment filters
-//   scope_all       scope_range with one boolean column per filter (f_<dimension>, f_segment), so
-//                   facets can cross-filter
-//   scope_customers scope_all rows passing every filter (the columns are listed at SCOPE_COLUMNS)
+//   scope_flags     one row per scope_range row, in its order: one boolean per filter (f_<dimension>, f_segment)
+//   scope_all       a view: scope_range beside scope_flags, so facets can cross-filter
+//   scope_customers a view: scope_all rows passing every filter (the columns are listed at SCOPE_COLUMNS)
 //   scope_orders    a view: the orders in range of scope_customers
 // and the prev_ variants for the previous period of equal length (prev_scope_period, prev_scope_items,
-// prev_scope_range, prev_scope_all, prev_scope_customers). Requires customer-base.ts' tables.
+// prev_scope_range, prev_scope_flags, prev_scope_all, prev_scope_customers). Requires customer-base.ts' tables.
 // period, items and range depend on the range only (rangeScopeSql); the rest on facets and segment
 // too (filterScopeSql), so a facet click does not redo the range's work.
 import { quoteIdentifier } from '../db/sql';
@@ -57,7 +57,7 @@ export const SCOPE_COLUMNS = [
   'customer_id', 'name', 'email', 'country', 'city', 'channel', 'first_order_at', 'last_order_at',
   'orders', 'paid_orders', 'revenue', 'refunds', 'net', 'aov', 'ltv', 'first_order_revenue',
   'value_band', 'since_year', 'since_quarter', 'since_month', 'purchased', 'is_new', 'is_returning', 'kind',
-  'lifetime_orders', 'lifetime_revenue', 'lifetime_aov',
+  'lifetime_orders', 'lifetime_revenue', 'lifetime_aov', 'cid',
 ] as const;
 
 /** Dimensions read from what a customer bought in the range (scope_items) rather than from the customer. */
@@ -80,10 +80,11 @@ interface Tables {
   range: string;
   all: string;
   customers: string;
+  flags: string;
 }
-const CURRENT: Tables = { period: 'scope_period', items: 'scope_items', range: 'scope_range', all: 'scope_all', customers: 'scope_customers' };
+const CURRENT: Tables = { period: 'scope_period', items: 'scope_items', range: 'scope_range', all: 'scope_all', customers: 'scope_customers', flags: 'scope_flags' };
 const PREVIOUS: Tables = {
-  period: 'prev_scope_period', items: 'prev_scope_items', range: 'prev_scope_range', all: 'prev_scope_all', customers: 'prev_scope_customers',
+  period: 'prev_scope_period', items: 'prev_scope_items', range: 'prev_scope_range', all: 'prev_scope_all', customers: 'prev_scope_customers', flags: 'prev_scope_flags',
 };
 
 /** One dimension's selection as a predicate on a relation aliased `alias` with customer_base's columns. */
@@ -151,35 +152,49 @@ function itemsSql(t: Tables): string {
     UNION ALL SELECT DISTINCT 'status', l.status, l.customer_id ${lines}`;
 }
 
+const rangeColumns = (a: string) => `b.customer_id, b.name, b.email, b.country, b.city, b.channel, b.first_order_at, b.last_order_at,
+      ${a}.orders, ${a}.paid_orders, ${a}.revenue, ${a}.refunds, (${a}.revenue - ${a}.refunds)::DOUBLE AS net,
+      (${a}.revenue / NULLIF(${a}.paid_orders, 0))::DOUBLE AS aov, b.ltv, b.first_order_revenue,
+      b.value_band, b.since_year, b.since_quarter, b.since_month,
+      ${a}.orders > 0 AS purchased,
+      ${a}.orders > 0 AND b.first_order_at >= p.start_at AS is_new,
+      ${a}.orders > 0 AND b.first_order_at < p.start_at AS is_returning,
+      CASE WHEN ${a}.orders = 0 THEN NULL WHEN ${a}.paid_orders_to_end = 0 THEN 'free_trial' WHEN ${a}.paid_orders_to_end = 1 THEN 'one_time' ELSE 'repeat' END AS kind,
+      b.lifetime_orders, b.lifetime_revenue, b.lifetime_aov, b.cid`;
+
 /** Per-customer aggregates of the range, before any facet or segment: depends on the range only. */
 function rangeSql(t: Tables): string {
   return `CREATE OR REPLACE TEMP TABLE ${t.range} AS
-    WITH agg AS (
-      SELECT o.customer_id,
-        count(*) FILTER (WHERE o.ordered_at >= p.start_at AND o.kind <> 'refund')::INTEGER AS orders,
-        count(*) FILTER (WHERE o.ordered_at >= p.start_at AND o.kind = 'sale')::INTEGER AS paid_orders,
+    WITH a AS (
+      SELECT o.cid,
+        count(*) FILTER (WHERE o.ordered_at >= p.start_at AND o.purchase)::INTEGER AS orders,
+        count(*) FILTER (WHERE o.ordered_at >= p.start_at AND o.amount > 0)::INTEGER AS paid_orders,
         COALESCE(sum(o.amount) FILTER (WHERE o.ordered_at >= p.start_at), 0)::DOUBLE AS revenue,
         COALESCE(sum(o.refund) FILTER (WHERE o.ordered_at >= p.start_at), 0)::DOUBLE AS refunds,
-        count(*) FILTER (WHERE o.kind = 'sale')::INTEGER AS paid_orders_to_end
-      FROM orders o, ${t.period} p
+        count(*) FILTER (WHERE o.amount > 0)::INTEGER AS paid_orders_to_end
+      FROM customer_orders o, ${t.period} p
       WHERE o.ordered_at < p.end_at
-      GROUP BY o.customer_id
+      GROUP BY o.cid
       HAVING count(*) FILTER (WHERE o.ordered_at >= p.start_at) > 0
     )
-    SELECT b.customer_id, b.name, b.email, b.country, b.city, b.channel, b.first_order_at, b.last_order_at,
-      a.orders, a.paid_orders, a.revenue, a.refunds, (a.revenue - a.refunds)::DOUBLE AS net,
-      (a.revenue / NULLIF(a.paid_orders, 0))::DOUBLE AS aov, b.ltv, b.first_order_revenue,
-      b.value_band, b.since_year, b.since_quarter, b.since_month,
-      a.orders > 0 AS purchased,
-      a.orders > 0 AND b.first_order_at >= p.start_at AS is_new,
-      a.orders > 0 AND b.first_order_at < p.start_at AS is_returning,
-      CASE WHEN a.orders = 0 THEN NULL WHEN a.paid_orders_to_end = 0 THEN 'free_trial' WHEN a.paid_orders_to_end = 1 THEN 'one_time' ELSE 'repeat' END AS kind,
-      b.lifetime_orders, b.lifetime_revenue, b.lifetime_aov
-    FROM agg a JOIN customer_base b USING (customer_id), ${t.period} p`;
+    SELECT ${rangeColumns('a')}
+    FROM a JOIN customer_base b USING (cid), ${t.period} p`;
 }
 
-/** scope_range with one boolean column per filter: depends on the facets and the segment. */
-function allSql(filter: DashboardFilter, t: Tables, options: ScopeOptions): SqlQuery {
+// All time covers every order, so the range's aggregates are the lifetime ones: no pass over orders.
+const ALL_TIME_RANGE_SQL = `CREATE OR REPLACE TEMP TABLE scope_range AS
+  SELECT ${rangeColumns('b')}
+  FROM (SELECT *, lifetime_orders AS orders, lifetime_paid_orders AS paid_orders, lifetime_revenue AS revenue,
+    lifetime_refunds AS refunds, lifetime_paid_orders AS paid_orders_to_end FROM customer_base) b, scope_period p`;
+
+const FLAGS = [...FACET_DIMENSIONS, 'segment' as const].map((d) => flagColumn(d));
+
+/**
+ * One row of filter flags per scope_range row, in the same order: scope_all and scope_customers
+ * are views that line the two up (POSITIONAL JOIN), so a filter change writes booleans, not customers.
+ * A table, not a view: DuckDB cannot prepare CREATE VIEW with parameters (it can CREATE TABLE AS).
+ */
+function flagsSql(filter: DashboardFilter, t: Tables, options: ScopeOptions): SqlQuery {
   const flags = FACET_DIMENSIONS.map((d) => {
     const values = selected(filter, d);
     return sql`${values ? facetPredicate(d, values, 'b', t.items) : raw('TRUE')} AS ${raw(flagColumn(d))}`;
@@ -187,17 +202,16 @@ function allSql(filter: DashboardFilter, t: Tables, options: ScopeOptions): SqlQ
   flags.push(
     sql`${filter.segment ? segmentPredicate(filter.segment, { alias: 'b', itemsTable: t.items, rfmRelation: options.rfmRelation }) : raw('TRUE')} AS f_segment`,
   );
-  // A table, not a view: DuckDB cannot prepare CREATE VIEW with parameters (it can CREATE TABLE AS).
-  return sql`CREATE OR REPLACE TEMP TABLE ${raw(t.all)} AS
-    SELECT b.*, ${joinSql(flags, ',\n      ')}
+  return sql`CREATE OR REPLACE TEMP TABLE ${raw(t.flags)} AS
+    SELECT ${joinSql(flags, ',\n      ')}
     FROM ${raw(t.range)} b`;
 }
 
-function customersSql(t: Tables): string {
-  const flags = [...FACET_DIMENSIONS, 'segment' as const].map(flagColumn);
-  return `CREATE OR REPLACE TEMP TABLE ${t.customers} AS
-    SELECT * EXCLUDE (${flags.join(', ')}) FROM ${t.all} WHERE ${flags.join(' AND ')}`;
-}
+/** scope_range with one boolean column per filter: depends on the facets and the segment. */
+const allSql = (t: Tables) => `CREATE OR REPLACE TEMP VIEW ${t.all} AS SELECT * FROM ${t.range} POSITIONAL JOIN ${t.flags}`;
+
+const customersSql = (t: Tables) =>
+  `CREATE OR REPLACE TEMP VIEW ${t.customers} AS SELECT r.* FROM ${t.range} r POSITIONAL JOIN ${t.flags} f WHERE ${FLAGS.map((c) => `f.${c}`).join(' AND ')}`;
 
 // A view: panels that need orders read it once each, and a filter change copies no orders.
 const SCOPE_ORDERS_SQL = `CREATE OR REPLACE TEMP VIEW scope_orders AS
@@ -211,7 +225,7 @@ const plain = (text: string): SqlQuery => ({ sql: text, params: [] });
  * for both periods: run them when the range changes.
  */
 export function rangeScopeSql(range: DateRange | null): SqlQuery[] {
-  return [periodSql(range), plain(itemsSql(CURRENT)), plain(rangeSql(CURRENT)), plain(PREVIOUS_PERIOD_SQL), plain(itemsSql(PREVIOUS)), plain(rangeSql(PREVIOUS))];
+  return [periodSql(range), plain(itemsSql(CURRENT)), plain(range === null ? ALL_TIME_RANGE_SQL : rangeSql(CURRENT)), plain(PREVIOUS_PERIOD_SQL), plain(itemsSql(PREVIOUS)), plain(rangeSql(PREVIOUS))];
 }
 
 /**
@@ -219,17 +233,19 @@ export function rangeScopeSql(range: DateRange | null): SqlQuery[] {
  * filter change.
  */
 export function filterScopeSql(filter: DashboardFilter, options: ScopeOptions = {}): SqlQuery[] {
-  return [allSql(filter, CURRENT, options), plain(customersSql(CURRENT)), plain(SCOPE_ORDERS_SQL), allSql(filter, PREVIOUS, options), plain(customersSql(PREVIOUS))];
+  return [...filterStatements(filter, CURRENT, options), plain(SCOPE_ORDERS_SQL), ...filterStatements(filter, PREVIOUS, options)];
 }
+
+const filterStatements = (filter: DashboardFilter, t: Tables, options: ScopeOptions): SqlQuery[] => [flagsSql(filter, t, options), plain(allSql(t)), plain(customersSql(t))];
 
 /** Every statement, in order, that (re)creates the current period's scope tables and views for a filter state. */
 export function scopeSql(filter: DashboardFilter, options: ScopeOptions = {}): SqlQuery[] {
-  return [periodSql(filter.range), plain(itemsSql(CURRENT)), plain(rangeSql(CURRENT)), allSql(filter, CURRENT, options), plain(customersSql(CURRENT)), plain(SCOPE_ORDERS_SQL)];
+  return [periodSql(filter.range), plain(itemsSql(CURRENT)), plain(filter.range === null ? ALL_TIME_RANGE_SQL : rangeSql(CURRENT)), ...filterStatements(filter, CURRENT, options), plain(SCOPE_ORDERS_SQL)];
 }
 
 /** Statements, run after scopeSql, for the previous period of equal length (for KPI changes). */
 export function previousScopeSql(filter: DashboardFilter, options: ScopeOptions = {}): SqlQuery[] {
-  return [plain(PREVIOUS_PERIOD_SQL), plain(itemsSql(PREVIOUS)), plain(rangeSql(PREVIOUS)), allSql(filter, PREVIOUS, options), plain(customersSql(PREVIOUS))];
+  return [plain(PREVIOUS_PERIOD_SQL), plain(itemsSql(PREVIOUS)), plain(rangeSql(PREVIOUS)), ...filterStatements(filter, PREVIOUS, options)];
 }
 
 /** The current period, for the UI (days, grain chosen automatically, dates as epoch ms). */
