@@ -126,6 +126,7 @@ export const en = {
 
   'dashboard.title': 'Customers',
   'dashboard.loading': 'Updating the dashboard…',
+  'dashboard.outOfMemory': 'The orders are loaded and checked, but the dashboard needs more memory than this browser tab has. Load a smaller export (a shorter date range, or fewer columns), or remove a file.',
   'dashboard.error': 'The dashboard could not be computed: {message}. Change the filters, or load the file again.',
   'dashboard.updated': 'Updated in {seconds} s',
   'range.label': 'Date range',

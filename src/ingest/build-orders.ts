@@ -3,7 +3,7 @@
 import type { Database } from '../db/database';
 import { guessColumnRoles } from './column-roles';
 import { detectDateParsing, type LoadedSource } from './load-source';
-import { ordersSql } from './orders-view';
+import { COMPACT_FROM_ROWS, ordersSql } from './orders-view';
 import type { DateParsing } from './parse-values';
 import { CURRENCIES_SQL, QUALITY_CHECKS_SQL, QUALITY_SUMMARY_SQL, toQualityChecks, type QualityCheck, type QualitySummary } from './quality';
 import type { ColumnMapping } from './types';
@@ -35,7 +35,8 @@ export interface OrdersReport {
 export async function buildOrders(db: Database, sources: SourceEntry[], now: Date): Promise<OrdersReport> {
   const nowText = now.toISOString().slice(0, 19).replace('T', ' ');
   const orderSources = sources.map((s) => ({ index: s.loaded.index, table: s.loaded.table, columns: s.loaded.columns, mapping: s.mapping, date: s.date }));
-  for (const sql of ordersSql(orderSources, nowText)) await db.query(sql);
+  const rows = sources.reduce((n, s) => n + s.loaded.rows, 0);
+  for (const sql of ordersSql(orderSources, nowText, { compact: rows > COMPACT_FROM_ROWS })) await db.query(sql);
   const checks = (await db.query(QUALITY_CHECKS_SQL)).toArray().map((r) => r.toJSON());
   const currencies = (await db.query(CURRENCIES_SQL)).toArray().map((r) => r.toJSON());
   const summary = (await db.query(QUALITY_SUMMARY_SQL)).get(0)?.toJSON() as unknown as QualitySummary;

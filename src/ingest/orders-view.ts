@@ -91,9 +91,9 @@ function stagedSourceSql(source: OrdersSource): string {
  * Every source row, parsed, with its status class, sale and refund parts and its exclusion reason.
  * `now` is fixed by the caller, so that "a date in the future" means the same in every query.
  */
-export function stagedLinesSql(sources: OrdersSource[], now: string): string {
+export function stagedLinesSql(sources: OrdersSource[], now: string, store = ''): string {
   const union = sources.map(stagedSourceSql).join('\nUNION ALL BY NAME\n');
-  return `CREATE OR REPLACE TABLE staged_lines AS
+  return `CREATE OR REPLACE TABLE ${store}staged_lines AS
     WITH parsed AS (${union}),
     classed AS (SELECT *, ${statusClassSql('status')} AS status_class FROM parsed)
     SELECT *,
@@ -128,12 +128,12 @@ const FIRST_LINE_FIELDS = ['customer_id', 'customer_email', 'customer_name', 'cu
  * kind: 'sale' (something was paid), 'free' (nothing paid, nothing refunded: a trial),
  *       'refund' (only refund lines, as a cancellation invoice).
  */
-export function ordersTableSql(sourceCount: number): string {
+export function ordersTableSql(sourceCount: number, store = ''): string {
   // One arg_min over a struct of the first line's fields costs half of one arg_min per field.
   const first = `arg_min({${FIRST_LINE_FIELDS.map((f) => `${f}: ${f}`).join(', ')}}, source_row)`;
   // The window that keeps one file's copy of an order is only needed when there are several files.
   const keepFirstFile = sourceCount > 1 ? 'QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY source) = 1' : '';
-  return `CREATE OR REPLACE TABLE orders AS
+  return `CREATE OR REPLACE TABLE ${store}orders AS
   WITH per_source AS (
     SELECT source, order_id,
       ${first} AS first_line,
@@ -154,6 +154,31 @@ export function ordersTableSql(sourceCount: number): string {
   FROM per_source`;
 }
 
-export function ordersSql(sources: OrdersSource[], now: string): string[] {
-  return [stagedLinesSql(sources, now), ORDER_LINES_VIEW_SQL, ordersTableSql(sources.length)];
+/**
+ * Where the canonical tables live. Small data: DuckDB's default in-memory database, fastest to
+ * write and read. Large data: an in-memory database that compresses its tables (ATTACH … COMPRESS),
+ * about 7× smaller (1M orders: staged_lines + orders 435 MB plain, 52 MB compressed, measured with
+ * duckdb_memory()) for about 1.6 s more per million rows to write them. Both are on the search path,
+ * so every query names the tables without saying where they are.
+ */
+export const STORAGE_SQL = [`ATTACH IF NOT EXISTS ':memory:' AS compact (COMPRESS)`, `SET search_path = 'memory.main,compact.main'`];
+
+/** Above this many source rows the canonical tables are written compressed (see STORAGE_SQL). */
+export const COMPACT_FROM_ROWS = 2_000_000;
+
+export interface OrdersStorage {
+  compact?: boolean;
+}
+
+export function ordersSql(sources: OrdersSource[], now: string, storage: OrdersStorage = {}): string[] {
+  const [store, other] = storage.compact ? ['compact.main.', 'memory.main.'] : ['memory.main.', 'compact.main.'];
+  return [
+    ...STORAGE_SQL,
+    // The other store's copy goes first, so the two never hold memory at once.
+    `DROP TABLE IF EXISTS ${other}staged_lines`,
+    `DROP TABLE IF EXISTS ${other}orders`,
+    stagedLinesSql(sources, now, store),
+    ORDER_LINES_VIEW_SQL,
+    ordersTableSql(sources.length, store),
+  ];
 }

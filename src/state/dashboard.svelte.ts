@@ -14,6 +14,7 @@ import { kpiChanges, type Kpi, type KpiValues } from '../analyses/kpis';
 import type { Segment } from '../analyses/segments';
 import type { SqlQuery } from '../analyses/sql-fragment';
 import { QueryError } from '../db/query-error';
+import { isOutOfMemory } from '../ingest/load-source';
 import { presetRange, type RangePreset } from './date-presets';
 import { SegmentLibrary } from './segments.svelte';
 import { ValueState } from './value.svelte';
@@ -72,6 +73,8 @@ export class DashboardState {
 
   status = $state<Status>('idle');
   error = $state('');
+  /** The last error was the tab's memory running out: the UI says so in words, not DuckDB's. */
+  outOfMemory = $state(false);
   panels = $state.raw<Panels | null>(null);
 
   listSort = $state<CustomerListColumn>('revenue');
@@ -233,8 +236,10 @@ export class DashboardState {
   }
 
   #fail(error: unknown): void {
+    const message = QueryError.from(error).message;
     this.status = 'error';
-    this.error = QueryError.from(error).message.split('\n')[0] ?? '';
+    this.outOfMemory = isOutOfMemory(message);
+    this.error = message.split('\n')[0] ?? '';
   }
 
   /** One page of the customer list for the current scope, sort and search. */

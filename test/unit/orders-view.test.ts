@@ -95,4 +95,20 @@ describe('canonical orders', () => {
     await build([{ index: 0, table: 'emails', columns, mapping: { customer_email: 'Email', ordered_at: 'Created at', amount: 'Total' }, date: { kind: 'native' } }]);
     expect(await db.rows('SELECT customer_id, count(*)::INTEGER AS n FROM orders GROUP BY ALL')).toEqual([{ customer_id: 'ann@example.com', n: 2 }]);
   });
+
+  it('writes large data compressed, with the same orders, and moves back when the data is small again', async () => {
+    const a = await load('store', 'order,customer,day,total\n1,A,20240101,10\n1,A,20240101,5\n2,B,20240102,20');
+    const sources: OrdersSource[] = [{ index: 0, table: 'store', columns: a, mapping: { order_id: 'order', customer_id: 'customer', ordered_at: 'day', amount: 'total' }, date: { kind: 'yyyymmdd' } }];
+    const where = () => db.rows<{ database_name: string; table_name: string }>("SELECT database_name, table_name FROM duckdb_tables() WHERE table_name IN ('staged_lines', 'orders') ORDER BY ALL");
+    const orders = () => db.rows('SELECT order_id, amount, lines FROM orders ORDER BY order_id');
+    // Order 1: two lines 10 + 5 = 15; order 2: 20.
+    const expected = [{ order_id: '1', amount: 15, lines: 2 }, { order_id: '2', amount: 20, lines: 1 }];
+    for (const sql of ordersSql(sources, NOW, { compact: true })) await db.query(sql);
+    expect(await where()).toEqual([{ database_name: 'compact', table_name: 'orders' }, { database_name: 'compact', table_name: 'staged_lines' }]);
+    expect(await orders()).toEqual(expected);
+    expect((await db.rows('SELECT count(*)::INTEGER AS n FROM order_lines'))[0]).toEqual({ n: 3 });
+    for (const sql of ordersSql(sources, NOW)) await db.query(sql);
+    expect(await where()).toEqual([{ database_name: 'memory', table_name: 'orders' }, { database_name: 'memory', table_name: 'staged_lines' }]);
+    expect(await orders()).toEqual(expected);
+  });
 });
