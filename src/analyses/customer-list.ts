@@ -1,10 +1,15 @@
 // The customer list: one page of scope_customers, sorted, searched and counted.
+import { quoteIdentifier } from '../db/sql';
 import { containsText, joinSql, raw, sql, type SqlQuery } from './sql-fragment';
 
 export const CUSTOMER_LIST_COLUMNS = [
   'customer_id', 'name', 'email', 'country', 'city', 'first_order_at', 'last_order_at', 'orders', 'revenue', 'refunds', 'aov', 'ltv',
 ] as const;
-export type CustomerListColumn = (typeof CUSTOMER_LIST_COLUMNS)[number];
+/** With RFM scores computed, the list also shows each customer's RFM segment. */
+export const RFM_LIST_COLUMN = 'rfm_segment';
+export type CustomerListColumn = (typeof CUSTOMER_LIST_COLUMNS)[number] | typeof RFM_LIST_COLUMN;
+
+export const customerListColumns = (withRfm: boolean): CustomerListColumn[] => (withRfm ? [...CUSTOMER_LIST_COLUMNS, RFM_LIST_COLUMN] : [...CUSTOMER_LIST_COLUMNS]);
 
 export const CUSTOMER_LIST_DEFINITIONS: Record<CustomerListColumn, string> = {
   customer_id: 'The customer id; where the data has none, the lower-cased e-mail address.',
@@ -19,6 +24,7 @@ export const CUSTOMER_LIST_DEFINITIONS: Record<CustomerListColumn, string> = {
   refunds: 'Refunds on orders in range.',
   aov: 'Average order value in range: revenue ÷ paid orders.',
   ltv: 'Lifetime value to date: all-time sales minus refunds.',
+  rfm_segment: 'The customer’s RFM segment, scored on the date range’s customers (or all history, if chosen in the RFM view).',
 };
 
 export interface CustomerListOptions {
@@ -31,6 +37,8 @@ export interface CustomerListOptions {
   offset?: number;
   /** Default 50; null for every row (the CSV export). */
   limit?: number | null;
+  /** Relation (customer_id, segment) of RFM scores; adds the rfm_segment column. */
+  rfmRelation?: string;
 }
 
 function searchPredicate(search: string | undefined) {
@@ -40,14 +48,18 @@ function searchPredicate(search: string | undefined) {
 /** One page of customers: the CUSTOMER_LIST_COLUMNS, in that order. Dates as epoch ms. */
 export function customerListSql(options: CustomerListOptions = {}): SqlQuery {
   const sort = options.sort ?? 'revenue';
-  if (!(CUSTOMER_LIST_COLUMNS as readonly string[]).includes(sort)) throw new Error(`Cannot sort by ${JSON.stringify(sort)}.`);
+  const columns = customerListColumns(options.rfmRelation !== undefined);
+  if (!(columns as readonly string[]).includes(sort)) throw new Error(`Cannot sort by ${JSON.stringify(sort)}.`);
   const direction = options.direction === 'asc' ? 'ASC' : 'DESC';
   const page =
     options.limit === null
       ? raw('')
       : sql`LIMIT ${Math.max(0, Math.floor(options.limit ?? 50))} OFFSET ${Math.max(0, Math.floor(options.offset ?? 0))}`;
-  return sql`SELECT ${raw(CUSTOMER_LIST_COLUMNS.join(', '))}
-    FROM scope_customers
+  const from = options.rfmRelation
+    ? raw(`(SELECT c.*, r.segment AS ${RFM_LIST_COLUMN} FROM scope_customers c LEFT JOIN ${quoteIdentifier(options.rfmRelation)} r USING (customer_id))`)
+    : raw('scope_customers');
+  return sql`SELECT ${raw(columns.join(', '))}
+    FROM ${from}
     WHERE ${searchPredicate(options.search)}
     ORDER BY ${raw(sort)} ${raw(direction)} NULLS LAST, customer_id ASC
     ${page}`;

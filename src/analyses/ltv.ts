@@ -11,7 +11,7 @@ const INTERVAL: Record<PeriodUnit, string> = { month: 'INTERVAL 1 MONTH', quarte
 export const LTV_CAC_RULE_OF_THUMB = 3;
 
 export const LTV_DEFINITIONS = {
-  historicalLtv: "Historical LTV: a customer's net revenue (sales minus refunds) in the date range; the average is over the customers in the group.",
+  historicalLtv: "Historical LTV: a customer's value column (by default the net revenue, sales minus refunds, of the relation passed); the average is over the customers in the group. The app passes each customer's net revenue to date over all history, the dashboard's Average LTV.",
   active: 'Active customer in a period: a customer with at least one paid order in that period.',
   churnRate:
     'Churn rate of a period: the share of customers active in the previous period who place no paid order in this one. ' +

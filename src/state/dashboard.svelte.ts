@@ -231,7 +231,7 @@ export class DashboardState {
       facetLimit: FACET_LIMIT,
       facetSearch: this.facetSearch,
       rfmRelation: 'rfm_customers',
-      list: { sort: this.listSort, direction: this.listDirection, search: this.listSearch, offset: this.listOffset, limit: PAGE_SIZE },
+      list: { sort: this.listSort, direction: this.listDirection, search: this.listSearch, offset: this.listOffset, limit: PAGE_SIZE, rfmRelation: 'rfm_customers' },
     };
   }
 
@@ -264,13 +264,13 @@ export class DashboardState {
 
   /** The whole current list (filter, segment and search applied) as CSV text, formula cells neutralised. */
   async listAsCsv(): Promise<string> {
-    const q = customerListSql({ sort: this.listSort, direction: this.listDirection, search: this.listSearch, limit: null });
+    const q = customerListSql({ ...this.#plan(this.filter).list, offset: 0, limit: null });
     return toCsv(await this.db.query(q.sql, { params: q.params }));
   }
 
   /** The same list as a Parquet file, written in the worker. */
   async listAsParquet(): Promise<Uint8Array> {
-    const q = customerListSql({ sort: this.listSort, direction: this.listDirection, search: this.listSearch, limit: null });
+    const q = customerListSql({ ...this.#plan(this.filter).list, offset: 0, limit: null });
     return this.db.queryParquet(q.sql, { params: q.params });
   }
 

@@ -62,8 +62,18 @@ export interface RfmResult {
   customers: number;
   revenue: number;
 }
+/** The dimensions historical LTV is broken down by, and the column of value_ltv_customers each reads. */
+export const LTV_GROUPS = { segment: 'rfm_segment', cohort: 'since_month', country: 'country', channel: 'channel' } as const;
+export type LtvGroup = keyof typeof LTV_GROUPS;
+
+/** The filtered customers with their RFM segment, for LTV by segment, cohort, country and channel. */
+const LTV_CUSTOMERS_VIEW_SQL = `CREATE OR REPLACE TEMP VIEW value_ltv_customers AS
+  SELECT c.*, r.segment AS rfm_segment FROM scope_customers c LEFT JOIN rfm_customers r USING (customer_id)`;
+
 export interface LtvResult {
   historical: { customers: number; revenue: number; ltv: number | null; medianLtv: number | null };
+  by: LtvGroup;
+  groups: { group: string | null; customers: number; ltv: number | null; revenueShare: number }[];
   inputs: LtvInputs;
 }
 export interface CohortResult {
@@ -157,6 +167,7 @@ export class ValueState {
 
   rfm = $state.raw<Async<RfmResult>>(idle());
   ltv = $state.raw<Async<LtvResult>>(idle());
+  ltvBy = $state<LtvGroup>('segment');
   cohorts = $state.raw<Async<CohortResult>>(idle());
   clv = $state.raw<Async<ClvFitResult>>(idle());
 
@@ -213,7 +224,10 @@ export class ValueState {
     if (scored) await this.#countRfm();
     else await this.#refreshRfm();
     await this.#load(generation, 'ltv', async () => {
-      const [historical] = await this.#rows(historicalLtvSql({ customers: 'scope_customers' }));
+      // Historical LTV is net revenue to date over all history (customer_base.ltv), as the dashboard's KPI.
+      await this.db.query(LTV_CUSTOMERS_VIEW_SQL);
+      const [historical] = await this.#rows(historicalLtvSql({ customers: 'value_ltv_customers', value: 'ltv' }));
+      const byGroup = await this.#rows(historicalLtvSql({ customers: 'value_ltv_customers', value: 'ltv', by: LTV_GROUPS[this.ltvBy] }));
       const [inputs] = await this.#rows(ltvInputsSql({ orders: 'scope_orders', unit: this.unit }));
       return {
         historical: {
@@ -222,6 +236,8 @@ export class ValueState {
           ltv: num(historical?.ltv),
           medianLtv: num(historical?.median_ltv),
         },
+        by: this.ltvBy,
+        groups: byGroup.map((g) => ({ group: g.group == null ? null : String(g.group), customers: Number(g.customers), ltv: num(g.ltv), revenueShare: Number(g.revenue_share ?? 0) })),
         inputs: Object.fromEntries(Object.entries(inputs ?? {}).map(([k, v]) => [k, k === 'churnRate' ? num(v) : Number(v ?? 0)])) as unknown as LtvInputs,
       };
     });
@@ -345,6 +361,11 @@ export class ValueState {
   setAllHistory(allHistory: boolean): void {
     this.#options = { ...this.#options, allHistory };
     void this.#refreshRfm();
+  }
+
+  setLtvBy(by: LtvGroup): void {
+    this.ltvBy = by;
+    void this.refresh(undefined, true);
   }
 
   setMeasure(measure: 'customers' | 'revenue'): void {

@@ -130,7 +130,7 @@ describe('the customer dashboard', () => {
     const [download] = await Promise.all([app.page.waitForEvent('download'), app.page.getByRole('button', { name: 'Export CSV' }).click()]);
     const csv = readFileSync((await download.path())!, 'utf8');
     const lines = csv.trim().split(/\r?\n/);
-    expect(lines[0]).toBe('customer_id,name,email,country,city,first_order_at,last_order_at,orders,revenue,refunds,aov,ltv');
+    expect(lines[0]).toBe('customer_id,name,email,country,city,first_order_at,last_order_at,orders,revenue,refunds,aov,ltv,rfm_segment');
     expect(lines).toHaveLength(6);
     expect(csv).toContain(`E,'=1+1,`);
     // And as Parquet, written in the worker: the same rows and columns, the name kept as it is.

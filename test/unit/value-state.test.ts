@@ -57,6 +57,17 @@ describe('ValueState', () => {
     expect(value.ltv.status).toBe('ready');
     expect(value.ltv.data!.historical.customers).toBe(10);
     expect(value.ltv.data!.historical.ltv).toBeCloseTo(150.5);
+    // By country, net to date (fixture.ts' ltv column): US C07 60 + C08 500 = 560 / 2 = 280;
+    // DE C05 300 + C06 60 = 360 / 2 = 180; UK C01 150 + C02 200 + C09 55 = 405 / 3 = 135;
+    // FR C03 0 + C04 170 + C10 10 = 180 / 3 = 60. Highest first.
+    value.ltvBy = 'country';
+    await value.refresh(undefined, true);
+    expect(value.ltv.data!.groups).toEqual([
+      { group: 'US', customers: 2, ltv: 280, revenueShare: 560 / 1505 },
+      { group: 'DE', customers: 2, ltv: 180, revenueShare: 360 / 1505 },
+      { group: 'UK', customers: 3, ltv: 135, revenueShare: 405 / 1505 },
+      { group: 'FR', customers: 3, ltv: 60, revenueShare: 180 / 1505 },
+    ]);
     expect(value.formula).not.toBeNull();
     expect(value.cohorts.status).toBe('ready');
     expect(value.cohorts.data!.matrix.length).toBeGreaterThan(0);

@@ -55,4 +55,15 @@ describe('customer list', () => {
     expect(await count(INJECTION)).toBe(0);
     expect(await db.rows('SELECT count(*)::INTEGER AS n FROM orders')).toEqual([{ n: 15 }]);
   });
+
+  it('adds each customer\'s RFM segment when scores exist, sortable like any column', async () => {
+    await db.query(`CREATE OR REPLACE TEMP TABLE test_rfm AS SELECT * FROM (VALUES ('C08', 'Champions'), ('C02', 'Loyal Customers'), ('C01', 'At Risk')) t(customer_id, segment)`);
+    const rows = await rowsOf<{ customer_id: string; rfm_segment: string | null }>(db, customerListSql({ rfmRelation: 'test_rfm', sort: 'rfm_segment', direction: 'asc' }));
+    expect(Object.keys(rows[0]!)).toEqual([...CUSTOMER_LIST_COLUMNS, 'rfm_segment']);
+    // At Risk < Champions < Loyal Customers; customers without a score last, by id.
+    expect(rows.map((r) => [r.customer_id, r.rfm_segment])).toEqual([
+      ['C01', 'At Risk'], ['C08', 'Champions'], ['C02', 'Loyal Customers'], ['C03', null], ['C04', null], ['C07', null], ['C10', null],
+    ]);
+    expect(() => customerListSql({ sort: 'rfm_segment' })).toThrow(/Cannot sort/);
+  });
 });
