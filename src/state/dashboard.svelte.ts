@@ -220,7 +220,9 @@ export class DashboardState {
     }
     this.listOffset = 0;
     await this.loadList();
-    if (generation === this.#generation) await this.value.refresh(undefined, true);
+    if (generation !== this.#generation) return;
+    await this.value.refresh(undefined, true);
+    requestAnimationFrame(() => performance.mark('clientele:value-painted'));
   }
 
   #plan(filter: DashboardFilter): DashboardPlanOptions {
