@@ -1,6 +1,6 @@
 // Facet lists: for one dimension, its values with customers and revenue, cross-filtered by every
 // other selection (a dimension's own selection does not narrow its own list, so more values can
-// be added to it). Reads scope_all and scope_items (filters.ts).
+// be added to it). Reads scope_all and scope_items (filters.ts), item_codes (customer-base.ts).
 import { FACET_DIMENSIONS, flagColumn, isItemDimension, type FacetDimension } from './filters';
 import { containsText, joinSql, raw, sql, type SqlQuery } from './sql-fragment';
 
@@ -46,10 +46,13 @@ export function facetSql(options: FacetOptions): SqlQuery {
     ' AND ',
   );
   const grouped = isItemDimension(dimension)
-    ? sql`SELECT i.value, count(*) AS customers, sum(s.revenue) AS revenue
-        FROM scope_items i JOIN scope_all s USING (customer_id)
-        WHERE i.dim = ${dimension} AND s.purchased AND ${others}
-        GROUP BY i.value`
+    ? sql`SELECT c.value, g.customers, g.revenue
+        FROM (
+          SELECT i.dim, i.code, count(*) AS customers, sum(s.revenue) AS revenue
+          FROM scope_items i JOIN scope_all s ON s.cid = i.cid AND i.dim = ${dimension}
+          WHERE s.purchased AND ${others}
+          GROUP BY i.dim, i.code
+        ) g JOIN item_codes c ON c.dim = g.dim AND c.code IS NOT DISTINCT FROM g.code`
     : sql`SELECT ${raw(dimension === 'customer_since' ? SINCE_VALUE[sinceGrain] : CUSTOMER_VALUE[dimension])} AS value,
           count(*) AS customers, sum(s.revenue) AS revenue
         FROM scope_all s

@@ -1,8 +1,10 @@
 // The dashboard's filter state, and the SQL that turns it into the scope tables every panel reads:
 //   scope_period    one row: start_day/end_day (end exclusive), start_at/end_at, days, observed_end_day, grain
-//   scope_items     (dim, value, customer_id): the products, categories and statuses each customer had in range
-//   scope_range     one row per customer with an order in range, before facet and segment filters
-//   scope_flags     one row per scope_range row, in its order: one boolean per filter (f_<dimension>, f_segment)
+//   scope_items     (dim, code, cid): the products, categories and statuses each customer had in range (a view;
+//                   codes: item_codes; all time reads all_time_items, built with the customer base)
+//   scope_range     one row per customer with an order in range, before facet and segment filters (a view: of
+//                   customer_base for all time, of scope_range_rows for a dated range)
+//   scope_flags     one row per scope_range row, in its order: its cid (to check the alignment), one boolean per filter (f_<dimension>, f_segment)
 //   scope_all       a view: scope_range beside scope_flags, so facets can cross-filter
 //   scope_customers a view: scope_all rows passing every filter (the columns are listed at SCOPE_COLUMNS)
 //   scope_orders    a view: the orders in range of scope_customers
@@ -10,8 +12,8 @@
 // prev_scope_range, prev_scope_flags, prev_scope_all, prev_scope_customers). Requires customer-base.ts' tables.
 // period, items and range depend on the range only (rangeScopeSql); the rest on facets and segment
 // too (filterScopeSql), so a facet click does not redo the range's work.
-import { quoteIdentifier } from '../db/sql';
-import { segmentPredicate, type Segment } from './segments';
+import { itemSetsSql } from './customer-base';
+import { itemCustomersSql, segmentPredicate, type Segment } from './segments';
 import { inValues, joinSql, raw, sql, type Fragment, type SqlQuery } from './sql-fragment';
 
 export const FACET_DIMENSIONS = ['country', 'city', 'channel', 'category', 'status', 'product', 'value_band', 'customer_since'] as const;
@@ -90,7 +92,7 @@ const PREVIOUS: Tables = {
 /** One dimension's selection as a predicate on a relation aliased `alias` with customer_base's columns. */
 function facetPredicate(dimension: FacetDimension, values: readonly (string | null)[], alias: string, items: string): Fragment {
   if (isItemDimension(dimension)) {
-    return sql`${raw(alias)}.customer_id IN (SELECT customer_id FROM ${raw(quoteIdentifier(items))} WHERE dim = ${dimension} AND ${inValues('value', values)})`;
+    return sql`${raw(alias)}.cid IN ${itemCustomersSql(items, dimension, values)}`;
   }
   if (dimension === 'customer_since') {
     const parts = (['since_year', 'since_quarter', 'since_month'] as const).flatMap((column) => {
@@ -143,46 +145,56 @@ const PREVIOUS_PERIOD_SQL = `CREATE OR REPLACE TEMP TABLE prev_scope_period AS
     least(start_day, observed_end_day) AS observed_end_day, grain
   FROM scope_period`;
 
-function itemsSql(t: Tables): string {
-  const lines = `FROM order_lines l, ${t.period} p WHERE l.ordered_at >= p.start_at AND l.ordered_at < p.end_at`;
-  const bought = `${lines} AND NOT (l.sale = 0 AND l.refund > 0)`;
-  return `CREATE OR REPLACE TEMP TABLE ${t.items} AS
-    SELECT DISTINCT 'product' AS dim, l.product AS value, l.customer_id ${bought}
-    UNION ALL SELECT DISTINCT 'category', l.category, l.customer_id ${bought}
-    UNION ALL SELECT DISTINCT 'status', l.status, l.customer_id ${lines}`;
+// A view, so that all time reads all_time_items without a copy (a table cannot be replaced by a view).
+function itemsSql(t: Tables, range: DateRange | null): string[] {
+  if (range === null && t === CURRENT) return [`CREATE OR REPLACE TEMP VIEW ${t.items} AS SELECT * FROM all_time_items`];
+  return [
+    `CREATE OR REPLACE TEMP TABLE ${t.items}_in_range AS
+    ${itemSetsSql(`i.ordered_at >= (SELECT start_at FROM ${t.period}) AND i.ordered_at < (SELECT end_at FROM ${t.period})`)}`,
+    `CREATE OR REPLACE TEMP VIEW ${t.items} AS SELECT * FROM ${t.items}_in_range`,
+  ];
 }
 
-const rangeColumns = (a: string) => `b.customer_id, b.name, b.email, b.country, b.city, b.channel, b.first_order_at, b.last_order_at,
+const rangeColumns = (a: string, paidToEnd = `${a}.paid_orders_to_end`) => `b.customer_id, b.name, b.email, b.country, b.city, b.channel, b.first_order_at, b.last_order_at,
       ${a}.orders, ${a}.paid_orders, ${a}.revenue, ${a}.refunds, (${a}.revenue - ${a}.refunds)::DOUBLE AS net,
       (${a}.revenue / NULLIF(${a}.paid_orders, 0))::DOUBLE AS aov, b.ltv, b.first_order_revenue,
       b.value_band, b.since_year, b.since_quarter, b.since_month,
       ${a}.orders > 0 AS purchased,
       ${a}.orders > 0 AND b.first_order_at >= p.start_at AS is_new,
       ${a}.orders > 0 AND b.first_order_at < p.start_at AS is_returning,
-      CASE WHEN ${a}.orders = 0 THEN NULL WHEN ${a}.paid_orders_to_end = 0 THEN 'free_trial' WHEN ${a}.paid_orders_to_end = 1 THEN 'one_time' ELSE 'repeat' END AS kind,
+      CASE WHEN ${a}.orders = 0 THEN NULL WHEN ${paidToEnd} = 0 THEN 'free_trial' WHEN ${paidToEnd} = 1 THEN 'one_time' ELSE 'repeat' END AS kind,
       b.lifetime_orders, b.lifetime_revenue, b.lifetime_aov, b.cid`;
 
-/** Per-customer aggregates of the range, before any facet or segment: depends on the range only. */
-function rangeSql(t: Tables): string {
-  return `CREATE OR REPLACE TEMP TABLE ${t.range} AS
+/**
+ * Per-customer aggregates of the range, before any facet or segment: depends on the range only.
+ * `from: 'start'` reads only the orders from the range's start on (paid orders to the end of the
+ * range are the lifetime ones less those after it): cheap for a range near the end of the data.
+ * `from: 'history'` reads the orders before the range's end: cheap for the period before all time.
+ */
+function rangeSql(t: Tables, from: 'start' | 'history'): string[] {
+  const inRange = from === 'start' ? 'o.ordered_at < p.end_at' : 'o.ordered_at >= p.start_at';
+  const paidToEnd = from === 'start' ? '(b.lifetime_paid_orders - a.paid_orders_after_end)' : 'a.paid_orders_to_end';
+  return [`CREATE OR REPLACE TEMP TABLE ${t.range}_rows AS
     WITH a AS (
       SELECT o.cid,
-        count(*) FILTER (WHERE o.ordered_at >= p.start_at AND o.purchase)::INTEGER AS orders,
-        count(*) FILTER (WHERE o.ordered_at >= p.start_at AND o.amount > 0)::INTEGER AS paid_orders,
-        COALESCE(sum(o.amount) FILTER (WHERE o.ordered_at >= p.start_at), 0)::DOUBLE AS revenue,
-        COALESCE(sum(o.refund) FILTER (WHERE o.ordered_at >= p.start_at), 0)::DOUBLE AS refunds,
-        count(*) FILTER (WHERE o.amount > 0)::INTEGER AS paid_orders_to_end
+        count(*) FILTER (WHERE ${inRange} AND o.purchase)::INTEGER AS orders,
+        count(*) FILTER (WHERE ${inRange} AND o.amount > 0)::INTEGER AS paid_orders,
+        COALESCE(sum(o.amount) FILTER (WHERE ${inRange}), 0)::DOUBLE AS revenue,
+        COALESCE(sum(o.refund) FILTER (WHERE ${inRange}), 0)::DOUBLE AS refunds,
+        ${from === 'start' ? 'count(*) FILTER (WHERE o.ordered_at >= p.end_at AND o.amount > 0)::INTEGER AS paid_orders_after_end' : 'count(*) FILTER (WHERE o.amount > 0)::INTEGER AS paid_orders_to_end'}
       FROM customer_orders o, ${t.period} p
-      WHERE o.ordered_at < p.end_at
+      WHERE ${from === 'start' ? 'o.ordered_at >= p.start_at' : 'o.ordered_at < p.end_at'}
       GROUP BY o.cid
-      HAVING count(*) FILTER (WHERE o.ordered_at >= p.start_at) > 0
+      HAVING count(*) FILTER (WHERE ${inRange}) > 0
     )
-    SELECT ${rangeColumns('a')}
-    FROM a JOIN customer_base b USING (cid), ${t.period} p`;
+    SELECT ${rangeColumns('a', paidToEnd)}
+    FROM a JOIN customer_base b USING (cid), ${t.period} p`, `CREATE OR REPLACE TEMP VIEW ${t.range} AS SELECT * FROM ${t.range}_rows`];
 }
 
-// All time covers every order, so the range's aggregates are the lifetime ones: no pass over orders.
-const ALL_TIME_RANGE_SQL = `CREATE OR REPLACE TEMP TABLE scope_range AS
+// All time covers every order, so the range's aggregates are the lifetime ones: no pass over orders,
+// and a view, so customer_base is not copied. scope_range is a view for dated ranges too (over
+// scope_range_rows), as a table cannot be replaced by a view.
+const ALL_TIME_RANGE_SQL = `CREATE OR REPLACE TEMP VIEW scope_range AS
   SELECT ${rangeColumns('b')}
   FROM (SELECT *, lifetime_orders AS orders, lifetime_paid_orders AS paid_orders, lifetime_revenue AS revenue,
     lifetime_refunds AS refunds, lifetime_paid_orders AS paid_orders_to_end FROM customer_base) b, scope_period p`;
@@ -203,12 +215,12 @@ function flagsSql(filter: DashboardFilter, t: Tables, options: ScopeOptions): Sq
     sql`${filter.segment ? segmentPredicate(filter.segment, { alias: 'b', itemsTable: t.items, rfmRelation: options.rfmRelation }) : raw('TRUE')} AS f_segment`,
   );
   return sql`CREATE OR REPLACE TEMP TABLE ${raw(t.flags)} AS
-    SELECT ${joinSql(flags, ',\n      ')}
+    SELECT b.cid, ${joinSql(flags, ',\n      ')}
     FROM ${raw(t.range)} b`;
 }
 
 /** scope_range with one boolean column per filter: depends on the facets and the segment. */
-const allSql = (t: Tables) => `CREATE OR REPLACE TEMP VIEW ${t.all} AS SELECT * FROM ${t.range} POSITIONAL JOIN ${t.flags}`;
+const allSql = (t: Tables) => `CREATE OR REPLACE TEMP VIEW ${t.all} AS SELECT r.*, f.* EXCLUDE (cid) FROM ${t.range} r POSITIONAL JOIN ${t.flags} f`;
 
 const customersSql = (t: Tables) =>
   `CREATE OR REPLACE TEMP VIEW ${t.customers} AS SELECT r.* FROM ${t.range} r POSITIONAL JOIN ${t.flags} f WHERE ${FLAGS.map((c) => `f.${c}`).join(' AND ')}`;
@@ -225,7 +237,7 @@ const plain = (text: string): SqlQuery => ({ sql: text, params: [] });
  * for both periods: run them when the range changes.
  */
 export function rangeScopeSql(range: DateRange | null): SqlQuery[] {
-  return [periodSql(range), plain(itemsSql(CURRENT)), plain(range === null ? ALL_TIME_RANGE_SQL : rangeSql(CURRENT)), plain(PREVIOUS_PERIOD_SQL), plain(itemsSql(PREVIOUS)), plain(rangeSql(PREVIOUS))];
+  return [periodSql(range), ...itemsSql(CURRENT, range).map(plain), ...(range === null ? [ALL_TIME_RANGE_SQL] : rangeSql(CURRENT, 'start')).map(plain), plain(PREVIOUS_PERIOD_SQL), ...itemsSql(PREVIOUS, range).map(plain), ...rangeSql(PREVIOUS, range === null ? 'history' : 'start').map(plain)];
 }
 
 /**
@@ -240,12 +252,12 @@ const filterStatements = (filter: DashboardFilter, t: Tables, options: ScopeOpti
 
 /** Every statement, in order, that (re)creates the current period's scope tables and views for a filter state. */
 export function scopeSql(filter: DashboardFilter, options: ScopeOptions = {}): SqlQuery[] {
-  return [periodSql(filter.range), plain(itemsSql(CURRENT)), plain(filter.range === null ? ALL_TIME_RANGE_SQL : rangeSql(CURRENT)), ...filterStatements(filter, CURRENT, options), plain(SCOPE_ORDERS_SQL)];
+  return [periodSql(filter.range), ...itemsSql(CURRENT, filter.range).map(plain), ...(filter.range === null ? [ALL_TIME_RANGE_SQL] : rangeSql(CURRENT, 'start')).map(plain), ...filterStatements(filter, CURRENT, options), plain(SCOPE_ORDERS_SQL)];
 }
 
 /** Statements, run after scopeSql, for the previous period of equal length (for KPI changes). */
 export function previousScopeSql(filter: DashboardFilter, options: ScopeOptions = {}): SqlQuery[] {
-  return [plain(PREVIOUS_PERIOD_SQL), plain(itemsSql(PREVIOUS)), plain(rangeSql(PREVIOUS)), ...filterStatements(filter, PREVIOUS, options)];
+  return [plain(PREVIOUS_PERIOD_SQL), ...itemsSql(PREVIOUS, filter.range).map(plain), ...rangeSql(PREVIOUS, filter.range === null ? 'history' : 'start').map(plain), ...filterStatements(filter, PREVIOUS, options)];
 }
 
 /** The current period, for the UI (days, grain chosen automatically, dates as epoch ms). */

@@ -58,10 +58,19 @@ function lookup<K extends string>(table: Record<K, string>, key: K): string {
 export interface SegmentSqlOptions {
   /** Alias of the relation with customer_base's columns the predicate is evaluated on. */
   alias?: string;
-  /** Relation (dim, value, customer_id) of what each customer bought in the range: scope_items or prev_scope_items. */
+  /** Relation (dim, code, cid) of what each customer bought in the range: scope_items or prev_scope_items (codes: item_codes). */
   itemsTable?: string;
   /** Relation (customer_id, rfm_segment); required only by RFM rules. */
   rfmRelation?: string;
+}
+
+/**
+ * `(SELECT cid …)`: the customers in an items relation (dim, code, cid) with one of `values` of
+ * `dimension` (null: no value), the values looked up in item_codes.
+ */
+export function itemCustomersSql(itemsTable: string, dimension: string, values: readonly (string | null)[]): Fragment {
+  return sql`(SELECT i.cid FROM ${raw(quoteIdentifier(itemsTable))} i
+    SEMI JOIN (SELECT dim, code FROM item_codes WHERE dim = ${dimension} AND ${inValues('value', values)}) c ON i.dim = c.dim AND i.code IS NOT DISTINCT FROM c.code)`;
 }
 
 export class SegmentError extends Error {
@@ -78,7 +87,7 @@ function ruleSql(rule: SegmentRule, options: Required<Pick<SegmentSqlOptions, 'a
     case 'product':
       return rule.when === 'ever'
         ? sql`${column('customer_id')} IN (SELECT customer_id FROM order_lines WHERE product = ${rule.product} AND NOT (sale = 0 AND refund > 0))`
-        : sql`${column('customer_id')} IN (SELECT customer_id FROM ${raw(quoteIdentifier(options.itemsTable))} WHERE dim = 'product' AND ${inValues('value', [rule.product])})`;
+        : sql`${column('cid')} IN ${itemCustomersSql(options.itemsTable, 'product', [rule.product])}`;
     case 'number':
       return sql`COALESCE(${column(lookup(NUMBER_COLUMNS, rule.field))} ${raw(lookup(COMPARISON_SQL, rule.op))} ${rule.value}::DOUBLE, FALSE)`;
     case 'date':

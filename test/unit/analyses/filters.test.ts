@@ -57,6 +57,24 @@ describe('filter scope', () => {
     expect(await scopeIds()).toEqual(['C04']);
   });
 
+  it('scope_flags lines up row by row with scope_range (the POSITIONAL JOIN behind scope_all and scope_customers)', async () => {
+    const filter: DashboardFilter = {
+      range: null,
+      facets: { country: ['UK', 'FR'], product: ['Tea', 'Kettle'] },
+      segment: { name: 'Repeat', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'order_count', op: '>=', value: 1 }] }] },
+    };
+    for (const [range, prefix] of [[MARCH, ''], [MARCH, 'prev_'], [null, ''], [null, 'prev_']] as const) {
+      await run(db, [...rangeScopeSql(range), ...filterScopeSql({ ...filter, range })]);
+      const [counts] = await db.rows(`SELECT (SELECT count(*) FROM ${prefix}scope_range)::INTEGER AS range_rows, (SELECT count(*) FROM ${prefix}scope_flags)::INTEGER AS flag_rows`);
+      expect(counts!.range_rows).toBe(counts!.flag_rows);
+      const misaligned = await db.rows(`SELECT r.cid FROM ${prefix}scope_range r POSITIONAL JOIN ${prefix}scope_flags f WHERE r.cid IS DISTINCT FROM f.cid`);
+      expect(misaligned).toEqual([]);
+    }
+    await run(db, [...rangeScopeSql(MARCH), ...filterScopeSql({ ...filter, range: MARCH })]);
+    // March: UK or FR and bought Tea or a Kettle in March → C01 (Tea), C02 (Kettle), C04 (Kettle, Tea)
+    expect(await scopeIds()).toEqual(['C01', 'C02', 'C04']);
+  });
+
   it('selecting "no value" matches customers without one', async () => {
     await run(db, scopeSql({ range: MARCH, facets: { country: [null, 'UK'] } }));
     expect(await scopeIds()).toEqual(['C01', 'C02']); // every customer has a country; UK: C01, C02

@@ -60,9 +60,9 @@ export const DAY_MS = 86_400_000;
 /** Epoch ms of a UTC date, as Arrow hands DATE and TIMESTAMP values back. */
 export const ms = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`);
 
-/** Loads the fixture into `db`: the canonical tables and the customer base. */
-export async function loadFixture(db: NodeDatabase): Promise<void> {
-  await db.registerFile('analyses-fixture.csv', new Blob([FIXTURE_CSV]));
+/** Loads the fixture (or another CSV with its header) into `db`: the canonical tables and the customer base. */
+export async function loadFixture(db: NodeDatabase, csv = FIXTURE_CSV): Promise<void> {
+  await db.registerFile('analyses-fixture.csv', new Blob([csv]));
   await db.query(
     `CREATE OR REPLACE TABLE analyses_fixture AS SELECT * FROM read_csv('analyses-fixture.csv', delim = ',', quote = '"', header = true, columns = {
       'order': 'VARCHAR', 'customer': 'VARCHAR', 'email': 'VARCHAR', 'name': 'VARCHAR', 'date': 'DATE', 'amount': 'DOUBLE', 'quantity': 'DOUBLE',
