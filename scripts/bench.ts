@@ -202,7 +202,7 @@ async function runPlan(db: NativeDatabase, plan: DashboardPlanOptions, panels = 
   const grain = String((await db.query(SCOPE_PERIOD_MS_SQL)).get(0)?.grain ?? 'month') as Grain;
   const queries = dashboardPanelsSql(plan, grain);
   const run = (q: { sql: string; params: unknown[] }) => db.query(q.sql, { params: q.params });
-  if (panels) for (const q of [queries.kpis, queries.activity, queries.acquisition, queries.pareto, ...queries.facets.map((f) => f.query)]) await run(q);
+  if (panels) for (const q of [queries.kpis, queries.activity, queries.acquisition, queries.pareto, queries.facets.query]) await run(q);
   await run(queries.list);
   await run(queries.listCount);
 }

@@ -2,7 +2,7 @@
 // panel read from them. The app, the benchmark's native run and the tests run this same plan.
 import { CHURN_WINDOW_SUGGESTION_SQL, acquisitionSql, activitySeriesSql, type Grain } from './activity-series';
 import { customerCountSql, customerListSql, type CustomerListOptions } from './customer-list';
-import { facetSql } from './facets';
+import { facetsSql } from './facets';
 import { FACET_DIMENSIONS, filterScopeSql, rangeScopeSql, type DashboardFilter, type FacetDimension, type ScopeOptions } from './filters';
 import { KPIS_SQL, paretoSql } from './kpis';
 import type { SqlQuery } from './sql-fragment';
@@ -51,7 +51,11 @@ export function dashboardPanelsSql(options: DashboardPlanOptions, acquisitionGra
     activity: activitySeriesSql({ ...options, grain: options.grain, churnWindowDays: options.churnWindowDays }),
     acquisition: acquisitionSql(acquisitionGrain),
     pareto: paretoSql(50),
-    facets: FACET_DIMENSIONS.map((dimension) => ({ dimension, query: facetSql({ dimension, limit: options.facetLimit, search: options.facetSearch?.[dimension] }) })),
+    /** Every facet's list in one query: rows (dimension, value, customers, revenue, values_total), in `dimensions` order. */
+    facets: {
+      dimensions: FACET_DIMENSIONS,
+      query: facetsSql(FACET_DIMENSIONS.map((dimension) => ({ dimension, limit: options.facetLimit, search: options.facetSearch?.[dimension] }))),
+    },
     list: customerListSql(options.list),
     listCount: customerCountSql(options.list.search),
   };

@@ -103,10 +103,12 @@ export function kpiChanges(current: KpiValues, previous: KpiValues | null): Kpi[
  */
 export function paretoSql(points = 100): SqlQuery {
   const count = Math.max(1, Math.floor(points));
+  // Ties on revenue are broken by the integer cid (cheaper to sort than the text id): the running
+  // total at any rank is the same whichever of the tied customers comes first.
   return {
     sql: `WITH ranked AS (
-        SELECT row_number() OVER (ORDER BY revenue DESC, customer_id) AS rank,
-          sum(revenue) OVER (ORDER BY revenue DESC, customer_id ROWS UNBOUNDED PRECEDING) AS running
+        SELECT row_number() OVER (ORDER BY revenue DESC, cid) AS rank,
+          sum(revenue) OVER (ORDER BY revenue DESC, cid ROWS UNBOUNDED PRECEDING) AS running
         FROM scope_customers WHERE purchased
       ),
       totals AS (SELECT count(*) AS n, sum(revenue) AS total FROM scope_customers WHERE purchased),

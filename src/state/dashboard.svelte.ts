@@ -190,8 +190,9 @@ export class DashboardState {
       const acquisition = await this.#run(queries.acquisition);
       const pareto = await this.#run(queries.pareto);
       const facets: FacetList[] = [];
-      for (const { dimension, query } of queries.facets) {
-        const values = await this.#run(query);
+      const facetRows = await this.#run(queries.facets.query);
+      for (const dimension of queries.facets.dimensions) {
+        const values = facetRows.filter((v) => v.dimension === dimension);
         facets.push({
           dimension,
           values: values.map((v) => ({ value: v.value == null ? null : String(v.value), customers: Number(v.customers), revenue: Number(v.revenue) })),

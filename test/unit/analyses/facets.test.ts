@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../../helpers/node-database';
 import { scopeSql, type DashboardFilter } from '../../../src/analyses/filters';
-import { facetSql, type FacetOptions } from '../../../src/analyses/facets';
+import { facetSql, facetsSql, type FacetOptions } from '../../../src/analyses/facets';
+import { FACET_DIMENSIONS } from '../../../src/analyses/filters';
 import { INJECTION, loadFixture, MARCH, rowsOf, run } from './fixture';
 
 let db: NodeDatabase;
@@ -97,5 +98,14 @@ describe('facets', () => {
     const limited = await search('', 2);
     expect(limited.map((r) => [r.value, r.values_total])).toEqual([['Paris', 7 - 1], ['Leeds', 6]]); // 6 cities, Paris has 2
     expect(await db.rows('SELECT count(*)::INTEGER AS n FROM orders')).toEqual([{ n: 15 }]); // nothing was dropped
+  });
+
+  it('every facet in one query gives each facet\'s own list, in order', async () => {
+    await run(db, scopeSql({ range: MARCH, facets: { country: ['FR'], product: ['Kettle'] } }));
+    const options = FACET_DIMENSIONS.map((dimension): FacetOptions => ({ dimension, limit: 3, search: dimension === 'city' ? 'a' : undefined }));
+    const together = await rowsOf<Record<string, unknown>>(db, facetsSql(options));
+    const separately = [];
+    for (const o of options) separately.push(...(await rowsOf<Record<string, unknown>>(db, facetSql(o))).map((r) => ({ dimension: o.dimension, ...r })));
+    expect(together).toEqual(separately);
   });
 });
