@@ -384,6 +384,23 @@ export const en = {
   'value.clv.perCustomer': 'Holdout purchases per customer',
   'value.clv.actual': 'Actual',
   'value.clv.predicted': 'Predicted',
+  'value.clv.holdoutWeeks': 'Holdout (weeks)',
+  'value.clv.holdoutMax': 'At most {weeks} weeks: a third of the data. Fit again to use a new length.',
+  'value.clv.top': 'The {count} customers with the highest predicted CLV',
+  'value.clv.customer': 'Customer',
+  'value.clv.expectedIn': 'Expected purchases ({days} days)',
+  'value.clv.predictedClv': 'Predicted CLV',
+  'value.customer.title': 'Predicted value',
+  'value.customer.pAlive': 'P(alive)',
+  'value.customer.purchases': 'Expected purchases, next {days} days',
+  'value.customer.clv': 'Predicted CLV, next {months} months',
+  'value.customer.unfitted': 'Fit the model in Predicted customer lifetime value to see this customer’s P(alive), expected purchases and predicted CLV.',
+  'value.customer.unmodelled': 'No paid purchase yet: this customer is not among those the model was fitted on.',
+  'value.customer.loading': 'Predicting…',
+  'value.ltv.churnByMonth': 'Churn rate by month',
+  'value.ltv.repeatByMonth': 'Repeat-purchase rate by month',
+  'value.ltv.month': 'Month',
+  'value.ltv.rate': 'Rate',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -17,7 +17,7 @@ import { QueryError } from '../db/query-error';
 import { isOutOfMemory } from '../ingest/load-source';
 import { presetRange, type RangePreset } from './date-presets';
 import { SegmentLibrary } from './segments.svelte';
-import { ValueState } from './value.svelte';
+import { ValueState, type CustomerPrediction } from './value.svelte';
 
 export type Row = Record<string, unknown>;
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
@@ -52,6 +52,8 @@ export interface CustomerReport {
   profile: Row | null;
   timeline: Row[];
   products: Row[];
+  /** From the fitted CLV model; follows a fit made while the report is open. */
+  readonly prediction: CustomerPrediction;
 }
 
 const FACET_LIMIT = 12;
@@ -342,10 +344,22 @@ export class DashboardState {
   async openCustomer(customerId: string | null): Promise<void> {
     this.selectedCustomer = customerId;
     this.report = null;
+    void this.value.watchCustomer(customerId);
     if (customerId === null) return;
     const [profile] = await this.#run(customerProfileSql(customerId, { churnWindowDays: this.churnWindowDays }));
     const timeline = await this.#run(customerTimelineSql(customerId));
     const products = await this.#run(customerProductsSql(customerId));
-    if (this.selectedCustomer === customerId) this.report = { profile: profile ?? null, timeline, products };
+    const value = this.value;
+    if (this.selectedCustomer === customerId) {
+      this.report = {
+        profile: profile ?? null,
+        timeline,
+        products,
+        // A getter, so the report re-reads ValueState's state and shows a fit that finishes later.
+        get prediction() {
+          return value.customerPrediction(customerId);
+        },
+      };
+    }
   }
 }

@@ -17,11 +17,20 @@ import { BGNBD_DEFINITIONS } from '../analyses/clv/bgnbd';
 import { GAMMA_GAMMA_DEFINITIONS } from '../analyses/clv/gamma-gamma';
 import { CLV_SUMMARY_DEFINITIONS, clvSummarySql } from '../analyses/clv/summary';
 import { COHORT_DEFINITIONS, cohortAverageCurveSql, cohortMatrixSql } from '../analyses/cohorts';
-import { formulaLtv, historicalLtvSql, ltvInputsSql, LTV_DEFINITIONS, type FormulaLtv, type LtvInputs, type PeriodUnit } from '../analyses/ltv';
+import { formulaLtv, historicalLtvSql, ltvInputsSql, LTV_DEFINITIONS, periodActivitySql, type FormulaLtv, type LtvInputs, type PeriodUnit } from '../analyses/ltv';
 import { RFM_DEFINITIONS, rfmScoresSql } from '../analyses/rfm';
 import { GRID_PRESETS, gridCells, PUTLER_GRID, validateGrid, type GridProblems, type SegmentGrid, type SegmentInfo } from '../analyses/rfm-grid';
 import type { ClvApi } from '../../workers/clv.worker';
-import { expectedPurchasesIn, fitClvModels, type ClvColumns, type ClvFitInput, type ClvFitResult } from './clv-fit';
+import {
+  expectedPurchasesIn,
+  fitClvModels,
+  predictCustomer,
+  type ClvColumns,
+  type ClvCustomerRow,
+  type ClvFitInput,
+  type ClvFitResult,
+  type CustomerClv,
+} from './clv-fit';
 
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
 export type Row = Record<string, unknown>;
@@ -75,6 +84,8 @@ export interface LtvResult {
   by: LtvGroup;
   groups: { group: string | null; customers: number; ltv: number | null; revenueShare: number }[];
   inputs: LtvInputs;
+  /** Per month of the scope's orders: churn and repeat-purchase rates (LTV_DEFINITIONS); null where undefined (the first month, a month with no customer). */
+  periods: { period: number; churnRate: number | null; repeatRate: number | null }[];
 }
 export interface CohortResult {
   matrix: { cohort: number; period: number; size: number; retention: number; cumulative: number }[];
@@ -92,6 +103,28 @@ export interface ClvFitOptions {
   /** Weeks held out at the end of the data for the calibration/holdout plot. */
   holdoutWeeks?: number;
 }
+
+/** A fit as the panels read it: the worker's result, the ids of its top customers, and the day it predicts from. */
+export interface ClvResult extends ClvFitResult {
+  /** Customer ids of `top`, in its order. */
+  topIds: string[];
+  /** Last day of the data, 'YYYY-MM-DD': the calibration end of the full summary. */
+  calibrationEnd: string;
+}
+
+/** A customer among the highest predicted CLV, with her predictions for the chosen number of days. */
+export interface TopCustomer extends CustomerClv {
+  customerId: string;
+}
+
+/** What the customer report shows of the CLV model for one customer. */
+export type CustomerPrediction =
+  | { kind: 'unfitted' }
+  | { kind: 'loading' }
+  | { kind: 'error'; error: string }
+  /** No paid purchase: not among the customers the model was fitted on. */
+  | { kind: 'unmodelled' }
+  | ({ kind: 'ready'; days: number; horizonMonths: number | null } & CustomerClv);
 
 /** Runs a fit somewhere; the app's runs it in a worker and can cancel it. */
 export interface ClvFitter {
@@ -169,7 +202,13 @@ export class ValueState {
   ltv = $state.raw<Async<LtvResult>>(idle());
   ltvBy = $state<LtvGroup>('segment');
   cohorts = $state.raw<Async<CohortResult>>(idle());
-  clv = $state.raw<Async<ClvFitResult>>(idle());
+  clv = $state.raw<Async<ClvResult>>(idle());
+  /** Weeks held out at the end of the data for the calibration/holdout check. */
+  holdoutWeeks = $state(26);
+  /** Days from the data's first to its last day. */
+  spanDays = $state(0);
+  /** The holdout takes at most a third of the data (see fitClv), in whole weeks, at least 1. */
+  maxHoldoutWeeks: number = $derived(Math.max(1, Math.floor(this.spanDays / 3 / 7)));
 
   // The user's assumptions for formula LTV and CLV.
   grossMargin = $state(0.5);
@@ -190,6 +229,13 @@ export class ValueState {
     return Number.isFinite(value) ? value : null;
   });
 
+  /** The fit's customers with the highest predicted CLV, with expected purchases in the next purchaseDays days. */
+  topCustomers: TopCustomer[] = $derived.by(() => {
+    const fit = this.clv.data;
+    if (!fit) return [];
+    return fit.top.map((row, i) => ({ customerId: fit.topIds[i] ?? '', ...predictCustomer(fit, row, this.purchaseDays), clv: row.clv }));
+  });
+
   readonly definitions = {
     rfm: RFM_DEFINITIONS,
     ltv: LTV_DEFINITIONS,
@@ -202,6 +248,10 @@ export class ValueState {
   #generation = 0;
   #rfmGeneration = 0;
   #clvGeneration = 0;
+  /** The customer whose report is open, and her CLV summary row once read. */
+  #watched: string | null = null;
+  #customer = $state.raw<{ customerId: string; status: Status; row: ClvCustomerRow | null; error: string } | null>(null);
+  #customerGeneration = 0;
 
   constructor(
     readonly db: Database,
@@ -223,12 +273,19 @@ export class ValueState {
     const generation = ++this.#generation;
     if (scored) await this.#countRfm();
     else await this.#refreshRfm();
+    try {
+      const [bounds] = await this.#rows(`SELECT (end_day - 1 - first_day)::INTEGER AS span FROM data_bounds`);
+      if (generation === this.#generation) this.spanDays = Number(bounds?.span ?? 0);
+    } catch {
+      // data_bounds is the dashboard's; if it cannot be read, the LTV panel below reports the failure.
+    }
     await this.#load(generation, 'ltv', async () => {
       // Historical LTV is net revenue to date over all history (customer_base.ltv), as the dashboard's KPI.
       await this.db.query(LTV_CUSTOMERS_VIEW_SQL);
       const [historical] = await this.#rows(historicalLtvSql({ customers: 'value_ltv_customers', value: 'ltv' }));
       const byGroup = await this.#rows(historicalLtvSql({ customers: 'value_ltv_customers', value: 'ltv', by: LTV_GROUPS[this.ltvBy] }));
       const [inputs] = await this.#rows(ltvInputsSql({ orders: 'scope_orders', unit: this.unit }));
+      const periods = await this.#rows(periodActivitySql({ orders: 'scope_orders', unit: this.unit }));
       return {
         historical: {
           customers: Number(historical?.customers ?? 0),
@@ -239,6 +296,7 @@ export class ValueState {
         by: this.ltvBy,
         groups: byGroup.map((g) => ({ group: g.group == null ? null : String(g.group), customers: Number(g.customers), ltv: num(g.ltv), revenueShare: Number(g.revenue_share ?? 0) })),
         inputs: Object.fromEntries(Object.entries(inputs ?? {}).map(([k, v]) => [k, k === 'churnRate' ? num(v) : Number(v ?? 0)])) as unknown as LtvInputs,
+        periods: periods.map((r) => ({ period: Number(r.period), churnRate: num(r.churn_rate), repeatRate: num(r.repeat_rate) })),
       };
     });
     await this.#load(generation, 'cohorts', async () => {
@@ -380,6 +438,10 @@ export class ValueState {
     if (days >= 1) this.purchaseDays = Math.round(days);
   }
 
+  setHoldoutWeeks(weeks: number): void {
+    if (Number.isFinite(weeks)) this.holdoutWeeks = Math.min(this.maxHoldoutWeeks, Math.max(1, Math.round(weeks)));
+  }
+
   setAssumption(key: 'grossMargin' | 'acquisitionCost' | 'annualDiscountRate', value: number): void {
     if (Number.isFinite(value) && value >= 0) this[key] = value;
   }
@@ -388,7 +450,7 @@ export class ValueState {
    * Fits BG/NBD and Gamma-Gamma on every customer's purchase history (all orders, to the end of the
    * data; weeks as the time unit), predicts CLV per RFM segment, and checks the model on a holdout.
    */
-  async fitClv({ horizonMonths = 12, holdoutWeeks = 26 }: ClvFitOptions = {}): Promise<void> {
+  async fitClv({ horizonMonths = 12, holdoutWeeks = this.holdoutWeeks }: ClvFitOptions = {}): Promise<void> {
     const generation = ++this.#clvGeneration;
     const started = performance.now();
     this.clv = { ...this.clv, status: 'loading', error: '' };
@@ -401,7 +463,7 @@ export class ValueState {
       const holdoutDays = Math.min(holdoutWeeks * 7, Math.floor(Number(bounds?.span ?? 0) / 3));
       const full = clvSummarySql({ orders: 'orders', calibrationEnd: lastDay, unit: 'weeks' });
       const fullTable = await this.db.query(
-        `SELECT s.x::DOUBLE AS x, s.t_x, s.T, s.m, rc.segment FROM (${full.sql}) s LEFT JOIN rfm_customers rc USING (customer_id) ORDER BY s.customer_id`,
+        `SELECT s.customer_id, s.x::DOUBLE AS x, s.t_x, s.T, s.m, rc.segment FROM (${full.sql}) s LEFT JOIN rfm_customers rc USING (customer_id) ORDER BY s.customer_id`,
         { params: full.params },
       );
       let calibration: ClvFitInput['calibration'] = null;
@@ -420,7 +482,11 @@ export class ValueState {
         monthlyDiscountRate: annualToPeriodRate(this.annualDiscountRate, 12),
         grossMargin: this.grossMargin,
       });
-      if (generation === this.#clvGeneration) this.clv = { status: 'ready', data: result, error: '', ms: performance.now() - started };
+      if (generation !== this.#clvGeneration) return;
+      const ids = fullTable.getChild('customer_id');
+      const topIds = result.top.map((c) => String(ids?.get(c.index)));
+      this.clv = { status: 'ready', data: { ...result, topIds, calibrationEnd: lastDay }, error: '', ms: performance.now() - started };
+      void this.#readCustomer();
     } catch (error) {
       if (generation !== this.#clvGeneration) return;
       this.clv = error instanceof FitCancelled ? idle() : { status: 'error', data: null, error: QueryError.from(error).message.split('\n')[0] ?? '', ms: 0 };
@@ -430,6 +496,43 @@ export class ValueState {
   async #shift(day: string, days: number): Promise<string> {
     const [row] = await this.#rows({ sql: `SELECT strftime($1::DATE + $2::INTEGER, '%Y-%m-%d') AS d`, params: [day, days] });
     return String(row?.d);
+  }
+
+  /** The customer whose report is open (null: none): her summary row is read now and after each fit. */
+  async watchCustomer(customerId: string | null): Promise<void> {
+    this.#watched = customerId;
+    await this.#readCustomer();
+  }
+
+  async #readCustomer(): Promise<void> {
+    const generation = ++this.#customerGeneration;
+    const customerId = this.#watched;
+    const fit = this.clv.data;
+    if (customerId === null || !fit) {
+      this.#customer = null;
+      return;
+    }
+    this.#customer = { customerId, status: 'loading', row: null, error: '' };
+    try {
+      // The fit's own summary (all orders, to the data's last day), for this one customer.
+      const q = clvSummarySql({ orders: 'orders', calibrationEnd: fit.calibrationEnd, unit: 'weeks' });
+      const [row] = await this.#rows({ sql: `SELECT x::DOUBLE AS x, t_x, T, m FROM (${q.sql}) WHERE customer_id = $3`, params: [...q.params, customerId] });
+      if (generation !== this.#customerGeneration) return;
+      this.#customer = { customerId, status: 'ready', row: row ? { x: Number(row.x), tx: Number(row.t_x), T: Number(row.T), m: Number(row.m) } : null, error: '' };
+    } catch (error) {
+      if (generation === this.#customerGeneration) this.#customer = { customerId, status: 'error', row: null, error: QueryError.from(error).message.split('\n')[0] ?? '' };
+    }
+  }
+
+  /** P(alive), expected purchases in the next purchaseDays days and predicted CLV of the watched customer, from the fitted model. */
+  customerPrediction(customerId: string): CustomerPrediction {
+    const fit = this.clv.data;
+    if (!fit) return { kind: 'unfitted' };
+    const c = this.#customer;
+    if (!c || c.customerId !== customerId || c.status === 'loading' || c.status === 'idle') return { kind: 'loading' };
+    if (c.status === 'error') return { kind: 'error', error: c.error };
+    if (!c.row) return { kind: 'unmodelled' };
+    return { kind: 'ready', days: this.purchaseDays, horizonMonths: fit.clvOptions?.periods ?? null, ...predictCustomer(fit, c.row, this.purchaseDays) };
   }
 
   cancelFit(): void {

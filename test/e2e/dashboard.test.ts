@@ -163,5 +163,27 @@ describe('the customer dashboard', () => {
     expect(count).toBeLessThan(all);
     expect(await app.page.getByTestId('applied-segment').innerText()).toBe('Segment applied: RFM: Champions');
     await expect.poll(() => app.page.getByTestId('customer-count').innerText()).toBe(`${count.toLocaleString('en-US')} customers`);
+
+    // Churn and repeat-purchase rates per month, each a chart.
+    await expect.poll(() => rfm.locator('[data-chart="ltv-churn"] svg').count()).toBeGreaterThan(0);
+    await expect.poll(() => rfm.locator('[data-chart="ltv-repeat"] svg').count()).toBeGreaterThan(0);
+
+    // Before a fit the customer report says where to fit the model; after it, that customer's P(alive).
+    const report = app.page.locator('section.report');
+    await app.page.locator('table.customer-list tbody button').first().click();
+    await expect.poll(() => report.getByTestId('report-clv').innerText()).toContain('Fit the model in Predicted customer lifetime value');
+    const clv = app.page.locator('section.value-clv');
+    await clv.getByLabel('Holdout (weeks)').fill('13');
+    await clv.getByLabel('Holdout (weeks)').press('Tab');
+    await clv.getByRole('button', { name: 'Fit model' }).click();
+    await clv.getByRole('button', { name: 'Fit again' }).waitFor({ timeout: 120_000 });
+    expect(await clv.locator('[role=alert]').count()).toBe(0);
+    await expect.poll(() => report.getByTestId('report-p-alive').innerText()).toMatch(/^\d{1,3}(\.\d)?%$/);
+    const alive = number(await report.getByTestId('report-p-alive').innerText());
+    expect(alive).toBeGreaterThanOrEqual(0);
+    expect(alive).toBeLessThanOrEqual(100);
+    // The 20 customers with the highest predicted CLV, and the holdout the user picked.
+    expect(await clv.getByTestId('clv-top').locator('tbody tr').count()).toBe(20);
+    expect(await clv.locator('[data-chart="clv-holdout"]').innerText()).toContain('without the last 13 weeks');
   });
 });

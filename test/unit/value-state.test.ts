@@ -2,7 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../helpers/node-database';
 import { loadFixture, run } from './analyses/fixture';
 import { scopeSql } from '../../src/analyses/filters';
-import { inlineFitter, ValueState } from '../../src/state/value.svelte';
+import { inlineFitter, ValueState, type ClvFitter } from '../../src/state/value.svelte';
+import { fitClvModels, WEEKS_PER_MONTH } from '../../src/state/clv-fit';
+import { expectedPurchases, pAlive } from '../../src/analyses/clv/bgnbd';
+import { discountedClv, predictCustomers } from '../../src/analyses/clv/clv';
+import { expectedSpend } from '../../src/analyses/clv/gamma-gamma';
+import { simulateBgNbd, simulateSpend } from '../../src/analyses/clv/simulate';
 
 let db: NodeDatabase;
 beforeAll(async () => {
@@ -99,5 +104,124 @@ describe('ValueState', () => {
     expect(fit.segments.reduce((s, g) => s + g.customers, 0)).toBe(9);
     // Nine customers cannot identify four parameters (the fit runs to a → ∞, b → 0): the figure is withheld, not NaN.
     expect(value.expectedPurchases === null || value.expectedPurchases >= 0).toBe(true);
+  });
+
+  it('reads the churn and repeat-purchase rates per month', async () => {
+    await run(db, scopeSql({ range: null }));
+    const value = new ValueState(db, inlineFitter);
+    await value.refresh({ allHistory: false });
+    // Customers with a paid order per month (C03's free trial and C04's refund-only R01 are not paid orders):
+    // Nov C05 (new); Dec C06 (new); Jan C01 (new); Feb C07, C09 (new);
+    // Mar C01, C07 (bought before) + C02, C04, C08, C10 (new) = 6; Apr C09 (bought in Feb).
+    // Churn: of the previous month's customers, the share without a paid order this month:
+    //   Dec 1/1 (C05), Jan 1/1 (C06), Feb 1/1 (C01), Mar 1/2 (C09 left, C07 stayed), Apr 6/6; Nov has no previous month.
+    // Repeat: returning ÷ active: Nov–Feb 0, Mar 2/6, Apr 1/1.
+    const periods = value.ltv.data!.periods;
+    expect(periods.map((p) => new Date(p.period).toISOString().slice(0, 7))).toEqual(['2023-11', '2023-12', '2024-01', '2024-02', '2024-03', '2024-04']);
+    expect(periods.map((p) => p.churnRate)).toEqual([null, 1, 1, 1, 0.5, 1]);
+    expect(periods.map((p) => p.repeatRate)).toEqual([0, 0, 0, 0, 2 / 6, 1]);
+  });
+
+  it('fits with the holdout the user picked, bounded to a third of the data', async () => {
+    await run(db, scopeSql({ range: null }));
+    const value = new ValueState(db, inlineFitter);
+    await value.refresh({ allHistory: false });
+    // 2023-11-01 … 2024-04-10 is 161 days; a third is 53 days, 7 whole weeks.
+    expect(value.spanDays).toBe(161);
+    expect(value.maxHoldoutWeeks).toBe(7);
+    expect(value.holdoutWeeks).toBe(26);
+    value.setHoldoutWeeks(26);
+    expect(value.holdoutWeeks).toBe(7);
+    value.setHoldoutWeeks(0);
+    expect(value.holdoutWeeks).toBe(1);
+    value.setHoldoutWeeks(4);
+    await value.fitClv({ horizonMonths: 6 });
+    expect(value.clv.status, value.clv.error).toBe('ready');
+    expect(value.clv.data!.holdoutWeeks).toBe(4);
+    // Calibration ends 2024-03-13: C01, C04, C05, C06, C07, C09, C10 and C02 have bought by then (8 customers).
+    expect(value.clv.data!.holdout.reduce((s, p) => s + p.customers, 0)).toBe(8);
+  });
+
+  it("predicts one customer's P(alive), expected purchases and CLV from the fitted parameters", async () => {
+    await run(db, scopeSql({ range: null }));
+    // The fixture's nine buyers cannot identify the models: the fitter reports the CDNOW parameters
+    // (Fader, Hardie & Lee 2005; Fader & Hardie 2013) so the figures are finite and known.
+    const bgnbd = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+    const gammaGamma = { p: 6.25, q: 3.74, gamma: 15.44 };
+    const clvOptions = { periods: 6, periodLength: WEEKS_PER_MONTH, discountRate: 0.01, margin: 0.5 };
+    const fitter: ClvFitter = { fit: async (input) => ({ ...fitClvModels(input), bgnbd, gammaGamma, clvOptions }), cancel: () => {} };
+    const value = new ValueState(db, fitter);
+    await value.refresh({ allHistory: false });
+
+    await value.watchCustomer('C01');
+    expect(value.customerPrediction('C01')).toEqual({ kind: 'unfitted' });
+    // A fit finishing while the report is open reads her summary row.
+    await value.fitClv({ horizonMonths: 6, holdoutWeeks: 4 });
+    await expect.poll(() => value.customerPrediction('C01').kind).toBe('ready');
+    // C01 bought on 2024-01-10 and 2024-03-05; the data ends 2024-04-10: x = 1 repeat purchase,
+    // t_x = 55 days = 55/7 weeks, T = 91 days = 13 weeks, m = 50 (her repeat purchase).
+    const prediction = value.customerPrediction('C01');
+    expect(prediction).toMatchObject({ kind: 'ready', days: 90, horizonMonths: 6 });
+    if (prediction.kind !== 'ready') throw new Error('not ready');
+    expect(prediction.pAlive).toBe(pAlive(bgnbd, 1, 55 / 7, 13));
+    expect(prediction.expectedPurchases).toBe(expectedPurchases(bgnbd, 90 / 7, 1, 55 / 7, 13));
+    expect(prediction.clv).toBe(discountedClv(bgnbd, expectedSpend(gammaGamma, 1, 50), 1, 55 / 7, 13, clvOptions));
+    expect(prediction.pAlive).toBeGreaterThan(0);
+    expect(prediction.pAlive).toBeLessThan(1);
+    // The number of days follows purchaseDays.
+    value.setPurchaseDays(30);
+    expect(value.customerPrediction('C01')).toMatchObject({ expectedPurchases: expectedPurchases(bgnbd, 30 / 7, 1, 55 / 7, 13) });
+
+    // C03 never paid: not in the model. Another customer's prediction is not shown as this one's.
+    await value.watchCustomer('C03');
+    expect(value.customerPrediction('C01').kind).toBe('loading');
+    expect(value.customerPrediction('C03')).toEqual({ kind: 'unmodelled' });
+    // A one-time buyer: x = 0, so P(alive) = 1.
+    await value.watchCustomer('C08');
+    expect(value.customerPrediction('C08')).toMatchObject({ kind: 'ready', pAlive: 1 });
+  });
+
+  it('names the customers with the highest predicted CLV', async () => {
+    // 200 simulated customers (seeded) aged 10–69 weeks: the fit hands back the 20 highest CLVs, highest first.
+    const ages = Float64Array.from({ length: 200 }, (_, i) => 10 + (i % 60));
+    const truth = { r: 0.5, alpha: 5, a: 0.6, b: 3 };
+    const { x, tx, T } = simulateBgNbd(truth, { ages, resolution: 1 / 7, seed: 7 });
+    const m = simulateSpend({ p: 6, q: 4, gamma: 15 }, x, 11);
+    const fit = fitClvModels({
+      full: { x, tx, T, m },
+      segments: Array.from({ length: 200 }, () => null),
+      calibration: null,
+      holdoutWeeks: 0,
+      horizonMonths: 12,
+      monthlyDiscountRate: 0.01,
+      grossMargin: 1,
+    });
+    expect(fit.gammaGamma).not.toBeNull();
+    expect(fit.top).toHaveLength(20);
+    const all = predictCustomers(fit.bgnbd, { x, tx, T, m }, 12 * WEEKS_PER_MONTH, { params: fit.gammaGamma!, clv: fit.clvOptions! }).clv!;
+    const expected = [...all.keys()].sort((i, j) => all[j]! - all[i]!).slice(0, 20);
+    expect(fit.top.map((c) => c.index)).toEqual(expected);
+    expect(fit.top.map((c) => c.clv)).toEqual(expected.map((i) => all[i]));
+    expect(fit.top[0]).toMatchObject({ x: x[expected[0]!], tx: tx[expected[0]!], T: T[expected[0]!], m: m[expected[0]!] });
+  });
+
+  it('carries the top customers\' ids through to the panel, with predictions for the chosen days', async () => {
+    await run(db, scopeSql({ range: null }));
+    const bgnbd = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+    const gammaGamma = { p: 6.25, q: 3.74, gamma: 15.44 };
+    const clvOptions = { periods: 6, periodLength: WEEKS_PER_MONTH, discountRate: 0.01, margin: 0.5 };
+    // The worker's ranking is by position in the summary, which is ordered by customer_id: 0 = C01, 8 = C10 (C03 has no row).
+    const fitter: ClvFitter = {
+      fit: async (input) => ({
+        ...fitClvModels(input), bgnbd, gammaGamma, clvOptions,
+        top: [8, 0].map((index) => ({ index, x: input.full.x[index]!, tx: input.full.tx[index]!, T: input.full.T[index]!, m: input.full.m[index]!, clv: 1 })),
+      }),
+      cancel: () => {},
+    };
+    const value = new ValueState(db, fitter);
+    await value.refresh({ allHistory: false });
+    await value.fitClv({ horizonMonths: 6 });
+    expect(value.topCustomers.map((c) => c.customerId)).toEqual(['C10', 'C01']);
+    expect(value.topCustomers[1]).toMatchObject({ pAlive: pAlive(bgnbd, 1, 55 / 7, 13), expectedPurchases: expectedPurchases(bgnbd, 90 / 7, 1, 55 / 7, 13), clv: 1 });
   });
 });

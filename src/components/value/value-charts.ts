@@ -1,7 +1,7 @@
 // Observable Plot specs for the RFM and lifetime-value panels: pure functions from ready data to a chart.
 import * as Plot from '@observablehq/plot';
 import type { HoldoutPoint } from '../../analyses/clv/clv';
-import type { CohortResult } from '../../state/value.svelte';
+import type { CohortResult, LtvResult } from '../../state/value.svelte';
 import { PALETTE } from '../dashboard/charts';
 
 const monthLabel = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 7);
@@ -86,6 +86,23 @@ export function holdoutChart(points: HoldoutPoint[], labels: { x: string; y: str
       Plot.line(long.filter((d) => d.kind === labels.actual), { x: 'x', y: 'value', stroke: 'kind' }),
       Plot.line(long.filter((d) => d.kind === labels.predicted), { x: 'x', y: 'value', stroke: 'kind', strokeDasharray: '5 3' }),
       Plot.dot(long, { x: 'x', y: 'value', stroke: 'kind', fill: 'white', tip: true }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+/** One rate (churn or repeat purchase) per month, 0–100 %; months without a value are gaps in the line. */
+export function monthlyRateChart(periods: LtvResult['periods'], rate: 'churnRate' | 'repeatRate', labels: { x: string; y: string }, width: number): Element {
+  const data = periods.map((p) => ({ month: new Date(p.period), value: p[rate] }));
+  return Plot.plot({
+    width,
+    height: 180,
+    marginLeft: 50,
+    x: { label: labels.x, type: 'utc' },
+    y: { label: labels.y, domain: [0, 1], percent: true, grid: true },
+    marks: [
+      Plot.line(data, { x: 'month', y: 'value', stroke: rate === 'churnRate' ? PALETTE.vermillion : PALETTE.blue }),
+      Plot.dot(data, { x: 'month', y: 'value', fill: rate === 'churnRate' ? PALETTE.vermillion : PALETTE.blue, r: 2.5, tip: true }),
       Plot.ruleY([0]),
     ],
   });
