@@ -122,6 +122,7 @@ export class DashboardState {
     const generation = ++this.#generation;
     this.status = 'loading';
     this.#builtRange = null;
+    this.value.forgetFit();
     try {
       for (const statement of CUSTOMER_BASE_STATEMENTS) await this.db.query(statement);
       const [bounds] = await this.#run(DATA_FACTS_SQL.bounds);

@@ -540,6 +540,13 @@ export class ValueState {
     this.fitter.cancel();
     this.clv = { ...this.clv, status: this.clv.data ? 'ready' : 'idle' };
   }
+
+  /** A new data set: a model fitted on the old one must not be shown against the new one's customers. */
+  forgetFit(): void {
+    this.#clvGeneration++;
+    this.fitter.cancel();
+    this.clv = idle();
+  }
 }
 
 function columns(table: Table): ClvColumns {

@@ -104,6 +104,11 @@ describe('ValueState', () => {
     expect(fit.segments.reduce((s, g) => s + g.customers, 0)).toBe(9);
     // Nine customers cannot identify four parameters (the fit runs to a → ∞, b → 0): the figure is withheld, not NaN.
     expect(value.expectedPurchases === null || value.expectedPurchases >= 0).toBe(true);
+    // A new data set forgets the model: its figures must never be shown against other customers.
+    value.forgetFit();
+    expect(value.clv.status).toBe('idle');
+    expect(value.clv.data).toBeNull();
+    expect(value.customerPrediction('C01')).toEqual({ kind: 'unfitted' });
   });
 
   it('reads the churn and repeat-purchase rates per month', async () => {
