@@ -2,7 +2,7 @@
 // panel read from them. The app, the benchmark's native run and the tests run this same plan.
 import { CHURN_WINDOW_SUGGESTION_SQL, acquisitionSql, activitySeriesSql, type Grain } from './activity-series';
 import { customerCountSql, customerListSql, type CustomerListOptions } from './customer-list';
-import { facetsSql } from './facets';
+import { facetsSql, type SinceGrain } from './facets';
 import { FACET_DIMENSIONS, filterScopeSql, rangeScopeSql, type DashboardFilter, type FacetDimension, type ScopeOptions } from './filters';
 import { KPIS_SQL, paretoSql } from './kpis';
 import type { SqlQuery } from './sql-fragment';
@@ -13,6 +13,8 @@ export interface DashboardPlanOptions extends ScopeOptions {
   churnWindowDays: number;
   facetLimit: number;
   facetSearch?: Partial<Record<FacetDimension, string>>;
+  /** The customer-since facet by first-purchase year, quarter or month. */
+  sinceGrain?: SinceGrain;
   list: CustomerListOptions;
 }
 
@@ -54,7 +56,7 @@ export function dashboardPanelsSql(options: DashboardPlanOptions, acquisitionGra
     /** Every facet's list in one query: rows (dimension, value, customers, revenue, values_total), in `dimensions` order. */
     facets: {
       dimensions: FACET_DIMENSIONS,
-      query: facetsSql(FACET_DIMENSIONS.map((dimension) => ({ dimension, limit: options.facetLimit, search: options.facetSearch?.[dimension] }))),
+      query: facetsSql(FACET_DIMENSIONS.map((dimension) => ({ dimension, limit: options.facetLimit, search: options.facetSearch?.[dimension], sinceGrain: options.sinceGrain }))),
     },
     list: customerListSql(options.list),
     listCount: customerCountSql(options.list.search),

@@ -9,6 +9,7 @@ import { customerCountSql, customerListSql, type CustomerListColumn } from '../a
 import { toCsv } from '../analyses/csv-export';
 import { customerProductsSql, customerProfileSql, customerTimelineSql } from '../analyses/customer-report';
 import { DATA_FACTS_SQL, SCOPE_PERIOD_MS_SQL, dashboardFilterSql, dashboardPanelsSql, dashboardRangeSql, type DashboardPlanOptions } from '../analyses/dashboard';
+import type { SinceGrain } from '../analyses/facets';
 import type { DashboardFilter, DateRange, FacetDimension, FacetSelections } from '../analyses/filters';
 import { kpiChanges, type Kpi, type KpiValues } from '../analyses/kpis';
 import type { Segment } from '../analyses/segments';
@@ -69,6 +70,7 @@ export class DashboardState {
   custom = $state.raw<DateRange | null>(null);
   facets = $state.raw<FacetSelections>({});
   facetSearch = $state.raw<Partial<Record<FacetDimension, string>>>({});
+  sinceGrain = $state<SinceGrain>('year');
   segment = $state.raw<Segment | null>(null);
   grain = $state<Grain | 'auto'>('auto');
   churnWindowDays = $state(DEFAULT_CHURN_WINDOW_DAYS);
@@ -236,6 +238,7 @@ export class DashboardState {
       churnWindowDays: this.churnWindowDays,
       facetLimit: FACET_LIMIT,
       facetSearch: this.facetSearch,
+      sinceGrain: this.sinceGrain,
       rfmRelation: 'rfm_customers',
       list: { sort: this.listSort, direction: this.listDirection, search: this.listSearch, offset: this.listOffset, limit: PAGE_SIZE, rfmRelation: 'rfm_customers' },
     };
@@ -295,6 +298,13 @@ export class DashboardState {
 
   clearFacets(): void {
     this.facets = {};
+    void this.refresh();
+  }
+
+  /** Customer since by year, quarter or month; selections of another grain are dropped. */
+  setSinceGrain(grain: SinceGrain): void {
+    this.sinceGrain = grain;
+    this.facets = { ...this.facets, customer_since: [] };
     void this.refresh();
   }
 

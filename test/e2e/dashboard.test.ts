@@ -88,6 +88,14 @@ describe('the customer dashboard', () => {
     await app.page.getByRole('button', { name: 'Clear all filters' }).click();
     await expect.poll(() => kpi(app.page, 'Customers').innerText()).toBe('5');
 
+    // Customer since, by month: first purchases in March 2024 are D's (03-01) and E's (03-15).
+    const since = app.page.locator('[data-facet="customer_since"]');
+    await since.getByLabel('Customer since, by').selectOption('month');
+    await since.locator('button', { hasText: '2024-03' }).click();
+    await expect.poll(() => kpi(app.page, 'Customers').innerText()).toBe('2');
+    await app.page.getByRole('button', { name: 'Clear all filters' }).click();
+    await expect.poll(() => kpi(app.page, 'Customers').innerText()).toBe('5');
+
     // A segment: country is DE AND total revenue ≥ 100 → A only (B has 80).
     const segments = app.page.locator('section.segments');
     await segments.getByRole('button', { name: 'New segment' }).click();
