@@ -193,5 +193,11 @@ describe('the customer dashboard', () => {
     // The 20 customers with the highest predicted CLV, and the holdout the user picked.
     expect(await clv.getByTestId('clv-top').locator('tbody tr').count()).toBe(20);
     expect(await clv.locator('[data-chart="clv-holdout"]').innerText()).toContain('without the last 13 weeks');
+    // The top customer opens its report, with the same predicted CLV as the table.
+    const top = clv.getByTestId('clv-top').locator('tbody tr').first();
+    const topId = await top.locator('th').innerText();
+    await top.getByRole('button', { name: topId }).click();
+    await expect.poll(() => report.locator('h2').innerText()).toBe(`Customer ${topId}`);
+    await expect.poll(() => report.getByTestId('report-p-alive').innerText()).toBe(await top.locator('td').first().innerText());
   });
 });
