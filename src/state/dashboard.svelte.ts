@@ -12,7 +12,7 @@ import { DATA_FACTS_SQL, SCOPE_PERIOD_MS_SQL, dashboardFilterSql, dashboardPanel
 import type { SinceGrain } from '../analyses/facets';
 import type { DashboardFilter, DateRange, FacetDimension, FacetSelections } from '../analyses/filters';
 import { kpiChanges, type Kpi, type KpiValues } from '../analyses/kpis';
-import type { Segment } from '../analyses/segments';
+import { usesRfm, type Segment } from '../analyses/segments';
 import type { SqlQuery } from '../analyses/sql-fragment';
 import { QueryError } from '../db/query-error';
 import { isOutOfMemory } from '../ingest/load-source';
@@ -112,6 +112,10 @@ export class DashboardState {
   ) {
     this.segments = new SegmentLibrary(db, storage);
     this.value = new ValueState(db);
+    // New scores change who is in an applied RFM segment: rebuild the scope (the range part stays).
+    this.value.onRescored = () => {
+      if (this.segment && usesRfm(this.segment)) void this.refresh();
+    };
   }
 
   async #run(query: SqlQuery | string): Promise<Row[]> {

@@ -360,7 +360,11 @@ export class ValueState {
       return;
     }
     await this.#countRfm();
+    this.onRescored?.();
   }
+
+  /** Called after a grid or history change re-scored rfm_customers (an applied RFM segment must follow). */
+  onRescored: (() => void) | null = null;
 
   /** Counts the filtered customers (scope_customers) per cell and segment of rfm_customers. */
   async #countRfm(): Promise<void> {

@@ -171,6 +171,13 @@ describe('the customer dashboard', () => {
     expect(count).toBeLessThan(all);
     expect(await app.page.getByTestId('applied-segment').innerText()).toBe('Segment applied: RFM: Champions');
     await expect.poll(() => app.page.getByTestId('customer-count').innerText()).toBe(`${count.toLocaleString('en-US')} customers`);
+    // Another segment grid re-scores: the applied segment follows the new Champions at once.
+    await rfm.getByLabel('Segment grid').selectOption({ label: 'Recency × frequency: 10 segments' });
+    await expect.poll(async () => {
+      const row = rfm.locator('tr').filter({ has: app.page.getByRole('button', { name: 'Champions', exact: true }) });
+      const shown = number((await row.locator('td').first().innerText()).split('(')[0]!);
+      return shown === number(await kpi(app.page, 'Customers').innerText()) && shown !== count;
+    }).toBe(true);
 
     // Churn and repeat-purchase rates per month, each a chart.
     await expect.poll(() => rfm.locator('[data-chart="ltv-churn"] svg').count()).toBeGreaterThan(0);
