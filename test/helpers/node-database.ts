@@ -49,27 +49,8 @@ export class NodeDatabase implements Database {
 
   async ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void, job?: string) {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    let groups: number;
-    try {
-      groups = (await ParquetFile.fromFile(file)).metadata().numRowGroups();
-    } catch (error) {
-      throw QueryError.from(new EngineError({ kind: 'parquet', message: String(error instanceof Error ? error.message : error) }));
-    }
-    await this.#call(() =>
-      this.engine.ingestParquet(
-        table,
-        {
-          numRowGroups: groups,
-          numRows: 0,
-          async readRowGroup(index) {
-            const ipc = readParquet(bytes, { rowGroups: [index] }).intoIPCStream();
-            return { ipc, rows: tableFromIPC(ipc).numRows };
-          },
-        },
-        onProgress,
-        job,
-      ),
-    );
+    const groups = (await this.#openParquet(() => ParquetFile.fromFile(file))).metadata().numRowGroups();
+    await this.#ingestRowGroups(table, groups, async (index) => readParquet(bytes, { rowGroups: [index] }).intoIPCStream(), onProgress, job);
   }
 
   /** Node's runtime has no HTTP file protocol: the unit tests read the (small) file whole. The browser reads by ranges. */
@@ -80,21 +61,27 @@ export class NodeDatabase implements Database {
   }
 
   async ingestParquetUrl(table: string, url: string, onProgress?: (progress: EngineProgress) => void, job?: string) {
-    let parquet: ParquetFile;
+    const parquet = await this.#openParquet(() => ParquetFile.fromUrl(url));
+    await this.#ingestRowGroups(table, parquet.metadata().numRowGroups(), async (index) => (await parquet.read({ rowGroups: [index] })).intoIPCStream(), onProgress, job);
+  }
+
+  async #openParquet(open: () => Promise<ParquetFile>): Promise<ParquetFile> {
     try {
-      parquet = await ParquetFile.fromUrl(url);
+      return await open();
     } catch (error) {
       throw QueryError.from(new EngineError({ kind: 'parquet', message: String(error instanceof Error ? error.message : error) }));
     }
-    const groups = parquet.metadata().numRowGroups();
-    await this.#call(() =>
+  }
+
+  #ingestRowGroups(table: string, groups: number, read: (index: number) => Promise<Uint8Array>, onProgress?: (progress: EngineProgress) => void, job?: string) {
+    return this.#call(() =>
       this.engine.ingestParquet(
         table,
         {
           numRowGroups: groups,
           numRows: 0,
           async readRowGroup(index) {
-            const ipc = (await parquet.read({ rowGroups: [index] })).intoIPCStream();
+            const ipc = await read(index);
             return { ipc, rows: tableFromIPC(ipc).numRows };
           },
         },
