@@ -1,3 +1,9 @@
+import { crmMessages } from './messages/crm';
+import { notebookMessages } from './messages/notebook';
+import { shareMessages } from './messages/share';
+import { storageMessages } from './messages/storage';
+import { tablesMessages } from './messages/tables';
+
 // Every piece of text the user reads. English first; other catalogues will follow this shape
 // (one of them right-to-left, so layout uses logical CSS properties: inline-start, not left).
 export const en = {
@@ -401,6 +407,17 @@ export const en = {
   'value.ltv.repeatByMonth': 'Repeat-purchase rate by month',
   'value.ltv.month': 'Month',
   'value.ltv.rate': 'Rate',
+
+  'tab.dashboard': 'Dashboard',
+  'tab.notebook': 'Notebook',
+  'tab.crm': 'Feedback & support',
+  'tab.label': 'Views',
+  // One catalogue file per area, so that areas grow without touching each other's lines.
+  ...notebookMessages,
+  ...shareMessages,
+  ...storageMessages,
+  ...tablesMessages,
+  ...crmMessages,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -10,6 +10,8 @@ import { LoadError, UrlSource, isOutOfMemory, loadSource, type LoadProblem } fro
 import type { QualityCheck, QualitySummary } from '../ingest/quality';
 import type { ColumnMapping, ColumnRole } from '../ingest/types';
 import { DashboardState } from './dashboard.svelte';
+import { NotebookState } from './notebook.svelte';
+import { CrmTables } from './tables.svelte';
 
 export type { SourceEntry };
 
@@ -48,6 +50,9 @@ export class AppState {
   loadFailure = $state.raw<LoadFailure | null>(null);
   report = $state.raw<QualityReport>(IDLE_REPORT);
   readonly dashboard: DashboardState;
+  readonly notebook: NotebookState;
+  /** Customers, survey answers, support tickets and marketing spend, loaded beside the orders. */
+  readonly tables: CrmTables;
 
   /** Which required roles each source still lacks; the analytics stay off while any does. */
   missing = $derived(this.sources.map((s) => requiredRolesMissing(s.mapping)));
@@ -63,6 +68,8 @@ export class AppState {
     engineReady: Promise<{ version: string; bundle: string }>,
   ) {
     this.dashboard = new DashboardState(db, globalThis.localStorage ?? null);
+    this.notebook = new NotebookState(db);
+    this.tables = new CrmTables(db);
     engineReady.then(
       (info) => (this.engine = { status: 'ready', ...info, error: '' }),
       (error: unknown) => (this.engine = { status: 'error', version: '', bundle: '', error: QueryError.from(error).message }),

@@ -1,0 +1,3 @@
+// Text for the crm area; merged into the one catalogue in ../messages.ts.
+export const crmMessages = {
+} as const;

@@ -1,0 +1,3 @@
+// Text for the tables area; merged into the one catalogue in ../messages.ts.
+export const tablesMessages = {
+} as const;
