@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 
 export const SUB_PATH = '/clientele/';
-const DIST = resolve(import.meta.dirname, '../dist');
+// CLIENTELE_DIST lets several builds be tested side by side (one folder each).
+const DIST = process.env.CLIENTELE_DIST ?? resolve(import.meta.dirname, '../dist');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
