@@ -58,6 +58,8 @@ export class AppState {
   missing = $derived(this.sources.map((s) => requiredRolesMissing(s.mapping)));
   analyticsReady = $derived(this.report.status === 'ready');
 
+  /** Each loaded source's file (or address), by source index: what "keep my data in this browser" stores. */
+  readonly #files = new Map<number, Blob | UrlSource>();
   #nextIndex = 1;
   #loadJob: string | null = null;
   #generation = 0;
@@ -103,6 +105,7 @@ export class AppState {
       if (failed && (failed.cancelled || isOutOfMemory(failed.message))) {
         throw failed.cancelled ? new LoadError('cancelled') : new LoadError('too_large_to_analyse', this.format.integer(loaded.rows));
       }
+      this.#files.set(index, file);
       await this.#dropTables(previous.filter((s) => !this.sources.includes(s)));
     } catch (error) {
       const failure = error instanceof LoadError ? error : new LoadError('unreadable', QueryError.from(error).message);
@@ -163,7 +166,13 @@ export class AppState {
     await this.#rebuild();
   }
 
+  /** The file (or address) a loaded source was read from. */
+  fileOf(sourceIndex: number): Blob | UrlSource | undefined {
+    return this.#files.get(sourceIndex);
+  }
+
   async #dropTables(entries: SourceEntry[]): Promise<void> {
+    for (const entry of entries) this.#files.delete(entry.loaded.index);
     for (const entry of entries) await this.db.query(`DROP TABLE IF EXISTS ${quoteIdentifier(entry.loaded.table)}`);
   }
 
