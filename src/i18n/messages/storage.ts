@@ -1,3 +1,23 @@
 // Text for the storage area; merged into the one catalogue in ../messages.ts.
 export const storageMessages = {
+  'storage.title': 'Storage',
+  'storage.keep': 'Keep my data in this browser',
+  'storage.keepHelp': 'Copies each file you load into this browser’s private storage on this device, so reloading the page brings it back without loading it again. Nothing leaves the device. A file opened by URL is kept as its address only, not its contents. Turning this off deletes the copies.',
+  'storage.unavailable': 'This browser cannot keep files for this page (it has no Origin Private File System the page can write to), so after a reload you will need to load your file again. Everything else works. A recent Chrome, Edge or Firefox can keep them.',
+  'storage.persisted': 'The browser will keep this data until you delete it.',
+  'storage.notPersisted': 'The browser may delete this data if the device runs low on space; you would then load the file again.',
+  'storage.usage': 'This site uses {usage} of the {quota} this browser allows it.',
+  'storage.stored': 'Files kept in this browser: {count}.',
+  'storage.copying': 'Keeping {name} in this browser: {written} of {total}…',
+  'storage.restoring': 'Restoring {count} stored files…',
+  'storage.restored': 'Restored {count} stored files.',
+  'storage.restoreFailed': 'Could not restore {names}: the stored copy is missing or could not be read (the reason is shown above). It was removed from this browser’s storage; load the file again to keep it.',
+  'storage.quota': 'Not enough space in this browser to keep {name} ({size}). It stays loaded for now, but after a reload you will need to load it again. Free some space on this device, then load the file again to keep it.',
+  'storage.failed': 'Could not write to this browser’s storage ({detail}). Your data stays loaded, but after a reload you may need to load it again. Check that this is not a private window, then turn the option off and on again.',
+  'storage.forget': 'Forget everything…',
+  'storage.forgetConfirm': 'Delete the files kept in this browser, every saved notebook and every saved segment and setting, then reload the page? This cannot be undone.',
+  'storage.forgetYes': 'Yes, forget everything',
+  'storage.forgetNo': 'Cancel',
+  'storage.forgotten': 'Forgotten: {count} stored files, notebooks, segments.',
+  'storage.forgetFailed': 'Could not forget everything ({detail}). Nothing was reloaded. Try again, or clear this site’s data in the browser’s settings.',
 } as const;
