@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, openApp, serveDist, settled, type AppPage, type StaticServer } from './harness';
+
+let server: StaticServer;
+let browser: Browser;
+let app: AppPage;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'clientele-storage-'));
+  server = await serveDist();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+afterEach(async () => {
+  expect(app.offOrigin).toEqual([]);
+  expect(app.pageErrors).toEqual([]);
+  await app.page.context().close();
+});
+
+const kpi = (page: Page, name: string) => page.locator('dl.kpis > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) }).locator('.value');
+const dashboardReady = (page: Page) => page.locator('[data-dashboard="ready"]').waitFor({ timeout: 60_000 });
+const saves = async (page: Page) => Number(await page.locator('section.storage').getAttribute('data-storage-saves'));
+
+// 3 customers, 4 orders in EUR: revenue 100 + 50 + 80 + 30 = 260; refunds (refund_amount) 20 on O3.
+const CSV = [
+  'order_id,customer_id,ordered_at,amount,refund_amount,currency,country',
+  'O1,A,2024-01-05,100,0,EUR,DE',
+  'O2,A,2024-03-10,50,0,EUR,DE',
+  'O3,B,2024-02-01,80,20,EUR,FR',
+  'O4,C,2024-03-01,30,0,EUR,NL',
+].join('\n');
+
+describe('keep my data in this browser', () => {
+  it('brings a loaded file and a changed mapping back after a reload, and forgets everything', async () => {
+    const path = join(dir, 'shop.csv');
+    writeFileSync(path, CSV);
+    app = await openApp(browser, server);
+    const { page } = app;
+    const storage = page.locator('section.storage');
+    await storage.getByLabel('Keep my data in this browser').check();
+    await page.locator('section.storage[data-storage="on"]').waitFor();
+    expect(await storage.innerText()).toContain('Nothing leaves the device.');
+
+    await page.setInputFiles('input[type=file]', path);
+    await settled(page);
+    await dashboardReady(page);
+    expect(await kpi(page, 'Refunds').innerText()).toBe('€20.00');
+    await expect.poll(() => page.getByTestId('storage-facts').innerText()).toMatch(/^Files kept in this browser: 1\./);
+
+    // Unmap the refund column: refunds are then 0. The change is saved.
+    const before = await saves(page);
+    await page.getByLabel('Refund amount').selectOption('');
+    await settled(page);
+    await expect.poll(() => kpi(page, 'Refunds').innerText()).toBe('€0.00');
+    await expect.poll(() => saves(page)).toBeGreaterThan(before);
+
+    // Reload: the data is back without dropping the file, with the mapping as changed.
+    await page.reload();
+    await page.locator('main[data-engine="ready"]').waitFor({ timeout: 60_000 });
+    await page.locator('section.storage[data-storage-restoring="no"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.locator('article.source').count()).toBe(1);
+    await settled(page);
+    await dashboardReady(page);
+    expect(await page.getByTestId('storage-notice').innerText()).toBe('Restored 1 stored files.');
+    expect(await page.locator('article.source h2').innerText()).toContain('shop.csv');
+    expect(await kpi(page, 'Revenue').innerText()).toBe('€260.00');
+    expect(await kpi(page, 'Customers').innerText()).toBe('3');
+    expect(await kpi(page, 'Refunds').innerText()).toBe('€0.00');
+    expect(await page.getByLabel('Refund amount').inputValue()).toBe('');
+    expect(await page.getByLabel('Customer id').inputValue()).toBe('customer_id');
+
+    // A saved segment, to be forgotten with the rest.
+    await page.evaluate(() => localStorage.setItem('clientele.segments', '[{"name":"Big DE","combine":"and","groups":[]}]'));
+
+    // Forget everything: confirm, the page reloads with nothing loaded and nothing kept.
+    await storage.getByRole('button', { name: 'Forget everything…' }).click();
+    expect(await storage.getByRole('alertdialog').innerText()).toContain('This cannot be undone.');
+    await Promise.all([page.waitForEvent('load'), storage.getByRole('button', { name: 'Yes, forget everything' }).click()]);
+    await page.locator('main[data-engine="ready"]').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('storage-notice').innerText()).toBe('Forgotten: 1 stored files, notebooks, segments.');
+    expect(await page.locator('article.source').count()).toBe(0);
+    expect(await page.locator('section.drop').isVisible()).toBe(true);
+    expect(await page.locator('[data-dashboard="ready"]').count()).toBe(0);
+    expect(await storage.getByLabel('Keep my data in this browser').isChecked()).toBe(false);
+    const left = await page.evaluate(async () => {
+      const keys = Object.keys(localStorage).filter((k) => k.startsWith('clientele.'));
+      const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('clientele', { create: true });
+      const files: string[] = [];
+      for await (const name of (folder as unknown as { keys(): AsyncIterable<string> }).keys()) files.push(name);
+      // Every saved notebook: the database is gone, or has no records left.
+      const notebooks = (await indexedDB.databases()).some((d) => d.name === 'clientele-notebooks')
+        ? await new Promise<number>((resolve, reject) => {
+            const request = indexedDB.open('clientele-notebooks');
+            request.onerror = () => reject(request.error);
+            request.onsuccess = async () => {
+              const db = request.result;
+              let count = 0;
+              for (const store of Array.from(db.objectStoreNames)) {
+                count += await new Promise<number>((done) => {
+                  const c = db.transaction(store).objectStore(store).count();
+                  c.onsuccess = () => done(c.result);
+                });
+              }
+              db.close();
+              resolve(count);
+            };
+          })
+        : 0;
+      return { keys, files, notebooks };
+    });
+    expect(left).toEqual({ keys: [], files: [], notebooks: 0 });
+  });
+});
