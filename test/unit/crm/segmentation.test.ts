@@ -1,0 +1,88 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NodeDatabase } from '../../helpers/node-database';
+import { FIXTURE_CSV, rowsOf } from '../analyses/fixture';
+import { countriesSql, mapCountries } from '../../../src/analyses/crm/geography';
+import { demographicsSql } from '../../../src/analyses/crm/demographics';
+import { CATEGORIES_SQL, GAP_BANDS_SQL, ORDER_BANDS_SQL } from '../../../src/analyses/crm/behaviour';
+import { INTERESTS_SQL, neverBoughtSql } from '../../../src/analyses/crm/interests';
+import { countryKey } from '../../../src/geo/countries';
+import { loadCrmFixture } from './crm-fixture';
+
+let db: NodeDatabase;
+beforeAll(async () => {
+  db = await NodeDatabase.open();
+  await loadCrmFixture(db);
+});
+
+describe('geography', () => {
+  it('counts customers and revenue per country, from the customer file else the orders', async () => {
+    const rows = await rowsOf(db, countriesSql({ profiles: true }));
+    // File: C01 GB, C04 France, C10 Narnia (X99 DE is not in the orders). Orders: C02 UK, C09 UK, C03 FR, C05 DE, C06 DE, C07 US, C08 US.
+    // Sales: C01 150, C02 200, C03 0, C04 200, C05 300, C06 60, C07 100, C08 500, C09 55, C10 10.
+    const byValue = Object.fromEntries(rows.map((r) => [r.country, [r.customers, r.revenue]]));
+    expect(byValue).toEqual({ DE: [2, 360], UK: [2, 255], US: [2, 600], FR: [1, 0], France: [1, 200], GB: [1, 150], Narnia: [1, 10] });
+    const mapped = mapCountries(rows as never, countryKey);
+    // GB + UK → 826 (3 customers, 405); France + FR → 250 (2, 200); Narnia not on the map. Most customers first, then revenue.
+    expect(mapped.countries.map((c) => [c.key, c.customers, c.revenue])).toEqual([['826', 3, 405], ['840', 2, 600], ['276', 2, 360], ['250', 2, 200]]);
+    expect(mapped.unmatched.map((r) => [r.country, r.customers])).toEqual([['Narnia', 1]]);
+  });
+});
+
+describe('demographics', () => {
+  it('bands ages, with customers, revenue, LTV and NPS per band; no profile is unknown', async () => {
+    const rows = await rowsOf(db, demographicsSql({ by: 'age_band', profiles: true, surveys: true }));
+    // C10 19 → <25 (sales 10, ltv 10, no NPS answer); C01 30 → 25–34 (150, 150, NPS 10: P → 100); C04 52 → 45–54 (200, 170, NPS 6: D → −100).
+    // Unknown: the 7 others: sales 200 + 0 + 300 + 60 + 100 + 500 + 55 = 1215, ltv (200 + 0 + 300 + 60 + 60 + 500 + 55) ÷ 7 = 167.86;
+    // NPS C02 P, C05 passive, C08 P → (2 − 0) ÷ 3 = 66.7 (X99 and the anonymous answer are not customers in the orders).
+    expect(rows.map((r) => [r.grp, r.customers, r.revenue, r.ltv, r.nps_answers, r.nps])).toEqual([
+      ['<25', 1, 10, 10, 0, null],
+      ['25–34', 1, 150, 150, 1, 100],
+      ['45–54', 1, 200, 170, 1, -100],
+      [null, 7, 1215, 1175 / 7, 3, 200 / 3],
+    ]);
+    const company = await rowsOf(db, demographicsSql({ by: 'company_type', profiles: true, surveys: false }));
+    // B2C: C01, C10; B2B: C04; unknown 7. Without surveys there is no NPS.
+    expect(company.map((r) => [r.grp, r.customers, r.nps])).toEqual([['B2C', 2, null], ['B2B', 1, null], [null, 7, null]]);
+    const gender = await rowsOf(db, demographicsSql({ by: 'gender', profiles: true, surveys: true }));
+    expect(gender.map((r) => [r.grp, r.customers])).toEqual([['F', 1], ['M', 1], [null, 8]]);
+  });
+});
+
+describe('behaviour', () => {
+  it('bands customers by orders, counts them per category and by their median days between purchases', async () => {
+    // Purchases (not refund-only): C01 2, C04 2 (R01 is refund-only), C07 2, C09 2; the other 6 one each.
+    expect((await rowsOf(db, ORDER_BANDS_SQL)).map((r) => [r.band, r.customers])).toEqual([['1', 6], ['2', 4]]);
+    // Kitchen: C01 C02 C04 C05 C06 C07 C08; Food: C01 C04 C07 (the refunded O09 was still bought) C09 C10; Trial: C03.
+    expect((await rowsOf(db, CATEGORIES_SQL)).map((r) => [r.category, r.customers])).toEqual([['Kitchen', 7], ['Food', 5], ['Trial', 1]]);
+    // Gaps: C01 01-10 → 03-05 = 55; C04 03-03 → 03-20 = 17; C07 02-15 → 03-15 = 29; C09 02-20 → 04-10 = 50.
+    expect((await rowsOf(db, GAP_BANDS_SQL)).map((r) => [r.band, r.customers, r.median_days])).toEqual([['≤30', 2, 23], ['31–90', 2, 52.5], ['single', 6, null]]);
+  });
+});
+
+describe('interests vs purchases', () => {
+  let other: NodeDatabase;
+  beforeAll(async () => {
+    // One more customer, C11, who bought in "Fast food": "food" matches it by containment.
+    other = await NodeDatabase.open();
+    await loadCrmFixture(other, `${FIXTURE_CSV}\nO15,C11,kim@example.com,Kim,2024-03-30,20,1,Crisps,Fast food,UK,London,web,paid`);
+    await other.query(`INSERT INTO customer_profiles (customer_id, customer_name, interests) VALUES ('C11', 'Kim', ['food']), ('C02', 'Bob', ['Food ', 'garden'])`);
+  });
+
+  it('counts, per interest, the interested customers who never bought in a matching category', async () => {
+    const rows = await rowsOf(other, INTERESTS_SQL);
+    // food → Fast food, Food: interested C01 (bought Food), C02 (Kitchen only: never), C04 (Food), C11 (Fast food) → 4, never 1.
+    // kitchen → Kitchen: C04 (bought), X99 (not in the orders: never) → 2, never 1.
+    // garden → no category: C01, C02 → never 2.
+    expect(rows.map((r) => [r.interest, [...(r.categories as Iterable<string>)], r.interested, r.bought, r.never_bought, r.not_in_orders])).toEqual([
+      ['garden', [], 2, 0, 2, 0],
+      ['food', ['Fast food', 'Food'], 4, 3, 1, 0],
+      ['kitchen', ['Kitchen'], 2, 1, 1, 1],
+    ]);
+    const list = await rowsOf(other, neverBoughtSql(null));
+    // Only interests that match a category: food → C02 (Bob), kitchen → X99.
+    expect(list.map((r) => [r.customer_id, r.interest, r.name, r.in_orders])).toEqual([['C02', 'food', 'Bob', true], ['X99', 'kitchen', 'Xia', false]]);
+    expect((await rowsOf(other, neverBoughtSql('kitchen'))).map((r) => r.customer_id)).toEqual(['X99']);
+    // A value with SQL in it is data.
+    expect(await rowsOf(other, neverBoughtSql("'; DROP TABLE orders; --"))).toEqual([]);
+  });
+});
