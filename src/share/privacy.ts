@@ -1,0 +1,172 @@
+// The report's privacy rules, as pure functions over aggregates (report.ts applies them):
+// small groups are suppressed or merged, their complements too, identifying columns and values
+// never pass. `checkReport` re-checks a finished payload and throws if any rule is broken.
+import type { Database } from '../db/database';
+import { SUPPRESSED, type Figure, type ReportPayload, type ReportTable } from './report-types';
+
+export const DEFAULT_K = 5;
+
+const IDENTIFYING_WORDS = new Set([
+  'id', 'ids', 'uuid', 'guid', 'email', 'mail', 'name', 'names', 'firstname', 'lastname', 'surname', 'fullname', 'username', 'login',
+  'address', 'street', 'addr', 'phone', 'mobile', 'tel', 'telephone', 'fax', 'zip', 'postcode', 'postal', 'ip', 'ssn', 'iban', 'card',
+]);
+/** Column names that count customers: a notebook cell is shared only with one, so each row's group size is known. */
+export const CUSTOMER_COUNT_COLUMN = /^(n_|num_|count_)?customers$|(^|_)customer_count$|_customers$/i;
+
+/**
+ * A column whose name says it identifies a person or an order (id, e-mail, name, address, phone…,
+ * as a word of the name: customer_id, CustomerName, e-mail), or that is just "customer": never in a report.
+ */
+export function isIdentifyingColumn(name: string): boolean {
+  const words = name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().replace(/e-mail/g, 'email').split(/[^a-z]+/).filter(Boolean);
+  if (words.length === 1 && ['customer', 'client', 'user', 'person', 'buyer'].includes(words[0]!)) return true;
+  return words.some((w) => IDENTIFYING_WORDS.has(w)) || words.join('').includes('email');
+}
+
+/** A group of `size` customers may be shown: nobody (0) or at least k. */
+export const showable = (size: number, k: number) => size === 0 || size >= k;
+
+/**
+ * Which cells of a series to suppress, given each cell's customer count. Cells with 1…k−1 customers
+ * are suppressed; when the suppressed cells together hold fewer than k customers, their sum could be
+ * read off a published total minus the shown cells, so the smallest shown non-empty cells are
+ * suppressed with them until the hidden sum reaches k (or nothing is left to add).
+ * The sum is of counts, which for overlapping groups (a customer in two periods) overstates the
+ * people hidden: a knowingly approximate guard, on top of the exact per-cell rule.
+ */
+export function suppressionMask(sizes: readonly number[], k: number): boolean[] {
+  const mask = sizes.map((n) => n > 0 && n < k);
+  let hidden = sizes.reduce((sum, n, i) => sum + (mask[i] ? n : 0), 0);
+  if (hidden === 0) return mask;
+  const order = sizes.map((n, i) => [n, i] as const).filter(([n, i]) => n > 0 && !mask[i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  for (const [n, i] of order) {
+    if (hidden >= k) break;
+    mask[i] = true;
+    hidden += n;
+  }
+  return mask;
+}
+
+/**
+ * A list of (label, customers, …values) where each customer has exactly one label (a country, a band):
+ * labels with fewer than k customers, and then the smallest others while needed, are merged into one
+ * "Other" row, which itself must reach k or is dropped. Rows are kept in their order, at most `limit`.
+ */
+export function mergeSmall<T extends { customers: number; values: number[] }>(rows: readonly T[], k: number, limit: number): { kept: T[]; other: { customers: number; values: number[] } | null; merged: number } {
+  const keep = rows.map((r) => r.customers >= k);
+  // Beyond the limit, rows go to Other too.
+  let shown = 0;
+  rows.forEach((_, i) => {
+    if (keep[i] && ++shown > limit) keep[i] = false;
+  });
+  const otherOf = () => rows.reduce((sum, r, i) => sum + (keep[i] ? 0 : r.customers), 0);
+  const smallestFirst = rows.map((r, i) => [r.customers, i] as const).filter(([, i]) => keep[i]).sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  for (const [, i] of smallestFirst) {
+    const other = otherOf();
+    if (other === 0 || other >= k) break;
+    keep[i] = false;
+  }
+  const merged = rows.filter((_, i) => !keep[i]);
+  const customers = otherOf();
+  const other = customers >= k ? { customers, values: merged.reduce<number[]>((sum, r) => r.values.map((v, j) => (sum[j] ?? 0) + v), []) } : null;
+  return { kept: rows.filter((_, i) => keep[i]), other, merged: merged.length };
+}
+
+export const hide = (value: Figure, hidden: boolean | undefined): Figure => (hidden ? SUPPRESSED : value);
+
+/** Every string anywhere in a value (keys excluded: they are the report's own schema). */
+export function stringsIn(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (typeof value === 'string') out.add(value);
+  else if (Array.isArray(value)) for (const v of value) stringsIn(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) stringsIn(v, out);
+  return out;
+}
+
+/** A string and its words (split on spaces and punctuation an e-mail address or a name does not use), lower-cased. */
+export function candidateTokens(text: string): string[] {
+  const whole = text.trim().toLowerCase();
+  const words = whole.split(/[\s,;:()[\]{}<>"|/\\]+/).filter((w) => w.length > 0);
+  return [...new Set([whole, ...words])];
+}
+
+/**
+ * The payload's strings that equal, or contain a word equal to, a customer id, e-mail or name or an
+ * order id in the data (`orders` and `order_lines`), compared case-insensitively. One hash join in
+ * the engine, so a million customers cost one pass.
+ */
+export async function identifyingStrings(db: Database, strings: readonly string[]): Promise<Set<string>> {
+  const byToken = new Map<string, string[]>();
+  for (const s of strings) for (const token of candidateTokens(s)) byToken.set(token, [...(byToken.get(token) ?? []), s]);
+  // One text parameter split in the engine (the seam binds scalars only); U+0001 is the separator, so it is taken out of tokens.
+  const tokens = [...byToken.keys()].map((t) => t.replaceAll('\u0001', ''));
+  if (tokens.length === 0) return new Set();
+  const found = await db.query(
+    `WITH candidates AS (SELECT unnest(string_split($1, chr(1))) AS token),
+      identifying AS (
+        SELECT lower(trim(v)) AS token FROM (
+          SELECT customer_id AS v FROM orders UNION SELECT customer_email FROM orders UNION SELECT customer_name FROM orders UNION SELECT order_id FROM orders
+          UNION SELECT customer_id FROM order_lines UNION SELECT customer_email FROM order_lines UNION SELECT customer_name FROM order_lines UNION SELECT order_id FROM order_lines
+        ) WHERE v IS NOT NULL AND trim(v) <> ''
+      )
+    SELECT DISTINCT c.token FROM candidates c SEMI JOIN identifying i ON i.token = c.token`,
+    { params: [tokens.join('\u0001')] },
+  );
+  const matched: string[] = Array.from(found.getChild('token')?.toArray() ?? [], String);
+  return new Set(matched.flatMap((token) => byToken.get(token) ?? []));
+}
+
+/** Replaces every string in `value` found in `identifying` by `replacement`, keeping the shape. */
+export function scrub<T>(value: T, identifying: ReadonlySet<string>, replacement: string): T {
+  if (identifying.size === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return identifying.has(v) ? replacement : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([key, inner]) => [key, walk(inner)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+export class PrivacyViolation extends Error {}
+
+const countColumns = (table: ReportTable) => table.columns.flatMap((c, i) => (CUSTOMER_COUNT_COLUMN.test(c) ? [i] : []));
+
+/**
+ * Re-checks a finished payload: no identifying column, every customer count 0, suppressed or ≥ k,
+ * in every table that has one, and every notebook table has one. Throws PrivacyViolation.
+ */
+export function checkReport(payload: ReportPayload): void {
+  const k = payload.k;
+  const tables: [string, ReportTable][] = [
+    ['acquisition', payload.acquisition],
+    ['rfm', payload.rfm],
+    ...payload.facets.map((f) => [`facet ${f.dimension}`, f.values] as [string, ReportTable]),
+    ...payload.cells.map((c) => [`cell ${c.name}`, c.table] as [string, ReportTable]),
+  ];
+  for (const [what, table] of tables) {
+    const bad = table.columns.find(isIdentifyingColumn);
+    if (bad) throw new PrivacyViolation(`${what}: identifying column ${bad}`);
+    const counts = countColumns(table);
+    if (counts.length === 0) throw new PrivacyViolation(`${what}: no customer count`);
+    for (const row of table.rows) {
+      for (const i of counts) {
+        const n = row[i];
+        if (!(n === SUPPRESSED || (typeof n === 'number' && showable(n, k)))) throw new PrivacyViolation(`${what}: a group of ${String(n)} customers`);
+      }
+    }
+  }
+  const activity = payload.activity;
+  for (const column of ['new_customers', 'returning_customers', 'lost_customers']) {
+    const i = activity.columns.indexOf(column);
+    for (const row of activity.rows) {
+      const n = row[i];
+      if (!(n === SUPPRESSED || (typeof n === 'number' && showable(n, k)))) throw new PrivacyViolation(`activity: ${column} ${String(n)}`);
+    }
+  }
+  for (const [id, [value, previous]] of Object.entries(payload.kpis)) {
+    if (!/customers$/.test(id)) continue;
+    for (const n of [value, previous]) {
+      if (!(n === SUPPRESSED || n === null || showable(n, k))) throw new PrivacyViolation(`KPI ${id}: ${String(n)}`);
+    }
+  }
+}

@@ -1,0 +1,297 @@
+// Builds the aggregate-only report from the dashboard's own SQL modules (dashboard.ts' plan), on any
+// Database: the page's worker, DuckDB-WASM in the unit tests, native DuckDB in the CLI. Touches no
+// Svelte, DOM or worker. Every figure passes privacy.ts' rules; the finished payload is scrubbed of
+// identifying values and re-checked before it is returned.
+import type { Table } from 'apache-arrow';
+import { DEFAULT_CHURN_WINDOW_DAYS, type Grain } from '../analyses/activity-series';
+import { CUSTOMER_BASE_STATEMENTS } from '../analyses/customer-base';
+import { DATA_FACTS_SQL, SCOPE_PERIOD_MS_SQL, dashboardFilterSql, dashboardPanelsSql, dashboardRangeSql, type DashboardPlanOptions } from '../analyses/dashboard';
+import type { SinceGrain } from '../analyses/facets';
+import { FACET_DIMENSIONS, isItemDimension, type DashboardFilter, type FacetDimension } from '../analyses/filters';
+import { KPI_IDS, type KpiId, type KpiValues } from '../analyses/kpis';
+import { rfmScoresSql } from '../analyses/rfm';
+import type { SegmentGrid } from '../analyses/rfm-grid';
+import type { SqlQuery } from '../analyses/sql-fragment';
+import type { Database } from '../db/database';
+import { quoteIdentifier } from '../db/sql';
+import { CUSTOMER_COUNT_COLUMN, DEFAULT_K, checkReport, hide, identifyingStrings, isIdentifyingColumn, mergeSmall, scrub, stringsIn, suppressionMask } from './privacy';
+import { SUPPRESSED, type Figure, type ReportCell, type ReportPayload, type ReportTable, type Withheld } from './report-types';
+
+export * from './report-types';
+
+/** A notebook cell's last result, as the notebook holds it. */
+export interface CellResult {
+  name: string;
+  columns: string[];
+  rows: unknown[][];
+}
+
+export interface ReportOptions {
+  filter: DashboardFilter;
+  /** Groups of fewer than k customers are suppressed or merged; default DEFAULT_K (5), at least MIN_K. */
+  k?: number;
+  title?: string;
+  grain?: Grain | 'auto';
+  churnWindowDays?: number;
+  sinceGrain?: SinceGrain;
+  /**
+   * Relation (customer_id, rfm_segment, segment) of RFM scores for the range, as the page keeps in
+   * rfm_customers. Without it the range's customers are scored with `grid` into report_rfm.
+   */
+  rfmRelation?: string;
+  grid?: SegmentGrid;
+  /** Notebook results to include; each is checked and refused with a reason when it fails the rules. */
+  cells?: readonly CellResult[];
+  /** Run CUSTOMER_BASE_STATEMENTS first (after the canonical orders were built, as the CLI does). */
+  buildBase?: boolean;
+  /** YYYY-MM-DD; default today. */
+  today?: string;
+  /** The facet lists' length in the report; the rest are merged into "Other". */
+  facetLimit?: number;
+  /** Rows a notebook cell may have. */
+  cellRowLimit?: number;
+}
+
+/** The smallest k the module accepts (the tests use 2); the page offers DEFAULT_K and up. */
+export const MIN_K = 2;
+
+/** The label of a facet list's merged row. The viewer shows it in words. */
+export const OTHER = '(other)';
+/** What an identifying string in the payload is replaced by. */
+export const REMOVED = '(removed)';
+
+const ALL_VALUES = 1_000_000;
+const ACTIVITY_COLUMNS = ['period_start', 'new_customers', 'returning_customers', 'lost_customers', 'orders', 'revenue', 'refunds', 'net_revenue'] as const;
+
+type Row = Record<string, unknown>;
+const rowsOf = (table: Table): Row[] => table.toArray().map((r) => ({ ...r.toJSON() }));
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+/** Ten significant digits: float noise (0.30000000000000004) off, every digit the page shows kept. */
+const tidy = (v: unknown): number | null => (v === null || v === undefined ? null : Number(Number(v).toPrecision(10)));
+
+const NEW_KPIS: KpiId[] = ['new_customers', 'new_customers_per_day', 'acquired_revenue_per_day', 'new_customer_interval_ms'];
+const KIND_KPIS: KpiId[][] = [['free_trial_customers', 'free_trial_share'], ['one_time_customers', 'one_time_share'], ['repeat_customers', 'repeat_share']];
+
+/**
+ * One period's KPIs with small groups hidden: the whole period when it has fewer than k customers;
+ * new and returning customers (and what is computed from the new) when either group is small (the
+ * other is the customers less it); the free-trial / one-time / repeat split likewise; the top-20%
+ * share when the top 20% or the other 80% is fewer than k customers.
+ */
+export function kpiFigures(values: KpiValues | undefined, k: number): Record<KpiId, Figure> {
+  const out = Object.fromEntries(KPI_IDS.map((id) => [id, tidy(values?.[id])])) as Record<KpiId, Figure>;
+  const n = num(values?.customers);
+  if (!values || n === 0) return out;
+  const hidden = new Set<KpiId>();
+  if (n < k) KPI_IDS.forEach((id) => hidden.add(id));
+  const [newSmall, returningSmall] = suppressionMask([num(values.new_customers), num(values.returning_customers)], k);
+  if (newSmall) NEW_KPIS.forEach((id) => hidden.add(id));
+  if (returningSmall) hidden.add('returning_customers');
+  suppressionMask(KIND_KPIS.map(([count]) => num(values[count!])), k).forEach((small, i) => small && KIND_KPIS[i]!.forEach((id) => hidden.add(id)));
+  const top = Math.ceil(0.2 * n);
+  if (top < k || n - top < k) hidden.add('top20_revenue_share');
+  for (const id of hidden) out[id] = SUPPRESSED;
+  return out;
+}
+
+/** The activity series with small cells (and their complements) hidden, per group of columns. */
+export function activityTable(rows: Row[], k: number): ReportTable {
+  const col = (name: string) => rows.map((r) => num(r[name]));
+  const newMask = suppressionMask(col('new_customers'), k);
+  const returningMask = suppressionMask(col('returning_customers'), k);
+  const lostMask = suppressionMask(col('lost_customers'), k);
+  // Orders and money describe the period's purchasers; refunds booked with no purchaser count as one.
+  const purchasers = rows.map((r) => num(r.new_customers) + num(r.returning_customers) || (num(r.refunds) !== 0 || num(r.revenue) !== 0 ? 1 : 0));
+  const moneyMask = suppressionMask(purchasers, k);
+  return {
+    columns: [...ACTIVITY_COLUMNS],
+    rows: rows.map((r, i) => [
+      num(r.period_start),
+      hide(tidy(r.new_customers), newMask[i]),
+      hide(tidy(r.returning_customers), returningMask[i]),
+      hide(tidy(r.lost_customers), lostMask[i]),
+      hide(tidy(r.orders), moneyMask[i]),
+      hide(tidy(r.revenue), moneyMask[i]),
+      hide(tidy(r.refunds), moneyMask[i]),
+      hide(tidy(r.net_revenue), moneyMask[i]),
+    ]),
+  };
+}
+
+/** Customers by first-purchase period, small periods (and complements) hidden. */
+export function acquisitionTable(rows: Row[], k: number): ReportTable {
+  const mask = suppressionMask(rows.map((r) => num(r.customers)), k);
+  return {
+    columns: ['period_start', 'customers', 'first_order_revenue'],
+    rows: rows.map((r, i) => [num(r.period_start), hide(tidy(r.customers), mask[i]), hide(tidy(r.first_order_revenue), mask[i])]),
+  };
+}
+
+/**
+ * The Pareto curve coarsened so that every step, and what is left after the last step, covers at
+ * least k customers: otherwise one step's rise is a few customers' revenue. `n` is the customers ranked.
+ */
+export function paretoPoints(rows: Row[], n: number, k: number, points = 50): [number, number][] {
+  const out: [number, number][] = [[0, 0]];
+  if (n === 0) return out;
+  let previous = 0;
+  for (const r of rows) {
+    const j = Math.round(num(r.customer_share) * points);
+    if (j === 0) continue;
+    const rank = Math.max(Math.ceil((j * n) / points), 1);
+    if (rank - previous >= k && n - rank >= k) {
+      out.push([Number((rank / n).toFixed(4)), Number(num(r.revenue_share).toFixed(4))]);
+      previous = rank;
+    }
+  }
+  if (n >= k) out.push([1, 1]);
+  return out;
+}
+
+/**
+ * One facet's list. Customer attributes (each customer has one value): values under k, and beyond
+ * the first `limit`, merged into OTHER, itself at least k. Item dimensions (a customer can have
+ * several products): values under k are dropped, as a merged count would count customers twice.
+ */
+export function facetTable(dimension: FacetDimension, rows: Row[], k: number, limit: number): { values: ReportTable; withheld: number } {
+  const columns = ['value', 'customers', 'revenue'];
+  if (isItemDimension(dimension)) {
+    const kept = rows.filter((r) => num(r.customers) >= k).slice(0, limit);
+    return { values: { columns, rows: kept.map((r) => [r.value == null ? null : String(r.value), num(r.customers), tidy(r.revenue)]) }, withheld: rows.length - kept.length };
+  }
+  const { kept, other, merged } = mergeSmall(rows.map((r) => ({ row: r, customers: num(r.customers), values: [num(r.revenue)] })), k, limit);
+  const out: (string | Figure)[][] = kept.map(({ row }) => [row.value == null ? null : String(row.value), num(row.customers), tidy(row.revenue)]);
+  if (other) out.push([OTHER, other.customers, tidy(other.values[0])]);
+  return { values: { columns, rows: out }, withheld: merged };
+}
+
+const cellValue = (v: unknown): string | Figure => {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? tidy(v) : null;
+  if (typeof v === 'bigint') return tidy(Number(v));
+  if (typeof v === 'boolean') return String(v);
+  if (v instanceof Date) return v.toISOString();
+  return String(v);
+};
+
+/**
+ * A notebook result as a report table, or why not: identifying columns are dropped; the result
+ * needs a column counting customers (customers, new_customers, customer_count…); rows under k (and
+ * complements) are dropped.
+ */
+export function cellTable(cell: CellResult, k: number, rowLimit: number): { cell: ReportCell | null; withheld: Withheld[] } {
+  const withheld: Withheld[] = [];
+  const keep = cell.columns.map((c) => !isIdentifyingColumn(c));
+  const dropped = keep.filter((x) => !x).length;
+  if (dropped > 0) withheld.push({ item: cell.name, reason: 'identifying_columns', count: dropped });
+  const columns = cell.columns.filter((_, i) => keep[i]);
+  const counts = columns.flatMap((c, i) => (CUSTOMER_COUNT_COLUMN.test(c) ? [i] : []));
+  const rows = cell.rows.map((r) => r.filter((_, i) => keep[i]).map(cellValue));
+  if (counts.length === 0 || rows.some((r) => counts.some((i) => typeof r[i] !== 'number'))) {
+    withheld.push({ item: cell.name, reason: 'no_customer_count', count: rows.length });
+    return { cell: null, withheld };
+  }
+  // A row is as small as its smallest customer count.
+  const masks = counts.map((i) => suppressionMask(rows.map((r) => r[i] as number), k));
+  const kept = rows.filter((_, j) => !masks.some((m) => m[j]));
+  if (kept.length < rows.length) withheld.push({ item: cell.name, reason: 'below_k', count: rows.length - kept.length });
+  if (kept.length === 0) return { cell: null, withheld };
+  if (kept.length > rowLimit) withheld.push({ item: cell.name, reason: 'too_many_rows', count: kept.length - rowLimit });
+  return { cell: { name: cell.name, table: { columns, rows: kept.slice(0, rowLimit) } }, withheld };
+}
+
+/** Strings of the report's own making, never compared with the data. */
+const OWN_STRINGS = new Set<string>([SUPPRESSED, OTHER, ...ACTIVITY_COLUMNS, 'value', 'customers', 'revenue', 'segment', 'net_revenue', 'first_order_revenue', 'day', 'week', 'month', ...FACET_DIMENSIONS]);
+
+/**
+ * The report for `options.filter`: rebuilds the dashboard's scope tables for that filter (the page
+ * passes the filter it shows, so they end as they were), reads every panel, and applies the rules.
+ */
+export async function buildReport(db: Database, options: ReportOptions): Promise<ReportPayload> {
+  const k = Math.max(MIN_K, Math.floor(options.k ?? DEFAULT_K));
+  const run = async (q: SqlQuery | string) => rowsOf(typeof q === 'string' ? await db.query(q) : await db.query(q.sql, { params: q.params }));
+  if (options.buildBase) for (const statement of CUSTOMER_BASE_STATEMENTS) await db.query(statement);
+  let rfmRelation = options.rfmRelation;
+  const plan = (): DashboardPlanOptions => ({
+    filter: options.filter,
+    grain: options.grain ?? 'auto',
+    churnWindowDays: options.churnWindowDays ?? DEFAULT_CHURN_WINDOW_DAYS,
+    facetLimit: ALL_VALUES,
+    sinceGrain: options.sinceGrain,
+    rfmRelation,
+    list: { limit: 1 },
+  });
+  for (const q of dashboardRangeSql(plan())) await run(q);
+  if (!rfmRelation) {
+    const [end] = await run(`SELECT strftime(end_day - 1, '%Y-%m-%d') AS d FROM scope_period`);
+    const scores = rfmScoresSql({ customers: 'scope_range', asOf: String(end?.d), grid: options.grid });
+    await db.query(`CREATE OR REPLACE TEMP TABLE report_rfm AS SELECT customer_id, segment, segment AS rfm_segment FROM (${scores.sql})`, { params: scores.params });
+    rfmRelation = 'report_rfm';
+  }
+  for (const q of dashboardFilterSql(plan())) await run(q);
+  const [period] = await run(SCOPE_PERIOD_MS_SQL);
+  const grain = (String(period?.grain ?? 'month') as Grain);
+  const queries = dashboardPanelsSql(plan(), grain);
+  const kpiRows = await run(queries.kpis);
+  const current = kpiRows.find((r) => r.period === 'current') as KpiValues | undefined;
+  const previous = kpiRows.find((r) => r.period === 'previous') as KpiValues | undefined;
+  const currentFigures = kpiFigures(current, k);
+  const previousFigures = kpiFigures(previous, k);
+  const activity = await run(queries.activity);
+  const acquisition = await run(queries.acquisition);
+  const pareto = await run(queries.pareto);
+  const facetRows = await run(queries.facets.query);
+  const rfm = await run(`SELECT r.segment, count(*)::INTEGER AS customers, COALESCE(sum(c.net), 0)::DOUBLE AS net_revenue
+    FROM scope_customers c JOIN ${quoteIdentifier(rfmRelation)} r USING (customer_id)
+    GROUP BY r.segment ORDER BY customers DESC, r.segment NULLS LAST`);
+  const currencies = await run(DATA_FACTS_SQL.currencies);
+  const currency = currencies.length === 1 ? String(currencies[0]!.currency) : null;
+
+  const withheld: Withheld[] = [];
+  const limit = options.facetLimit ?? 12;
+  const facets = queries.facets.dimensions.map((dimension) => {
+    const { values, withheld: count } = facetTable(dimension, facetRows.filter((r) => r.dimension === dimension), k, limit);
+    if (count > 0) withheld.push({ item: dimension, reason: 'below_k', count });
+    return { dimension, values };
+  });
+  const rfmMask = suppressionMask(rfm.map((r) => num(r.customers)), k);
+  const cells: ReportCell[] = [];
+  for (const cell of options.cells ?? []) {
+    const checked = cellTable(cell, k, options.cellRowLimit ?? 100);
+    withheld.push(...checked.withheld);
+    if (checked.cell) cells.push(checked.cell);
+  }
+  const segment = options.filter.segment ?? null;
+  let payload: ReportPayload = {
+    version: 1,
+    title: options.title ?? '',
+    created: options.today ?? new Date().toISOString().slice(0, 10),
+    k,
+    currency,
+    period: { start: num(period?.start_ms), end: num(period?.end_ms), days: num(period?.days), grain: !options.grain || options.grain === 'auto' ? grain : options.grain, acquisitionGrain: grain },
+    scope: {
+      facets: Object.fromEntries(Object.entries(options.filter.facets ?? {}).filter(([, v]) => v && v.length > 0).map(([d, v]) => [d, [...v!]])),
+      segment: segment?.name ?? null,
+      churnWindowDays: options.churnWindowDays ?? DEFAULT_CHURN_WINDOW_DAYS,
+    },
+    kpis: Object.fromEntries(KPI_IDS.map((id) => [id, [currentFigures[id], previousFigures[id]]])) as ReportPayload['kpis'],
+    activity: activityTable(activity, k),
+    acquisition: acquisitionTable(acquisition, k),
+    pareto: paretoPoints(pareto, num(current?.customers), k),
+    facets,
+    rfm: {
+      columns: ['segment', 'customers', 'net_revenue'],
+      rows: rfm.map((r, i) => [r.segment == null ? null : String(r.segment), hide(num(r.customers), rfmMask[i]), hide(tidy(r.net_revenue), rfmMask[i])]),
+    },
+    cells,
+    withheld,
+  };
+  const strings = [...stringsIn(payload)].filter((s) => !OWN_STRINGS.has(s));
+  const identifying = await identifyingStrings(db, strings);
+  if (identifying.size > 0) {
+    payload = scrub(payload, identifying, REMOVED);
+    payload.withheld.push({ item: 'values', reason: 'identifying_values', count: identifying.size });
+  }
+  checkReport(payload);
+  return payload;
+}
