@@ -1,7 +1,299 @@
 // Tables loaded beside the orders (customers, survey answers, support tickets, marketing spend),
-// each with its own mapping and quality report. (Being built for issue 7.)
-import type { Database } from '../db/database';
+// each file with its own kind, mapping and quality report, building one canonical table per kind
+// (src/ingest/tables/build-tables.ts). Loading orders never touches them, and loading one of them
+// never touches the orders: "replace" replaces the files of the same kind only.
+import type { Database, EngineProgress } from '../db/database';
+import { forJob } from '../db/job-database';
+import { QueryError } from '../db/query-error';
+import { quoteIdentifier } from '../db/sql';
+import { LoadError, UrlSource, loadSource } from '../ingest/load-source';
+import { buildCrmTable, dropSql, type CrmBuildContext } from '../ingest/tables/build-tables';
+import { detectTableKind, kindFromName } from '../ingest/tables/guess-roles';
+import { CRM_KINDS, DATE_ROLES, mappingForKind, missingRequirements, type CrmKind, type CrmMapping, type CrmRole, type MissingRequirement, type TableKind } from '../ingest/tables/kinds';
+import { detectDates, prepareTable, toSourceSpec, type CrmEntry } from '../ingest/tables/prepare-table';
+import { tableChecksSql, tableRowCountsSql, toTableChecks, type TableCheck, type TableCheckRow, type TableRowCounts } from '../ingest/tables/table-quality';
+import type { LoadFailure, LoadMode } from './app.svelte';
+
+export type { CrmEntry };
+
+/** What the tables need from the orders' side (AppState satisfies it). */
+export interface OrdersHost {
+  loadMode: LoadMode;
+  loadFailure: LoadFailure | null;
+  report: { status: string; summary: { lastOrder: number | null } | null };
+  loadFile(file: Blob | UrlSource, fileName: string): Promise<void>;
+  fileOf(sourceIndex: number): Blob | UrlSource | undefined;
+  removeSource(sourceIndex: number): Promise<void>;
+}
+
+export interface KindStatus {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string;
+}
+
+export type SampleFiles = Record<CrmKind, string>;
+
+// CRM files get source tables far above the orders' numbers, so the two never share a table name.
+const INDEX_BASE = 100_000;
+const PEEK_INDEX = 99_999;
+/** Enough rows of a CSV to judge its columns, without reading a large file. */
+const PEEK_BYTES = 64 * 1024;
+const IDLE: KindStatus = { status: 'idle', error: '' };
+
+const today = () => new Date().toISOString().slice(0, 10);
 
 export class CrmTables {
+  /** Every CRM file loaded, in load order. */
+  entries = $state.raw<CrmEntry[]>([]);
+  /** True when the kind's canonical table exists and was built from a loaded file. */
+  present = $state<Record<CrmKind, boolean>>({ customers: false, surveys: false, tickets: false, spend: false });
+  /** Incremented after any canonical table is rebuilt or dropped. */
+  version = $state(0);
+  loading = $state.raw<{ fileName: string; progress: EngineProgress | null } | null>(null);
+  failure = $state.raw<LoadFailure | null>(null);
+  /** Each file's quality checks and row counts, by source index. */
+  checks = $state.raw<Record<number, TableCheck[]>>({});
+  counts = $state.raw<Record<number, TableRowCounts>>({});
+  status = $state.raw<Record<CrmKind, KindStatus>>({ customers: IDLE, surveys: IDLE, tickets: IDLE, spend: IDLE });
+
+  missing = $derived(Object.fromEntries(this.entries.map((e) => [e.loaded.index, missingRequirements(e.kind, e.mapping)])) as Record<number, MissingRequirement[]>);
+
+  readonly #files = new Map<number, Blob | UrlSource>();
+  readonly #generation: Record<CrmKind, number> = { customers: 0, surveys: 0, tickets: 0, spend: 0 };
+  #context: CrmBuildContext = { ordersReady: false, asOf: today() };
+  #nextIndex = INDEX_BASE + 1;
+  #job: string | null = null;
+
   constructor(readonly db: Database) {}
+
+  /**
+   * A dropped or picked file: judged from its first rows (a Parquet file from its name), then
+   * given to the orders or loaded as the CRM table it looks like. The card lets the user change that.
+   */
+  async receive(file: Blob, fileName: string, host: OrdersHost): Promise<void> {
+    if (this.loading) return;
+    this.failure = null;
+    this.loading = { fileName, progress: null };
+    let detected: TableKind = 'orders';
+    try {
+      detected = await this.#peekKind(file, fileName);
+    } finally {
+      this.loading = null;
+    }
+    if (detected === 'orders') await host.loadFile(file, fileName);
+    else await this.load(file, fileName, detected, host.loadMode, detected);
+  }
+
+  /** Loads a file as a table of `kind`. A failed or cancelled load leaves every table as it was. */
+  async load(file: Blob | UrlSource, fileName: string, kind: CrmKind, mode: LoadMode, detected: TableKind = kind): Promise<boolean> {
+    if (this.loading) return false;
+    this.failure = null;
+    this.loading = { fileName, progress: null };
+    const index = this.#nextIndex++;
+    this.#job = `crm-load-${index}`;
+    const db = forJob(this.db, this.#job);
+    const previous = this.entries;
+    let entry: CrmEntry | null = null;
+    try {
+      const loaded = await loadSource(db, file, fileName, index, (progress) => {
+        if (this.loading) this.loading = { fileName, progress };
+      });
+      entry = await prepareTable(db, loaded, kind, detected);
+      this.entries = mode === 'replace' ? [...previous.filter((e) => e.kind !== kind), entry] : [...previous, entry];
+      const failed = await this.#rebuild(kind, db);
+      if (failed) throw failed.cancelled ? new LoadError('cancelled') : new LoadError('unreadable', failed.message.split('\n')[0] ?? '');
+      this.#files.set(index, file);
+      await this.#dropSources(previous.filter((e) => !this.entries.includes(e)));
+      return true;
+    } catch (error) {
+      const failure = error instanceof LoadError ? error : new LoadError('unreadable', QueryError.from(error).message);
+      this.failure = { fileName, problem: failure.problem, detail: failure.detail };
+      if (entry) {
+        this.entries = previous;
+        await this.#dropSources([entry]).catch(() => undefined);
+        await this.#rebuild(kind);
+      }
+      return false;
+    } finally {
+      this.loading = null;
+    }
+  }
+
+  /** The four sample files that go with the sample orders, each replacing its kind. */
+  async loadSamples(files: SampleFiles): Promise<void> {
+    for (const kind of CRM_KINDS) {
+      const url = files[kind];
+      const name = url.split('/').pop() ?? `${kind}.csv`;
+      try {
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+        if (!(await this.load(await response.blob(), name, kind, 'replace'))) return;
+      } catch (error) {
+        this.failure = { fileName: name, problem: 'unreadable', detail: error instanceof Error ? error.message : String(error) };
+        return;
+      }
+    }
+  }
+
+  cancel(): void {
+    void this.db.cancel(this.#job ?? undefined);
+  }
+
+  dismissFailure(): void {
+    this.failure = null;
+  }
+
+  async setRole(index: number, role: CrmRole, column: string | null): Promise<void> {
+    const entry = this.entries.find((e) => e.loaded.index === index);
+    if (!entry) return;
+    const mapping: CrmMapping = { ...entry.mapping };
+    for (const [other, name] of Object.entries(mapping) as [CrmRole, string][]) {
+      if (column !== null && name === column && other !== role) delete mapping[other];
+    }
+    if (column === null) delete mapping[role];
+    else mapping[role] = column;
+    const dates = DATE_ROLES.some((r) => mapping[r] !== entry.mapping[r]) ? await detectDates(this.db, entry.loaded, mapping) : entry.dates;
+    this.entries = this.entries.map((e) => (e === entry ? { ...e, mapping, dates } : e));
+    await this.#rebuild(entry.kind);
+  }
+
+  /**
+   * The user says what a file is. Another CRM kind: the columns are mapped again for it. Orders:
+   * the file goes to the orders (added or replacing them, as the load mode says) and leaves here.
+   */
+  async setKind(index: number, kind: TableKind, host: OrdersHost): Promise<void> {
+    const entry = this.entries.find((e) => e.loaded.index === index);
+    if (!entry || entry.kind === kind) return;
+    if (kind === 'orders') {
+      const file = this.#files.get(index);
+      if (!file) return;
+      await host.loadFile(file, entry.loaded.fileName);
+      if (host.loadFailure === null) await this.remove(index);
+      return;
+    }
+    const guessed = await prepareTable(this.db, entry.loaded, kind, entry.detected);
+    // Roles both kinds know (customer id, e-mail, channel…) keep what the user picked.
+    const mapping = { ...guessed.mapping, ...mappingForKind(kind, entry.mapping) };
+    const moved: CrmEntry = { ...guessed, mapping, dates: await detectDates(this.db, entry.loaded, mapping) };
+    this.entries = this.entries.map((e) => (e === entry ? moved : e));
+    await this.#rebuild(entry.kind);
+    await this.#rebuild(kind);
+  }
+
+  /** An orders file the user says is a CRM table: read again as that table, then removed from the orders. */
+  async fromOrders(sourceIndex: number, fileName: string, kind: CrmKind, host: OrdersHost): Promise<void> {
+    const file = host.fileOf(sourceIndex);
+    if (!file) return;
+    if (await this.load(file, fileName, kind, 'add', 'orders')) await host.removeSource(sourceIndex);
+  }
+
+  async remove(index: number): Promise<void> {
+    const removed = this.entries.filter((e) => e.loaded.index === index);
+    if (removed.length === 0) return;
+    this.entries = this.entries.filter((e) => e.loaded.index !== index);
+    await this.#dropSources(removed);
+    await this.#rebuild(removed[0]!.kind);
+  }
+
+  /**
+   * The orders were rebuilt (or removed): customers are matched against them and ages counted to
+   * their last day, so every CRM table is rebuilt when that changes.
+   */
+  async ordersChanged(ready: boolean, lastOrder: number | null): Promise<void> {
+    const asOf = ready && lastOrder !== null ? new Date(lastOrder).toISOString().slice(0, 10) : today();
+    if (this.#context.ordersReady === ready && this.#context.asOf === asOf) return;
+    this.#context = { ordersReady: ready, asOf };
+    for (const kind of CRM_KINDS) if (this.entries.some((e) => e.kind === kind)) await this.#rebuild(kind);
+  }
+
+  fileOf(index: number): Blob | UrlSource | undefined {
+    return this.#files.get(index);
+  }
+
+  async #peekKind(file: Blob, fileName: string): Promise<TableKind> {
+    const magic = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+    if (/\.parquet$/i.test(fileName) || String.fromCharCode(...magic) === 'PAR1') return kindFromName(fileName);
+    const gzip = magic[0] === 0x1f && magic[1] === 0x8b;
+    let head = gzip ? await gunzipHead(file) : new Uint8Array(await file.slice(0, PEEK_BYTES).arrayBuffer());
+    if (gzip || file.size > PEEK_BYTES) head = head.subarray(0, head.lastIndexOf(0x0a) + 1);
+    const name = fileName.replace(/\.gz$/i, '');
+    try {
+      const peeked = await loadSource(this.db, new Blob([head as Uint8Array<ArrayBuffer>]), name, PEEK_INDEX);
+      await this.db.query(`DROP TABLE IF EXISTS ${quoteIdentifier(peeked.table)}`);
+      return detectTableKind(peeked.columns, fileName).kind;
+    } catch {
+      // Not readable in part: the orders' loader reads it whole and says in words what is wrong.
+      return 'orders';
+    }
+  }
+
+  async #dropSources(entries: CrmEntry[]): Promise<void> {
+    for (const entry of entries) {
+      this.#files.delete(entry.loaded.index);
+      await this.db.query(`DROP TABLE IF EXISTS ${quoteIdentifier(entry.loaded.table)}`);
+    }
+  }
+
+  /** Rebuilds one kind's tables and its files' reports; the latest call per kind wins. Returns the error that stopped it, or null. */
+  async #rebuild(kind: CrmKind, db: Database = this.db): Promise<QueryError | null> {
+    const generation = ++this.#generation[kind];
+    const ofKind = this.entries.filter((e) => e.kind === kind);
+    const complete = ofKind.filter((e) => missingRequirements(kind, e.mapping).length === 0);
+    this.status = { ...this.status, [kind]: { status: 'loading', error: '' } };
+    try {
+      await buildCrmTable(db, kind, complete.map(toSourceSpec), this.#context);
+      let checks = new Map<number, TableCheck[]>();
+      let counts: Record<number, TableRowCounts> = {};
+      if (complete.length > 0) {
+        const rows = (await db.query(tableChecksSql(kind, this.#context.ordersReady))).toArray().map((r) => r.toJSON() as unknown as TableCheckRow);
+        checks = toTableChecks(kind, rows);
+        counts = Object.fromEntries((await db.query(tableRowCountsSql(kind))).toArray().map((r) => [Number(r.source), { rows: Number(r.rows), used: Number(r.used) }]));
+      }
+      if (generation !== this.#generation[kind]) return null;
+      const indexes = new Set(ofKind.map((e) => e.loaded.index));
+      const keep = <T>(record: Record<number, T>) => Object.fromEntries(Object.entries(record).filter(([i]) => !indexes.has(Number(i)))) as Record<number, T>;
+      this.checks = { ...keep(this.checks), ...Object.fromEntries(complete.map((e) => [e.loaded.index, checks.get(e.loaded.index) ?? []])) };
+      this.counts = { ...keep(this.counts), ...counts };
+      this.present[kind] = complete.length > 0;
+      this.status = { ...this.status, [kind]: complete.length > 0 ? { status: 'ready', error: '' } : IDLE };
+      this.version++;
+      return null;
+    } catch (error) {
+      const failed = QueryError.from(error);
+      if (generation === this.#generation[kind]) {
+        this.status = { ...this.status, [kind]: { status: 'error', error: failed.message.split('\n')[0] ?? '' } };
+        this.present[kind] = false;
+        // A half-built kind is not shown to the analytics: its tables go until a rebuild succeeds.
+        for (const sql of dropSql(kind)) await this.db.query(sql).catch(() => undefined);
+        this.version++;
+      }
+      return failed;
+    }
+  }
+}
+
+/** The first PEEK_BYTES of a gzip file, decompressed (what was readable, if the stream is damaged). */
+async function gunzipHead(file: Blob): Promise<Uint8Array> {
+  const reader = file.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    while (length < PEEK_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      length += value.length;
+    }
+  } catch {
+    // Judge by what came out before the damage; the orders' loader reports the damage itself.
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  const head = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    head.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return head;
 }

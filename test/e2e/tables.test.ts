@@ -1,0 +1,145 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { dropFile, launchChromium, openApp, serveDist, settled, type AppPage, type StaticServer } from './harness';
+
+let server: StaticServer;
+let browser: Browser;
+let app: AppPage;
+
+beforeAll(async () => {
+  server = await serveDist();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+afterEach(async () => {
+  expect(app.offOrigin).toEqual([]);
+  expect(app.pageErrors).toEqual([]);
+  await app.page.context().close();
+});
+
+// Customers C00001–C00004 are in the sample orders; X99999 is not. R5's NPS 12 is off the 0–10 scale.
+const SURVEYS = [
+  'Response ID,Customer ID,Submitted At,Question Type,Score,Comment',
+  'R1,C00001,2024-01-05 10:00:00,NPS,10,Love it',
+  'R2,C00002,2024-01-06 10:00:00,NPS,6,',
+  'R3,C00003,2024-01-07 10:00:00,CSAT,4,',
+  'R4,X99999,2024-01-08 10:00:00,CSAT,5,',
+  'R5,C00004,2024-01-09 10:00:00,NPS,12,typo',
+].join('\n');
+// T2 was closed the day before it was opened.
+const TICKETS = [
+  'Ticket ID,Customer ID,Created At,Solved At,Channel,Escalated,Contacts',
+  'T1,C00001,2024-01-05 10:00:00,2024-01-05 12:00:00,email,no,1',
+  'T2,C00002,2024-01-06 10:00:00,2024-01-05 10:00:00,chat,yes,3',
+  'T3,C00003,2024-01-07 10:00:00,,phone,no,2',
+].join('\n');
+// A survey export without its score column.
+const BROKEN_SURVEYS = ['Customer ID,Submitted At,Question Type,Comment', 'C00001,2024-01-05 10:00:00,NPS,Great', 'C00002,2024-01-06 10:00:00,CSAT,ok'].join('\n');
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const card = (page: Page, name: string) => page.locator(`article.table-card[aria-label="${name}"]`);
+const fact = (page: Page, name: string, term: string) =>
+  page.locator(`article[aria-label="${name}"] .facts div`).filter({ has: page.locator('dt', { hasText: term }) }).locator('dd');
+const tablesIdle = (page: Page) => page.locator('section.tables[data-tables-loading="no"]').waitFor({ timeout: 30_000 });
+const dashboardReady = (page: Page) => page.locator('[data-dashboard="ready"]').waitFor({ timeout: 60_000 });
+const kpi = (page: Page, name: string) => page.locator('dl.kpis > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) }).locator('.value');
+
+async function drop(page: Page, name: string, text: string): Promise<void> {
+  await dropFile(page, name, bytes(text), 'text/csv');
+  await card(page, name).waitFor({ timeout: 30_000 });
+  await tablesIdle(page);
+}
+
+describe('CRM tables beside the orders', () => {
+  it('loads surveys and tickets next to the sample orders, changes a kind, reports a broken file, removes a table', async () => {
+    app = await openApp(browser, server);
+    const { page } = app;
+    await page.getByRole('button', { name: 'Try sample data' }).click();
+    await settled(page);
+    await dashboardReady(page);
+    const customers = await kpi(page, 'Customers').innerText();
+
+    // Dropped in "replace" mode: a surveys file is not orders, so the orders stay.
+    await drop(page, 'surveys.csv', SURVEYS);
+    const surveys = card(page, 'surveys.csv');
+    await page.locator('article.table-card[aria-label="surveys.csv"][data-ready="yes"]').waitFor();
+    expect(await surveys.getAttribute('data-kind')).toBe('surveys');
+    expect(await surveys.getByTestId('table-kind').inputValue()).toBe('surveys');
+    expect(await surveys.locator('h2').innerText()).toBe('Survey answers: surveys.csv');
+    expect(await fact(page, 'surveys.csv', 'Rows').innerText()).toBe('5');
+    expect(await surveys.getByRole('combobox', { name: 'Score', exact: true }).inputValue()).toBe('Score');
+    // 5 rows, R5 (NPS 12) excluded → 4 used; X99999 has no order (kept, counted).
+    await expect.poll(() => surveys.getByTestId('table-rows-used').innerText()).toBe('4 of 5 rows used.');
+    expect(await surveys.locator('tr[data-check="score_out_of_range"] td').first().innerText()).toBe('1');
+    expect(await surveys.locator('tr[data-check="not_in_orders"] th').innerText()).toBe('Survey answers from customers with no order');
+    expect(await surveys.locator('tr[data-check="not_in_orders"] td').first().innerText()).toBe('1');
+
+    await drop(page, 'tickets.csv', TICKETS);
+    const tickets = card(page, 'tickets.csv');
+    await page.locator('article.table-card[aria-label="tickets.csv"][data-ready="yes"]').waitFor();
+    expect(await tickets.getAttribute('data-kind')).toBe('tickets');
+    expect(await fact(page, 'tickets.csv', 'Rows').innerText()).toBe('3');
+    // T2 closed before it opened → excluded: 2 of 3.
+    await expect.poll(() => tickets.getByTestId('table-rows-used').innerText()).toBe('2 of 3 rows used.');
+    expect(await tickets.locator('tr[data-check="closed_before_opened"] td').first().innerText()).toBe('1');
+
+    // Both tables sit beside the orders, whose card and dashboard are unchanged.
+    expect(await page.locator('article.table-card').count()).toBe(2);
+    expect(await page.locator('article[aria-label="sample-orders.csv"]').count()).toBe(1);
+    await dashboardReady(page);
+    expect(await kpi(page, 'Customers').innerText()).toBe(customers);
+
+    // The user says the tickets file is something else, then puts it back.
+    await tickets.getByTestId('table-kind').selectOption('customers');
+    await page.locator('article.table-card[aria-label="tickets.csv"][data-kind="customers"][data-ready="yes"]').waitFor();
+    expect(await tickets.locator('h2').innerText()).toBe('Customers: tickets.csv');
+    expect(await tickets.getByRole('combobox', { name: 'Customer id', exact: true }).inputValue()).toBe('Customer ID');
+    await tickets.getByTestId('table-kind').selectOption('tickets');
+    await page.locator('article.table-card[aria-label="tickets.csv"][data-kind="tickets"][data-ready="yes"]').waitFor();
+    expect(await tickets.getByRole('combobox', { name: 'Closed / solved at', exact: true }).inputValue()).toBe('Solved At');
+
+    // A survey file without a score, added (in "replace" mode it would replace the surveys loaded
+    // before, as orders replace orders): recognised as surveys, says what is missing, the others stay.
+    await page.getByLabel('add it to what is loaded').check();
+    await drop(page, 'broken-surveys.csv', BROKEN_SURVEYS);
+    const broken = card(page, 'broken-surveys.csv');
+    expect(await broken.getAttribute('data-kind')).toBe('surveys');
+    expect(await broken.getByTestId('table-missing').innerText()).toBe('Missing: a score. Pick the column that holds it; until then this file is left out of the Survey answers table.');
+    expect(await page.locator('article.table-card').count()).toBe(3);
+    expect(await surveys.getByTestId('table-rows-used').innerText()).toBe('4 of 5 rows used.');
+    expect(await page.locator('article[aria-label="sample-orders.csv"]').count()).toBe(1);
+
+    // Remove a table: its card goes, the others stay.
+    await broken.getByRole('button', { name: 'Remove this table' }).click();
+    await broken.waitFor({ state: 'detached' });
+    await tablesIdle(page);
+    expect(await page.locator('article.table-card').count()).toBe(2);
+    await tickets.getByRole('button', { name: 'Remove this table' }).click();
+    await tickets.waitFor({ state: 'detached' });
+    expect(await page.locator('article.table-card').count()).toBe(1);
+    expect(await surveys.getAttribute('data-kind')).toBe('surveys');
+  });
+
+  it('loads the sample CRM data: four tables matching the sample orders’ customers', async () => {
+    app = await openApp(browser, server);
+    const { page } = app;
+    await page.getByRole('button', { name: 'Try sample data' }).click();
+    await settled(page);
+    await page.getByRole('button', { name: 'Try sample CRM data' }).click();
+    for (const [name, kind] of [['sample-customers.csv', 'customers'], ['sample-surveys.csv', 'surveys'], ['sample-tickets.csv', 'tickets'], ['sample-spend.csv', 'spend']]) {
+      await page.locator(`article.table-card[aria-label="${name}"][data-kind="${kind}"][data-ready="yes"]`).waitFor({ timeout: 60_000 });
+    }
+    await tablesIdle(page);
+    // 7,635 customers in the orders file + 40 leads + 5 repeated rows = 7,680 rows. No order: the 40 leads and
+    // the 38 customers whose only orders were cancelled (not paid, so not in the orders) = 78.
+    expect(await fact(page, 'sample-customers.csv', 'Rows').innerText()).toBe('7,680');
+    const profiles = card(page, 'sample-customers.csv');
+    await expect.poll(() => profiles.locator('tr[data-check="not_in_orders"] td').first().innerText()).toBe('78');
+    expect(await profiles.locator('tr[data-check="duplicate_customer"] td').first().innerText()).toBe('5');
+    // The spend sheet is complete: 36 months × 5 channels, every row used.
+    expect(await card(page, 'sample-spend.csv').getByTestId('table-rows-used').innerText()).toBe('180 of 180 rows used.');
+  });
+});
