@@ -1,0 +1,65 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NodeDatabase } from '../../helpers/node-database';
+import { loadFixture } from '../analyses/fixture';
+import { CrmState } from '../../../src/state/crm.svelte';
+import { PROFILES_SQL, PROFILES_TABLE_SQL, SPEND_SQL, SURVEYS_SQL, TICKETS_SQL } from './crm-fixture';
+
+let db: NodeDatabase;
+beforeAll(async () => {
+  db = await NodeDatabase.open();
+  await loadFixture(db);
+});
+
+const inputs = { orders: true, segments: [], bgnbd: null };
+
+describe('CrmState', () => {
+  it('says which tables are loaded and leaves the panels that need a missing one idle', async () => {
+    const crm = new CrmState(db);
+    await crm.refresh(inputs);
+    expect(crm.presence).toEqual({ customers: false, surveys: false, tickets: false, spend: false, orders: true, rfm: false });
+    expect(crm.anyLoaded).toBe(false);
+    expect([crm.nps.status, crm.support.status, crm.acquisition.status, crm.churn.status]).toEqual(['idle', 'idle', 'ready', 'ready']);
+    // Without orders nothing can be joined: every panel is idle.
+    await crm.refresh({ ...inputs, orders: false });
+    expect([crm.acquisition.status, crm.geography.status, crm.segments.status]).toEqual(['idle', 'idle', 'idle']);
+  });
+
+  it('reads every panel once the CRM tables exist, and follows a breakdown change', async () => {
+    for (const statement of [PROFILES_SQL, PROFILES_TABLE_SQL, SURVEYS_SQL, TICKETS_SQL, SPEND_SQL]) await db.query(statement);
+    const crm = new CrmState(db);
+    await crm.refresh(inputs);
+    expect(crm.anyLoaded).toBe(true);
+    expect(crm.nps.status).toBe('ready');
+    // The fixture's totals (nps-csat.test.ts, support.test.ts): NPS (3 − 2) ÷ 7 × 100, CSAT 60, FCR 3 ÷ 5.
+    expect(crm.nps.data!.total.nps).toBeCloseTo(100 / 7, 10);
+    expect(crm.nps.data!.coverage).toMatchObject({ answers: 12, not_in_orders: 1 });
+    expect(crm.support.data!.total.fcr).toBeCloseTo(0.6, 12);
+    expect(crm.acquisition.data!.channels.map((r) => r.channel)).toEqual(['Web', 'app', 'store', 'tv']);
+    expect(crm.geography.data!.unmatched.map((r) => r.country)).toEqual(['Narnia']);
+    // kitchen: C04 bought, X99 never (2 interested, 1 never); garden: C01, no category (1, 1); food: C01, C04 both bought (2, 0).
+    expect(crm.segments.data!.interests!.map((r) => [r.interest, r.interested, r.never_bought])).toEqual([['kitchen', 2, 1], ['garden', 1, 1], ['food', 2, 0]]);
+    crm.setNpsBy('month');
+    await crm.load('nps');
+    expect(crm.nps.data!.by).toBe('month');
+    expect(crm.nps.data!.groups.map((r) => r.grp)).toEqual(['2024-03', '2024-04']);
+  });
+
+  it('adds P(alive) when the CLV model is fitted and exports the overdue customers as CSV', async () => {
+    const crm = new CrmState(db);
+    await crm.refresh({ ...inputs, bgnbd: { r: 0.25, alpha: 4, a: 0.8, b: 2.5 } });
+    expect(crm.churn.data).toMatchObject({ withModel: true, summary: { with_rhythm: 4, overdue: 0 } });
+    expect((await crm.churnCsv()).split('\r\n')[0]).toBe('customer_id,name,email,purchase_days,first_day,last_day,rhythm_days,days_since,risk,overdue,p_alive,ltv');
+    // Interested in kitchen and never bought in Kitchen: X99 (only in the customer file).
+    expect((await crm.interestCsv('kitchen')).split('\r\n').slice(1, 2)).toEqual(['X99,kitchen,Xia,xia@example.com,false']);
+  });
+
+  it('keeps the latest answer when requests overlap', async () => {
+    const crm = new CrmState(db);
+    await crm.refresh(inputs);
+    crm.setNpsBy('country');
+    const first = crm.load('nps');
+    crm.setNpsBy('cohort_quarter');
+    await Promise.all([first, crm.load('nps')]);
+    expect(crm.nps.data!.by).toBe('cohort_quarter');
+  });
+});
