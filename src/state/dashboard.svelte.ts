@@ -287,6 +287,12 @@ export class DashboardState {
     return this.db.queryParquet(q.sql, { params: q.params });
   }
 
+  /** Puts back a whole view (from a recipe link) in one refresh. */
+  restore(view: { preset: RangePreset; custom: DateRange | null; facets: FacetSelections; sinceGrain: SinceGrain; segment: Segment | null; grain: Grain | 'auto'; churnWindowDays: number }): void {
+    Object.assign(this, { preset: view.preset, custom: view.custom, facets: view.facets, sinceGrain: view.sinceGrain, segment: view.segment, grain: view.grain, churnWindowDays: view.churnWindowDays });
+    void this.refresh();
+  }
+
   setPreset(preset: RangePreset, custom: DateRange | null = this.custom): void {
     this.preset = preset;
     this.custom = custom;

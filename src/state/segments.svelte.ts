@@ -92,6 +92,13 @@ export class SegmentLibrary {
     }
   }
 
+  /** Adds segments (from a recipe link); one with the name of a saved one replaces it. */
+  importSegments(segments: readonly Segment[]): void {
+    const names = new Set(segments.map((s) => s.name));
+    this.saved = [...this.saved.filter((s) => !names.has(s.name)), ...segments];
+    this.#store();
+  }
+
   remove(name: string): void {
     this.saved = this.saved.filter((s) => s.name !== name);
     this.#store();

@@ -1,0 +1,188 @@
+// Sharing: the recipe link (read from the page's fragment, applied once the recipient loads a
+// file) and the report (built from the dashboard's SQL, previewed exactly, as a link or a file).
+import { QueryError } from '../db/query-error';
+import { quoteIdentifier } from '../db/sql';
+import { ShareError, PBKDF2_ITERATIONS } from '../share/codec';
+import { MAX_LINK_CHARS, openFragment, readFragment, shareLink, type ShareFragment } from '../share/links';
+import { DEFAULT_K } from '../share/privacy';
+import { mappingPlan, validateRecipe, type Recipe } from '../share/recipe';
+import { buildReport, validateReport, type CellResult, type ReportPayload } from '../share/report';
+import { reportHtml } from '../share/report-html';
+import type { AppState } from './app.svelte';
+
+export type RecipeStage = 'none' | 'waiting' | 'mapping' | 'view' | 'applied' | 'invalid';
+
+export interface SharePreview {
+  kind: 'recipe' | 'report';
+  /** Exactly what the link carries (before compression, and before encryption with a passphrase). */
+  json: string;
+  link: string;
+  tooLong: boolean;
+  encrypted: boolean;
+  payload: ReportPayload | null;
+}
+
+/** Rows read from a notebook result for the report: more are refused rather than cut. */
+const CELL_READ_LIMIT = 1000;
+
+export class ShareState {
+  recipe = $state.raw<Recipe | null>(null);
+  recipeStage = $state<RecipeStage>('none');
+  recipeError = $state('');
+  /** Roles named in the recipe whose columns the loaded file lacks ("customer_email (Email)"). */
+  missingRoles = $state.raw<string[]>([]);
+
+  k = $state(DEFAULT_K);
+  passphrase = $state('');
+  /** Names of the notebook SQL cells to include. */
+  cells = $state.raw<string[]>([]);
+  status = $state<'idle' | 'building' | 'ready' | 'error'>('idle');
+  error = $state('');
+  preview = $state.raw<SharePreview | null>(null);
+
+  readonly maxLink = MAX_LINK_CHARS;
+  readonly iterations = PBKDF2_ITERATIONS;
+
+  constructor(
+    readonly app: AppState,
+    readonly base: string,
+  ) {}
+
+  /** Reads a #recipe= fragment: the notebook opens at once, the rest waits for a file. */
+  async readRecipe(hash: string): Promise<void> {
+    const fragment = readFragment(hash);
+    if (fragment?.kind !== 'recipe') return;
+    try {
+      const recipe = validateRecipe(await openFragment(fragment));
+      this.recipe = recipe;
+      if (recipe.notebook) this.app.notebook.open(recipe.notebook);
+      this.recipeStage = 'waiting';
+    } catch (error) {
+      this.recipeStage = 'invalid';
+      this.recipeError = error instanceof ShareError ? error.message : String(error);
+    }
+  }
+
+  /** After a file is loaded: the recipe's mapping, role by role (each rebuilds the orders). */
+  async applyMapping(): Promise<void> {
+    const recipe = this.recipe;
+    if (!recipe || this.recipeStage !== 'waiting' || this.app.sources.length === 0) return;
+    this.recipeStage = 'mapping';
+    const sources = this.app.sources.map((s) => ({ index: s.loaded.index, fileName: s.loaded.fileName, columns: s.loaded.columns.map((c) => c.name), mapping: s.mapping }));
+    const plan = mappingPlan(recipe, sources);
+    this.missingRoles = plan.missing.map((m) => `${this.app.format.t(`role.${m.role}`)} (${m.column})`);
+    for (const change of plan.changes) await this.app.setRole(change.index, change.role, change.column);
+    // The last rebuild has started the dashboard's reset: the view goes on once it is ready.
+    this.recipeStage = 'view';
+  }
+
+  /** Once the dashboard is ready on the recipient's data: range, facets, segment, saved segments. */
+  applyView(): void {
+    const recipe = this.recipe;
+    if (!recipe || this.recipeStage !== 'view') return;
+    this.recipeStage = 'applied';
+    this.app.dashboard.segments.importSegments(recipe.savedSegments);
+    this.app.dashboard.restore(recipe.view);
+  }
+
+  dismissRecipe(): void {
+    this.recipeStage = 'none';
+    this.recipe = null;
+  }
+
+  /** The current analysis as a recipe: no data, only names and choices. */
+  currentRecipe(): Recipe {
+    const d = this.app.dashboard;
+    return $state.snapshot({
+      version: 1 as const,
+      notebook: this.app.notebook.document,
+      sources: this.app.sources.map((s) => ({ file: s.loaded.fileName, mapping: s.mapping })),
+      view: { preset: d.preset, custom: d.custom, facets: d.facets, sinceGrain: d.sinceGrain, segment: d.segment, grain: d.grain, churnWindowDays: d.churnWindowDays },
+      savedSegments: d.segments.saved,
+    }) as Recipe;
+  }
+
+  async makeRecipe(): Promise<void> {
+    await this.#build(async () => {
+      const recipe = this.currentRecipe();
+      return { kind: 'recipe', json: JSON.stringify(recipe, null, 2), link: await shareLink(this.base, 'recipe', recipe), encrypted: false, payload: null };
+    });
+  }
+
+  /** The notebook's SQL cells that have a result, by name. */
+  availableCells(): string[] {
+    const runs = this.app.notebook.runs;
+    return this.app.notebook.document.cells.flatMap((c) => (c.kind === 'sql' && runs[c.id]?.status === 'ready' ? [c.name] : []));
+  }
+
+  async #cellResults(): Promise<CellResult[]> {
+    const out: CellResult[] = [];
+    for (const name of this.cells.filter((n) => this.availableCells().includes(n))) {
+      const table = await this.app.db.query(`SELECT * FROM ${quoteIdentifier(name)} LIMIT ${CELL_READ_LIMIT}`);
+      const columns = table.schema.fields.map((f) => f.name);
+      out.push({ name, columns, rows: table.toArray().map((r) => columns.map((c) => (r as Record<string, unknown>)[c])) });
+    }
+    return out;
+  }
+
+  async makeReport(): Promise<void> {
+    await this.#build(async () => {
+      const d = this.app.dashboard;
+      const payload = await buildReport(this.app.db, {
+        filter: $state.snapshot(d.filter) as typeof d.filter,
+        k: Math.max(DEFAULT_K, Math.floor(this.k) || DEFAULT_K),
+        grain: d.grain,
+        churnWindowDays: d.churnWindowDays,
+        sinceGrain: d.sinceGrain,
+        rfmRelation: 'rfm_customers',
+        cells: await this.#cellResults(),
+      });
+      const encrypted = this.passphrase.length > 0;
+      return { kind: 'report', json: JSON.stringify(payload, null, 2), link: await shareLink(this.base, 'report', payload, this.passphrase), encrypted, payload };
+    });
+  }
+
+  async #build(make: () => Promise<Omit<SharePreview, 'tooLong'>>): Promise<void> {
+    this.status = 'building';
+    this.error = '';
+    this.preview = null;
+    try {
+      const preview = await make();
+      this.preview = { ...preview, tooLong: preview.link.length > MAX_LINK_CHARS };
+      this.status = 'ready';
+    } catch (error) {
+      this.status = 'error';
+      this.error = error instanceof Error && !(error instanceof QueryError) ? error.message : QueryError.from(error).message.split('\n')[0] ?? '';
+    }
+  }
+
+  /** The previewed report as one HTML file. */
+  reportFile(): string | null {
+    return this.preview?.payload ? reportHtml(this.preview.payload, this.app.format) : null;
+  }
+}
+
+/** The read-only viewer of a #report= / #report-locked= link: no data, no engine needed. */
+export class ReportView {
+  status = $state<'locked' | 'opening' | 'ready' | 'error'>('opening');
+  problem = $state.raw<{ problem: ShareError['problem']; detail: string } | null>(null);
+  payload = $state.raw<ReportPayload | null>(null);
+
+  constructor(readonly fragment: ShareFragment) {
+    if (fragment.kind === 'report-locked') this.status = 'locked';
+    else void this.open();
+  }
+
+  async open(passphrase = ''): Promise<void> {
+    this.status = 'opening';
+    try {
+      this.payload = validateReport(await openFragment(this.fragment, passphrase));
+      this.problem = null;
+      this.status = 'ready';
+    } catch (error) {
+      this.problem = error instanceof ShareError ? { problem: error.problem, detail: error.message } : { problem: 'damaged', detail: String(error) };
+      // A wrong passphrase may be retried; anything else is final.
+      this.status = this.fragment.kind === 'report-locked' && this.problem.problem === 'wrong_passphrase' ? 'locked' : 'error';
+    }
+  }
+}
