@@ -3,10 +3,10 @@
 // Files rather than DuckDB's tables are kept: rebuilding from the file takes about 1.6 s per million
 // rows, and the file is the user's own, smaller, and readable by any later engine version.
 import type { Formatter } from '../i18n/format';
-import type { ColumnMapping, ColumnRole } from '../ingest/types';
+import type { ColumnRole } from '../ingest/types';
 import { UrlSource } from '../ingest/load-source';
 import type { SourceEntry } from '../ingest/build-orders';
-import { mappingSteps, newStoredId, planSync, type StorageManifest, type StoredSource } from '../storage/manifest';
+import { mappingSteps, newStoredId, planSync, type LiveSource, type StorageManifest, type StoredMapping, type StoredSource } from '../storage/manifest';
 import { OpfsStore, StoreError, opfsAvailable, toStoreError } from '../storage/opfs-store';
 
 /** What the storage needs from the app (AppState has it all; tests pass a stand-in). */
@@ -20,6 +20,17 @@ export interface StorageHost {
   loadFile(file: Blob | UrlSource, fileName: string): Promise<void>;
   setRole(sourceIndex: number, role: ColumnRole, column: string | null): Promise<void>;
   readonly notebook: { forget(): Promise<void> };
+  /** The customers, surveys, tickets and spend tables loaded beside the orders (CrmTables). */
+  readonly tables?: TablesHost;
+}
+
+/** What the storage needs from the tables beside the orders (kinds and roles are CrmTables' own). */
+export interface TablesHost {
+  readonly entries: readonly { loaded: { index: number; fileName: string; bytes: number; columns: { name: string }[] }; kind: string; mapping: StoredMapping }[];
+  readonly loading: unknown;
+  fileOf(index: number): Blob | UrlSource | undefined;
+  load(file: Blob | UrlSource, fileName: string, kind: string, mode: 'replace' | 'add'): Promise<boolean>;
+  setRole(index: number, role: string, column: string | null): Promise<void>;
 }
 
 /** The browser around the storage: injected so the tests can run it in Node. */
@@ -84,8 +95,9 @@ export class StorageState {
   readonly #env: StorageEnvironment;
   #store: OpfsStore | null = null;
   #manifest: StorageManifest | null = null;
-  /** Loaded source index → its stored entry. */
+  /** Loaded source index → its stored entry; the same for the tables beside the orders. */
   readonly #entries = new Map<number, StoredSource>();
+  readonly #tableEntries = new Map<number, StoredSource>();
   /** Sources that could not be stored (no space): not tried again until they are loaded again. */
   readonly #refused = new Set<number>();
   #started = false;
@@ -116,7 +128,7 @@ export class StorageState {
         const store = await this.#openStore();
         const manifest = await store.readManifest();
         this.#manifest = manifest;
-        if (manifest.sources.length > 0) await this.#restore(store, manifest);
+        if (manifest.sources.length + manifest.tables.length > 0) await this.#restore(store, manifest);
       } catch (error) {
         this.error = this.#storeErrorText(toStoreError(error), '');
       }
@@ -158,6 +170,7 @@ export class StorageState {
       this.error = this.#storeErrorText(toStoreError(error), '');
     }
     this.#entries.clear();
+    this.#tableEntries.clear();
     this.#refused.clear();
     this.#manifest = null;
     this.stored = 0;
@@ -202,80 +215,115 @@ export class StorageState {
 
   async #restore(store: OpfsStore, manifest: StorageManifest): Promise<void> {
     const host = this.#host;
+    const tables = host.tables;
     const failed: string[] = [];
-    this.restoring = { total: manifest.sources.length, done: 0 };
-    for (const entry of manifest.sources) {
-      let file: Blob | UrlSource;
+    const total = manifest.sources.length + (tables ? manifest.tables.length : 0);
+    this.restoring = { total, done: 0 };
+    const open = async (entry: StoredSource) => {
       try {
-        file = entry.url ? new UrlSource(entry.url) : await store.readFile(entry.id);
+        return entry.url ? new UrlSource(entry.url) : await store.readFile(entry.id);
       } catch {
         failed.push(entry.fileName);
-        continue;
+        return null;
       }
-      host.loadMode = host.sources.length === 0 ? 'replace' : 'add';
-      const before = new Set(host.sources.map((s) => s.loaded.index));
-      await host.loadFile(file, entry.fileName);
-      const loaded = host.loadFailure ? undefined : host.sources.find((s) => !before.has(s.loaded.index));
-      if (!loaded) {
-        failed.push(entry.fileName);
-      } else {
-        this.#entries.set(loaded.loaded.index, entry);
-        const steps = mappingSteps(loaded.mapping, entry.mapping, loaded.loaded.columns.map((c) => c.name));
-        for (const step of steps) await host.setRole(loaded.loaded.index, step.role, step.column);
+    };
+    const step = () => (this.restoring = { total, done: (this.restoring?.done ?? 0) + 1 });
+    for (const entry of manifest.sources) {
+      const file = await open(entry);
+      if (file) {
+        host.loadMode = host.sources.length === 0 ? 'replace' : 'add';
+        const before = new Set(host.sources.map((s) => s.loaded.index));
+        await host.loadFile(file, entry.fileName);
+        const loaded = host.loadFailure ? undefined : host.sources.find((s) => !before.has(s.loaded.index));
+        if (!loaded) failed.push(entry.fileName);
+        else {
+          this.#entries.set(loaded.loaded.index, entry);
+          const columns = loaded.loaded.columns.map((c) => c.name);
+          for (const { role, column } of mappingSteps(loaded.mapping, entry.mapping, columns)) await host.setRole(loaded.loaded.index, role as ColumnRole, column);
+        }
       }
-      this.restoring = { total: manifest.sources.length, done: this.restoring.done + 1 };
+      step();
+    }
+    for (const entry of tables ? manifest.tables : []) {
+      const file = await open(entry);
+      if (file && tables) {
+        const before = new Set(tables.entries.map((e) => e.loaded.index));
+        const loaded = (await tables.load(file, entry.fileName, entry.kind!, 'add')) ? tables.entries.find((e) => !before.has(e.loaded.index)) : undefined;
+        if (!loaded) failed.push(entry.fileName);
+        else {
+          this.#tableEntries.set(loaded.loaded.index, entry);
+          const columns = loaded.loaded.columns.map((c) => c.name);
+          for (const { role, column } of mappingSteps(loaded.mapping, entry.mapping, columns)) await tables.setRole(loaded.loaded.index, role, column);
+        }
+      }
+      step();
     }
     host.loadMode = manifest.loadMode;
     this.restoring = null;
-    const restored = manifest.sources.length - failed.length;
-    this.notice = host.format.t('storage.restored', { count: host.format.integer(restored) });
+    this.notice = host.format.t('storage.restored', { count: host.format.integer(total - failed.length) });
     if (failed.length > 0) this.error = host.format.t('storage.restoreFailed', { names: host.format.list(failed) });
   }
 
   async #syncNow(): Promise<void> {
     const host = this.#host;
-    if (!this.enabled || !this.#ready || host.loading) return;
+    if (!this.enabled || !this.#ready || host.loading || host.tables?.loading) return;
     let store: OpfsStore;
+    let manifest: StorageManifest;
     try {
       store = await this.#openStore();
-      this.#manifest ??= await store.readManifest();
+      manifest = this.#manifest ??= await store.readManifest();
     } catch (error) {
       this.error = this.#storeErrorText(toStoreError(error), '');
       return;
     }
-    const live = host.sources.map((s) => ({ index: s.loaded.index, fileName: s.loaded.fileName, mapping: s.mapping as ColumnMapping }));
-    for (const index of this.#refused) if (!live.some((s) => s.index === index)) this.#refused.delete(index);
-    const plan = planSync(live.filter((s) => !this.#refused.has(s.index)), this.#entries, this.#manifest, host.loadMode);
-    const added = new Map<number, StoredSource>();
+    const orders = host.sources.map((s) => ({ live: { index: s.loaded.index, fileName: s.loaded.fileName, mapping: s.mapping }, bytes: s.loaded.bytes }));
+    const tables = (host.tables?.entries ?? []).map((e) => ({ live: { index: e.loaded.index, fileName: e.loaded.fileName, mapping: e.mapping, kind: e.kind }, bytes: e.loaded.bytes }));
+    for (const index of this.#refused) if (![...orders, ...tables].some((s) => s.live.index === index)) this.#refused.delete(index);
+    const ids = new Set([...manifest.sources, ...manifest.tables].map((s) => s.id));
     try {
-      for (const id of plan.remove) await store.removeFile(id);
-      for (const [index, entry] of [...this.#entries]) if (plan.remove.includes(entry.id)) this.#entries.delete(index);
-      const ids = new Set(this.#manifest.sources.map((s) => s.id));
-      for (const source of plan.add) {
-        const file = host.fileOf(source.index);
-        const entry = host.sources.find((s) => s.loaded.index === source.index);
-        if (!file || !entry) continue;
-        const id = newStoredId(ids);
-        ids.add(id);
-        const stored: StoredSource = { id, fileName: source.fileName, bytes: entry.loaded.bytes, mapping: source.mapping };
-        if (file instanceof UrlSource) stored.url = file.text;
-        else if (!(await this.#copy(store, id, file, source))) continue;
-        added.set(source.index, stored);
-      }
-      this.#manifest = plan.next(added);
+      const sources = await this.#syncList(store, orders, this.#entries, manifest.sources, ids, (i) => host.fileOf(i));
+      const stored = host.tables ? await this.#syncList(store, tables, this.#tableEntries, manifest.tables, ids, (i) => host.tables!.fileOf(i)) : manifest.tables;
+      this.#manifest = { version: 1, sources, tables: stored, loadMode: host.loadMode };
       await store.writeManifest(this.#manifest);
       this.saves++;
-      for (const [index, entry] of added) this.#entries.set(index, entry);
-      for (const entry of this.#manifest.sources) {
-        const index = [...this.#entries].find(([, e]) => e.id === entry.id)?.[0];
-        if (index !== undefined) this.#entries.set(index, entry);
-      }
-      this.stored = this.#manifest.sources.length;
+      this.stored = sources.length + stored.length;
       if (this.#refused.size === 0) this.error = '';
     } catch (error) {
       this.error = this.#storeErrorText(toStoreError(error), '');
     }
     await this.#refreshFacts();
+  }
+
+  /** One list (orders or tables): deletes removed copies, copies new files, returns the list to store. */
+  async #syncList(
+    store: OpfsStore,
+    live: { live: LiveSource; bytes: number }[],
+    entries: Map<number, StoredSource>,
+    known: readonly StoredSource[],
+    ids: Set<string>,
+    fileOf: (index: number) => Blob | UrlSource | undefined,
+  ): Promise<StoredSource[]> {
+    const plan = planSync(live.map((s) => s.live).filter((s) => !this.#refused.has(s.index)), entries, known);
+    for (const id of plan.remove) await store.removeFile(id);
+    for (const [index, entry] of [...entries]) if (plan.remove.includes(entry.id)) entries.delete(index);
+    const added = new Map<number, StoredSource>();
+    for (const source of plan.add) {
+      const file = fileOf(source.index);
+      if (!file) continue;
+      const id = newStoredId(ids);
+      ids.add(id);
+      const stored: StoredSource = { id, fileName: source.fileName, bytes: live.find((s) => s.live.index === source.index)?.bytes ?? 0, mapping: source.mapping };
+      if (file instanceof UrlSource) stored.url = file.text;
+      else if (!(await this.#copy(store, id, file, source))) continue;
+      added.set(source.index, stored);
+    }
+    const next = plan.next(added);
+    for (const [index, entry] of added) entries.set(index, entry);
+    for (const entry of next) {
+      const index = [...entries].find(([, e]) => e.id === entry.id)?.[0];
+      if (index !== undefined) entries.set(index, entry);
+    }
+    return next;
   }
 
   /** Streams one file into storage with progress; false (and the reason shown) when it could not be stored. */

@@ -1,8 +1,10 @@
 // What "keep my data in this browser" remembers: each loaded source's file (or address), name,
-// column mapping and place in the order, and the load mode. Pure: the OPFS side is opfs-store.ts.
-import { COLUMN_ROLES, type ColumnMapping, type ColumnRole } from '../ingest/types';
+// column mapping and place in the order, and the load mode; the same for the tables loaded beside
+// the orders (customers, surveys, tickets, spend), with their kind. Pure: the OPFS side is opfs-store.ts.
 
 export type StoredLoadMode = 'replace' | 'add';
+/** Role → column: the orders' ColumnMapping or a CRM table's mapping. */
+export type StoredMapping = Partial<Record<string, string>>;
 
 export interface StoredSource {
   /** The stored file's name in the data folder (unique, never reused). */
@@ -11,17 +13,21 @@ export interface StoredSource {
   /** A file the user opened by URL is kept as its address only, never its contents. */
   url?: string;
   bytes: number;
-  mapping: ColumnMapping;
+  mapping: StoredMapping;
+  /** A table beside the orders: its kind (customers, surveys, tickets, spend). */
+  kind?: string;
 }
 
 export interface StorageManifest {
   version: 1;
   /** In the order the sources were loaded: the first replaces, the others are added. */
   sources: StoredSource[];
+  /** Tables beside the orders, in load order. */
+  tables: StoredSource[];
   loadMode: StoredLoadMode;
 }
 
-export const EMPTY_MANIFEST: StorageManifest = { version: 1, sources: [], loadMode: 'replace' };
+export const EMPTY_MANIFEST: StorageManifest = { version: 1, sources: [], tables: [], loadMode: 'replace' };
 
 /** A manifest read back from storage, or the empty one when it is missing or not ours. */
 export function parseManifest(text: string | null): StorageManifest {
@@ -29,10 +35,9 @@ export function parseManifest(text: string | null): StorageManifest {
   try {
     const value = JSON.parse(text) as Partial<StorageManifest>;
     if (value?.version !== 1 || !Array.isArray(value.sources)) return EMPTY_MANIFEST;
-    const sources = value.sources.filter(
-      (s): s is StoredSource => typeof s?.id === 'string' && typeof s.fileName === 'string' && typeof s.mapping === 'object' && s.mapping !== null,
-    );
-    return { version: 1, sources, loadMode: value.loadMode === 'add' ? 'add' : 'replace' };
+    const valid = (s: StoredSource) => typeof s?.id === 'string' && typeof s.fileName === 'string' && typeof s.mapping === 'object' && s.mapping !== null;
+    const tables = Array.isArray(value.tables) ? value.tables.filter((t) => valid(t) && typeof t.kind === 'string') : [];
+    return { version: 1, sources: value.sources.filter(valid), tables, loadMode: value.loadMode === 'add' ? 'add' : 'replace' };
   } catch {
     return EMPTY_MANIFEST;
   }
@@ -42,7 +47,8 @@ export function parseManifest(text: string | null): StorageManifest {
 export interface LiveSource {
   index: number;
   fileName: string;
-  mapping: ColumnMapping;
+  mapping: StoredMapping;
+  kind?: string;
 }
 
 export interface SyncPlan {
@@ -50,38 +56,34 @@ export interface SyncPlan {
   add: LiveSource[];
   /** Stored ids whose source was removed: delete their files. */
   remove: string[];
-  /** The manifest once the copies are done, in the app's order (sources being added go in by index). */
-  next: (added: Map<number, StoredSource>) => StorageManifest;
+  /** The stored list once the copies are done, in the app's order (sources being added go in by index). */
+  next: (added: Map<number, StoredSource>) => StoredSource[];
 }
 
 /**
  * What to change in storage so it matches what is loaded. `stored` maps a loaded source's index
  * to its stored entry: a source is the same file as long as it keeps its index, whatever its mapping.
  */
-export function planSync(live: LiveSource[], stored: Map<number, StoredSource>, manifest: StorageManifest, loadMode: StoredLoadMode): SyncPlan {
+export function planSync(live: LiveSource[], stored: Map<number, StoredSource>, known: readonly StoredSource[]): SyncPlan {
   const liveIndexes = new Set(live.map((s) => s.index));
   const add = live.filter((s) => !stored.has(s.index));
   const remove = [...stored].filter(([index]) => !liveIndexes.has(index)).map(([, s]) => s.id);
-  const known = new Set(manifest.sources.map((s) => s.id));
   // Entries in the manifest that no loaded source accounts for (a restore that failed) go too.
   const accounted = new Set([...stored.values()].map((s) => s.id));
-  for (const id of known) if (!accounted.has(id) && !remove.includes(id)) remove.push(id);
+  for (const { id } of known) if (!accounted.has(id) && !remove.includes(id)) remove.push(id);
   return {
     add,
     remove,
-    next: (added) => ({
-      version: 1,
-      loadMode,
-      sources: live.flatMap((s) => {
+    next: (added) =>
+      live.flatMap((s) => {
         const entry = stored.get(s.index) ?? added.get(s.index);
-        return entry ? [{ ...entry, fileName: s.fileName, mapping: { ...s.mapping } }] : [];
+        return entry ? [{ ...entry, fileName: s.fileName, mapping: { ...s.mapping }, ...(s.kind ? { kind: s.kind } : {}) }] : [];
       }),
-    }),
   };
 }
 
 export interface RoleStep {
-  role: ColumnRole;
+  role: string;
   column: string | null;
 }
 
@@ -90,11 +92,11 @@ export interface RoleStep {
  * to clear first, then roles to set. Setting a role takes its column from any other role, and a
  * stored mapping never has a column in two roles, so after the last step the mapping is the stored one.
  */
-export function mappingSteps(guessed: ColumnMapping, stored: ColumnMapping, columns: readonly string[]): RoleStep[] {
+export function mappingSteps(guessed: StoredMapping, stored: StoredMapping, columns: readonly string[]): RoleStep[] {
   const present = new Set(columns);
   const clear: RoleStep[] = [];
   const set: RoleStep[] = [];
-  for (const role of COLUMN_ROLES) {
+  for (const role of new Set([...Object.keys(guessed), ...Object.keys(stored)])) {
     const want = stored[role];
     if (want === guessed[role]) continue;
     if (want === undefined) clear.push({ role, column: null });

@@ -106,6 +106,30 @@ describe('keep my data in this browser', () => {
     expect(folder(browser.root).entries.size).toBe(2); // more.csv's copy and the manifest
   });
 
+  it('stores a customers table beside the orders with its kind and mapping, and restores both', async () => {
+    const browser = profile();
+    const app = await newApp();
+    const storage = new StorageState(app, browser.env);
+    await storage.start();
+    await storage.setEnabled(true);
+    await app.loadFile(new Blob([CSV]), 'shop.csv');
+    await app.setRole(app.sources[0]!.loaded.index, 'customer_id', 'ref');
+    // 3 customers; "Land" (German) is guessed as the country, and the user unmaps it.
+    const customers = 'customer_id,name,Land\nK1,Ann,DE\nK2,Bob,FR\nK3,Cy,NL\n';
+    expect(await app.tables.load(new Blob([customers]), 'customers.csv', 'customers', 'replace')).toBe(true);
+    const index = app.tables.entries[0]!.loaded.index;
+    expect(app.tables.entries[0]!.mapping.country).toBe('Land');
+    await app.tables.setRole(index, 'country', null);
+    await storage.sync();
+    expect(storage.stored).toBe(2);
+
+    const again = await newApp();
+    await new StorageState(again, browser.env).start();
+    expect(again.sources.map((s) => s.loaded.fileName)).toEqual(['shop.csv']);
+    expect(again.tables.entries.map((e) => [e.kind, e.loaded.fileName, e.mapping.country, e.mapping.customer_id])).toEqual([['customers', 'customers.csv', undefined, 'customer_id']]);
+    expect(again.tables.present.customers).toBe(true);
+  });
+
   it('keeps a file opened by URL as its address only', async () => {
     const browser = profile();
     const storage = new StorageState(
@@ -209,18 +233,17 @@ describe('storage plans', () => {
     const plan = planSync(
       [{ index: 2, fileName: 'b.csv', mapping: {} }, { index: 1, fileName: 'a.csv', mapping: { amount: 'total' } }],
       new Map([[1, a], [3, removed]]),
-      { ...EMPTY_MANIFEST, sources: [a, orphan, removed] },
-      'add',
+      [a, orphan, removed],
     );
     expect(plan.add.map((s) => s.index)).toEqual([2]);
     expect(plan.remove.sort()).toEqual(['orphan', 'r']);
     const b: StoredSource = { id: 'b', fileName: 'b.csv', bytes: 2, mapping: {} };
-    expect(plan.next(new Map([[2, b]]))).toEqual({ version: 1, loadMode: 'add', sources: [b, { ...a, mapping: { amount: 'total' } }] });
+    expect(plan.next(new Map([[2, b]]))).toEqual([b, { ...a, mapping: { amount: 'total' } }]);
   });
 
   it('reads a damaged or foreign manifest as empty', () => {
     expect(parseManifest('{not json')).toEqual(EMPTY_MANIFEST);
     expect(parseManifest('{"version":2,"sources":[]}')).toEqual(EMPTY_MANIFEST);
-    expect(parseManifest('{"version":1,"sources":[{"id":1}],"loadMode":"add"}')).toEqual({ version: 1, sources: [], loadMode: 'add' });
+    expect(parseManifest('{"version":1,"sources":[{"id":1}],"loadMode":"add"}')).toEqual({ version: 1, sources: [], tables: [], loadMode: 'add' });
   });
 });
