@@ -85,10 +85,13 @@ export class Autosave {
   constructor(
     readonly store: NotebookStore,
     readonly delayMs = 400,
+    /** Told when every scheduled document is written (true) or one is waiting (false). */
+    readonly onstate: (saved: boolean) => void = () => {},
   ) {}
 
   schedule(document: NotebookDocument): void {
     this.#pending = document;
+    this.onstate(false);
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.flush(), this.delayMs);
   }
@@ -105,6 +108,10 @@ export class Autosave {
           (error: unknown) => void (this.error = error),
         ),
       );
+      const writing = this.#writing;
+      void writing.then(() => {
+        if (writing === this.#writing && this.#pending === null) this.onstate(true);
+      });
     }
     return this.#writing;
   }

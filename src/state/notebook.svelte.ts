@@ -74,6 +74,8 @@ export class NotebookState {
   runningAll = $state(false);
   /** 'restoring' until the saved notebook (if any) is back: what tests and the UI wait on. */
   restore = $state<'restoring' | 'restored' | 'none'>('none');
+  /** Every edit is written to this browser's storage (false while one waits for the autosave). */
+  saved = $state(true);
   /** The last cell added from elsewhere (the dashboard), to bring into view. */
   focus = $state<string | null>(null);
 
@@ -90,7 +92,7 @@ export class NotebookState {
     store: NotebookStore | null = browserStore(),
   ) {
     this.#store = store;
-    this.#autosave = store ? new Autosave(store) : null;
+    this.#autosave = store ? new Autosave(store, 400, (saved) => (this.saved = saved)) : null;
     if (store) void this.#restore(store);
   }
 
@@ -135,6 +137,7 @@ export class NotebookState {
   /** Deletes every saved notebook from this browser; the page goes back to the starting notebook. */
   async forget(): Promise<void> {
     this.#autosave?.cancel();
+    this.saved = true;
     await this.#dropTables([...this.#tables.keys()]);
     this.runs = {};
     this.charts = {};
@@ -354,16 +357,16 @@ export class NotebookState {
     }
   }
 
-  /** A chart's data, once its source cell has a result. */
+  /** A chart's data, once its source cell has a result and loadChart has read it. */
   chartData(chart: ChartCell): ChartData | null {
     const source = this.sqlCellNamed(chart.source);
-    if (!source) return null;
-    const data = this.charts[source.id];
-    if (!data || data.run !== this.runOf(source.id).run) {
-      if (this.runOf(source.id).status === 'ready') queueMicrotask(() => void this.#loadChart(chart));
-      return null;
-    }
-    return data;
+    const data = source && this.charts[source.id];
+    return data && data.run === this.runOf(source.id).run ? data : null;
+  }
+
+  /** Reads a chart's rows if its source has a newer result than the chart has (or none yet). */
+  loadChart(chart: ChartCell): Promise<void> {
+    return this.#loadChart(chart);
   }
 
   // ── the list of tables ──

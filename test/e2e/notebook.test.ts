@@ -1,0 +1,161 @@
+// The notebook as a user meets it: a dropped file, SQL, chart and note cells, a cell reading
+// another, an error marked in the SQL, a reload that brings the notebook back from IndexedDB, and
+// a dashboard panel opened as SQL.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { dropFile, launchChromium, openApp, serveDist, settled, type AppPage, type StaticServer } from './harness';
+
+let server: StaticServer;
+let browser: Browser;
+let app: AppPage;
+let dialogs: string[];
+
+beforeAll(async () => {
+  server = await serveDist();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+afterEach(async () => {
+  expect(app.offOrigin).toEqual([]);
+  expect(app.pageErrors).toEqual([]);
+  expect(dialogs).toEqual([]);
+  await app.page.context().close();
+});
+
+// 3 customers, 5 orders, Jan 5 – Feb 15 2024:
+//   A (DE): 100 on 01-05, 50 on 02-10   → DE revenue 150
+//   B (FR): 80 on 01-20                 → FR revenue 80 + 30 + 45 = 155
+//   C (FR): 30 on 02-01, 45 on 02-15
+// By month: January 100 + 80 = 180, February 50 + 30 + 45 = 125.
+const CSV = [
+  'order_id,customer_id,ordered_at,amount,country',
+  'O1,A,2024-01-05,100,DE',
+  'O2,A,2024-02-10,50,DE',
+  'O3,B,2024-01-20,80,FR',
+  'O4,C,2024-02-01,30,FR',
+  'O5,C,2024-02-15,45,FR',
+].join('\n');
+
+async function open(): Promise<Page> {
+  app = await openApp(browser, server);
+  dialogs = [];
+  app.page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await dropFile(app.page, 'shop.csv', new TextEncoder().encode(CSV), 'text/csv');
+  await settled(app.page);
+  await app.page.locator('[data-dashboard="ready"]').waitFor({ timeout: 60_000 });
+  return app.page;
+}
+
+const notebookTab = (page: Page) => page.getByRole('tab', { name: 'Notebook' });
+const sqlCell = (page: Page, name: string) => page.locator('article[data-cell="sql"]').filter({ has: page.locator(`[data-name="${name}"]`) });
+const cells = (page: Page) => page.locator('#view-notebook article[data-cell]');
+const ready = (page: Page, name: string) => sqlCell(page, name).locator('[data-run="ready"]').waitFor({ timeout: 30_000 });
+const columnValues = async (page: Page, name: string, column: number) =>
+  sqlCell(page, name).locator(`tbody tr td:nth-child(${column})`).allInnerTexts();
+
+async function writeSqlCell(page: Page, name: string, sql: string): Promise<void> {
+  await page.getByRole('button', { name: 'Add SQL' }).click();
+  const cell = cells(page).last();
+  await cell.getByLabel('Name').fill(name);
+  await cell.locator('textarea').fill(sql);
+  await cell.locator('textarea').press('Control+Enter');
+}
+
+describe('the notebook', () => {
+  it('runs SQL, draws a chart, keeps a note inert, reads a cell by name, marks an error, and comes back after a reload', async () => {
+    const page = await open();
+    await notebookTab(page).click();
+    await page.locator('[data-notebook-restore="restored"]').waitFor();
+
+    // The starting notebook: a note, revenue_by_month and its chart. Run all.
+    await page.getByRole('button', { name: 'Run all' }).click();
+    await ready(page, 'revenue_by_month');
+    expect(await sqlCell(page, 'revenue_by_month').getByTestId('result-summary').innerText()).toMatch(/^2 rows in /);
+    // January 180, February 125 (revenue is the 4th column: month, purchases, customers, revenue).
+    expect(await columnValues(page, 'revenue_by_month', 4)).toEqual(['180', '125']);
+    await page.locator('article[data-cell="chart"] figure svg').first().waitFor();
+
+    // A SQL cell of our own, run with Ctrl+Enter.
+    await writeSqlCell(page, 'by_country', 'SELECT country, sum(amount)::DOUBLE AS revenue, count(DISTINCT customer_id)::INTEGER AS customers\nFROM orders GROUP BY 1 ORDER BY 1');
+    await ready(page, 'by_country');
+    expect(await sqlCell(page, 'by_country').getByTestId('result-summary').innerText()).toMatch(/^2 rows in /);
+    expect(await columnValues(page, 'by_country', 1)).toEqual(['DE', 'FR']);
+    expect(await columnValues(page, 'by_country', 2)).toEqual(['150', '155']);
+
+    // A chart of it: defaults from the column types (bars of revenue by country) as an SVG.
+    await page.getByRole('button', { name: 'Add chart' }).click();
+    const chart = cells(page).last();
+    expect(await chart.getByLabel('Data from cell').inputValue()).toBe('by_country');
+    await chart.locator('figure svg').first().waitFor();
+    expect(await chart.getByLabel('Mark').inputValue()).toBe('bar');
+    expect(await chart.locator('label', { hasText: /^x/ }).locator('select').inputValue()).toBe('country');
+    expect(await chart.locator('figure svg rect').count()).toBeGreaterThanOrEqual(2);
+    await chart.getByLabel('Mark').selectOption('dot');
+    await expect.poll(() => chart.locator('figure svg circle').count()).toBe(2);
+
+    // A note with a script and a javascript: link renders inert.
+    await page.getByRole('button', { name: 'Add note' }).click();
+    const note = cells(page).last();
+    await note.getByLabel('Note (Markdown)').fill('# Findings\n\n<script>window.__pwned = 1; alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[click](javascript:alert(3))');
+    await note.getByRole('button', { name: 'Done' }).click();
+    const rendered = note.getByTestId('note-rendered');
+    expect(await rendered.locator('h1').innerText()).toBe('Findings');
+    expect(await rendered.locator('script, img, [onerror]').count()).toBe(0);
+    expect(await rendered.locator('a[href^="javascript"]').count()).toBe(0);
+    expect(await rendered.innerText()).toContain('<script>window.__pwned = 1; alert(1)</script>');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+
+    // A cell reading the first one by name: FR (155) beats DE (150).
+    await writeSqlCell(page, 'top_country', 'SELECT country, revenue FROM by_country ORDER BY revenue DESC LIMIT 1');
+    await ready(page, 'top_country');
+    expect(await columnValues(page, 'top_country', 1)).toEqual(['FR']);
+
+    // An error is shown in the cell with its place marked: "amont" on line 2.
+    await writeSqlCell(page, 'broken', 'SELECT *\nFROM orders WHERE amont > 10');
+    const broken = sqlCell(page, 'broken');
+    await broken.locator('[data-run="error"]').waitFor();
+    expect(await broken.getByRole('alert').innerText()).toMatch(/Referenced column "amont" not found[\s\S]*At line 2, column 19/);
+    expect(await broken.getByTestId('error-spot').locator('mark').innerText()).toBe('a');
+    // Run all stops there and says so.
+    await page.getByRole('button', { name: 'Run all' }).click();
+    await expect.poll(() => page.locator('#view-notebook p.stopped').innerText()).toMatch(/stopped at cell 8 \(“broken”\)/);
+
+    // Saved in the browser: a reload brings every cell back.
+    await page.locator('[data-notebook-saved="yes"]').waitFor();
+    await page.reload();
+    await page.locator('main[data-engine="ready"]').waitFor({ timeout: 60_000 });
+    await notebookTab(page).click();
+    await page.locator('[data-notebook-restore="restored"]').waitFor();
+    expect(await cells(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-cell')))).toEqual(['note', 'sql', 'chart', 'sql', 'chart', 'note', 'sql', 'sql']);
+    expect(await sqlCell(page, 'top_country').locator('textarea').inputValue()).toBe('SELECT country, revenue FROM by_country ORDER BY revenue DESC LIMIT 1');
+    expect(await cells(page).nth(4).getByLabel('Mark').inputValue()).toBe('dot');
+    expect(await cells(page).nth(5).getByTestId('note-rendered').locator('script').count()).toBe(0);
+  });
+
+  it('opens a dashboard panel as SQL: a cell that runs on the dashboard’s tables and returns rows', async () => {
+    const page = await open();
+    await page.getByRole('button', { name: 'Open as SQL: The KPIs' }).click();
+    await ready(page, 'kpis');
+    const kpis = sqlCell(page, 'kpis');
+    expect(await kpis.locator('textarea').inputValue()).toMatch(/^-- The KPIs, as the dashboard computes it\.\n-- Reads .*scope_customers/);
+    // One row for the range, one for the previous period; revenue all time 100 + 50 + 80 + 30 + 45 = 305.
+    expect(await kpis.getByTestId('result-summary').innerText()).toMatch(/^2 rows in /);
+    const header = await kpis.locator('thead th').allInnerTexts();
+    const revenue = header.indexOf('revenue') + 1;
+    expect(await columnValues(page, 'kpis', revenue)).toContain('305');
+
+    await page.getByRole('tab', { name: 'Dashboard' }).click();
+    await page.getByRole('button', { name: /^Open as SQL: Revenue/ }).click();
+    const revenueCell = page.locator('article[data-cell="sql"]').filter({ has: page.locator('[data-name="revenue_over_time"]') });
+    await revenueCell.locator('[data-run="ready"]').waitFor({ timeout: 30_000 });
+    // All time by day (42 days from Jan 5 to Feb 15 inclusive: 27 in January, 15 in February).
+    expect(await revenueCell.getByTestId('result-summary').innerText()).toMatch(/^42 rows in /);
+    await cells(page).last().locator('figure svg').first().waitFor();
+  });
+});
