@@ -56,6 +56,8 @@ export interface ChartData {
   truncated: boolean;
 }
 
+let jobCount = 0;
+
 function startingNotebook(): NotebookDocument {
   return defaultNotebook({ title: en['notebook.defaultTitle'], note: en['notebook.defaultNote'] });
 }
@@ -84,7 +86,6 @@ export class NotebookState {
   /** Cell id → the temporary table its result is in. */
   readonly #tables = new Map<string, string>();
   readonly #jobs = new Map<string, string>();
-  #jobCount = 0;
   #edited = false;
 
   constructor(
@@ -275,7 +276,8 @@ export class NotebookState {
     const statement = cellStatement(cell);
     if (typeof statement === 'string') return fail({ kind: 'sql', problem: statement });
 
-    const job = `notebook-${++this.#jobCount}`;
+    // Job names are never reused (the engine remembers cancelled ones): a count across every notebook.
+    const job = `notebook-${++jobCount}`;
     this.#jobs.set(cell.id, job);
     const started = performance.now();
     const run = this.runOf(cell.id).run + 1;

@@ -157,5 +157,16 @@ describe('the notebook', () => {
     // All time by day (42 days from Jan 5 to Feb 15 inclusive: 27 in January, 15 in February).
     expect(await revenueCell.getByTestId('result-summary').innerText()).toMatch(/^42 rows in /);
     await cells(page).last().locator('figure svg').first().waitFor();
+
+    // A long query shows its time running and can be cancelled; the notebook stays usable.
+    await writeSqlCell(page, 'long', 'SELECT sum(a.range * b.range) AS s FROM range(100000) a, range(100000) b');
+    const long = sqlCell(page, 'long');
+    await expect.poll(() => long.getByTestId('cell-running').innerText()).toMatch(/^Running… [1-9]\d*\.\d s$/);
+    await long.getByRole('button', { name: 'Cancel' }).click();
+    await long.locator('[data-run="cancelled"]').waitFor();
+    await long.locator('textarea').fill('SELECT 6 * 7 AS answer');
+    await long.locator('textarea').press('Control+Enter');
+    await ready(page, 'long');
+    expect(await columnValues(page, 'long', 1)).toEqual(['42']);
   });
 });

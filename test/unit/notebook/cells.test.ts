@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { NodeDatabase } from '../../helpers/node-database';
 import { loadFixture } from '../analyses/fixture';
 import { cellError, cellStatement, freeName, nameProblem, runPlan, type CellStatement } from '../../../src/notebook/cells';
@@ -129,10 +129,22 @@ describe('NotebookState on the real engine', () => {
     expect(notebook.runOf('early').problem).toEqual({ kind: 'later', name: 'late' });
   });
 
+  it('cancels a long query: the cell says so, its old table stays out of the way, and the next run works', async () => {
+    // 10^10 pairs: far longer than the test waits before cancelling.
+    const notebook = open([sql('long', 'SELECT sum(a.range * b.range) AS s FROM range(100000) a, range(100000) b'), sql('after', 'SELECT 42 AS x')]);
+    const running = notebook.runCell('long');
+    await vi.waitFor(() => expect(notebook.runOf('long').status).toBe('running'));
+    notebook.cancel('long');
+    expect(await running).toBe(false);
+    expect(notebook.runOf('long').status).toBe('cancelled');
+    expect(await notebook.runCell('after')).toBe(true);
+    expect(notebook.runOf('after').rows).toEqual([{ x: 42 }]);
+  });
+
   it('reads the customers view with the fixture’s hand-computed values', async () => {
     // fixture.ts: C01 revenue 150, refunds 0, ltv 150, 2 purchases, aov 75; C04 revenue 200, refunds 30, ltv 170, aov 100.
     const notebook = open([sql('two', "SELECT customer_id, revenue, refunds, ltv, purchases, aov FROM customers WHERE customer_id IN ('C01', 'C04') ORDER BY 1")]);
-    expect(await notebook.runCell('two')).toBe(true);
+    expect(await notebook.runCell('two'), JSON.stringify(notebook.runOf('two').problem)).toBe(true);
     expect(notebook.runOf('two').rows).toEqual([
       { customer_id: 'C01', revenue: 150, refunds: 0, ltv: 150, purchases: 2, aov: 75 },
       { customer_id: 'C04', revenue: 200, refunds: 30, ltv: 170, purchases: 2, aov: 100 },
