@@ -66,7 +66,7 @@ export function worldMap(shapes: CountryFeature[], countries: MappedCountry[], n
     projection: 'equal-earth',
     color: { scheme: 'blues', type: 'sqrt', legend: true, label: labels.customers, unknown: '#eee' },
     marks: [
-      Plot.geo(shapes, { fill: value, stroke: '#fff', strokeWidth: 0.5, title: (f: CountryFeature) => `${names(f)}: ${value(f) ?? 0}` }),
+      Plot.geo(shapes, { ariaLabel: names, fill: value, stroke: '#fff', strokeWidth: 0.5, title: (f: CountryFeature) => `${names(f)}: ${value(f) ?? 0}` }),
       Plot.sphere({ stroke: '#ccc' }),
     ],
   });
