@@ -76,14 +76,14 @@ function flags(kind: CrmKind, ordersReady: boolean): Flag[] {
   const staged = stagedTable(kind);
   const excluded = EXCLUSIONS[kind].map(({ id, value }) => ({ id, where: `excluded_reason = ${quoteLiteral(id)}`, value }));
   const notInOrders: Flag[] = ordersReady && kind !== 'spend'
-    ? [{ id: 'not_in_orders', where: `${KEPT} AND customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM orders WHERE customer_id IS NOT NULL)`, value: 'customer_id' }]
+    ? [{ id: 'not_in_orders', where: `${KEPT} AND customer_id IS NOT NULL AND customer_id NOT IN (SELECT customer_id FROM orders WHERE customer_id IS NOT NULL)`, value: 'NULL' }]
     : [];
   switch (kind) {
     case 'customers':
       return [
         ...excluded,
         {
-          id: 'duplicate_customer', value: 'customer_id', where: 'later_rows > 0',
+          id: 'duplicate_customer', value: 'NULL', where: 'later_rows > 0',
           from: `(SELECT *, count(*) OVER (PARTITION BY customer_id ORDER BY source, source_row ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS later_rows FROM ${staged} WHERE ${KEPT})`,
         },
         unreadable('unparseable_date', 'signup_at', 'signup_at'),

@@ -78,8 +78,8 @@ describe('customer_profiles', () => {
       not_in_orders: 1, // 99
     });
     const duplicate = checks.get(entry.loaded.index)!.find((c) => c.id === 'duplicate_customer')!;
-    // The column holds 17850.0 on a later row, so DuckDB typed it DOUBLE: the raw value reads 17850.0, the key 17850.
-    expect(duplicate.examples).toEqual([{ row: 1, customer: '17850.0', value: '17850' }]);
+    // The column holds 17850.0 on a later row, so DuckDB typed it DOUBLE: the example shows the value as the file has it.
+    expect(duplicate.examples).toEqual([{ row: 1, customer: '17850.0', value: null }]);
     expect(duplicate.action).toBe('last_wins');
   });
 
