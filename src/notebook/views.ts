@@ -81,3 +81,26 @@ export function groupRelations(rows: readonly Record<string, unknown>[]): Relati
   }
   return [...byName.values()];
 }
+
+/** The tables built from the loaded files that a question usually starts from, in this order. */
+const MAIN_RELATIONS = ['orders', 'order_lines', 'customers', 'rfm'];
+/** The app's working tables (the dashboard's scope, the value panels', the staging of files). */
+const WORKING_RELATION = /^(prev_)?scope_|^value_|^source_\d+$|^(customer_base|customer_orders|customer_items|all_time_items|purchase_days|data_bounds|item_codes|rfm_customers|staged_lines)$/;
+
+export interface RelationGroups {
+  main: Relation[];
+  cells: Relation[];
+  working: Relation[];
+}
+
+/** Relations grouped for the list: the main views and loaded tables, the cells' results, the app's working tables. */
+export function groupForList(relations: readonly Relation[], cellNames: readonly string[]): RelationGroups {
+  const cells = new Set(cellNames.map((n) => n.toLowerCase()));
+  const rank = (r: Relation) => (MAIN_RELATIONS.includes(r.name) ? MAIN_RELATIONS.indexOf(r.name) : MAIN_RELATIONS.length);
+  const isCell = (r: Relation) => r.temporary && r.kind === 'table' && cells.has(r.name.toLowerCase());
+  return {
+    main: relations.filter((r) => !isCell(r) && !WORKING_RELATION.test(r.name)).sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name)),
+    cells: relations.filter(isCell),
+    working: relations.filter((r) => !isCell(r) && WORKING_RELATION.test(r.name)),
+  };
+}

@@ -1,6 +1,7 @@
 // The notebook as a user meets it: a dropped file, SQL, chart and note cells, a cell reading
 // another, an error marked in the SQL, a reload that brings the notebook back from IndexedDB, and
 // a dashboard panel opened as SQL.
+import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { dropFile, launchChromium, openApp, serveDist, settled, type AppPage, type StaticServer } from './harness';
@@ -136,6 +137,19 @@ describe('the notebook', () => {
     expect(await sqlCell(page, 'top_country').locator('textarea').inputValue()).toBe('SELECT country, revenue FROM by_country ORDER BY revenue DESC LIMIT 1');
     expect(await cells(page).nth(4).getByLabel('Mark').inputValue()).toBe('dot');
     expect(await cells(page).nth(5).getByTestId('note-rendered').locator('script').count()).toBe(0);
+
+    // Exported as Markdown: the cells, no result (155 and 125 were only ever results).
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export Markdown' }).click();
+    const file = await download;
+    const markdown = await readFile((await file.path())!, 'utf8');
+    expect(file.suggestedFilename()).toBe('My-questions.md');
+    expect(markdown).toContain('```sql\nSELECT country, revenue FROM by_country ORDER BY revenue DESC LIMIT 1\n```');
+    expect(markdown).not.toMatch(/155|125/);
+    // …and imported back, under another title.
+    await page.getByLabel('Import a notebook (JSON or Markdown)').setInputFiles({ name: 'copy.md', mimeType: 'text/markdown', buffer: Buffer.from(markdown.replace('# My questions', '# Copy')) });
+    await expect.poll(() => page.getByLabel('Notebook title').inputValue()).toBe('Copy');
+    expect(await cells(page).count()).toBe(8);
   });
 
   it('opens a dashboard panel as SQL: a cell that runs on the dashboard’s tables and returns rows', async () => {

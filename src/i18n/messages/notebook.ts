@@ -92,6 +92,9 @@ export const notebookMessages = {
   'notebook.tables.table': 'table',
   'notebook.tables.cell': 'cell result',
   'notebook.tables.columns': '{count} columns',
+  'notebook.tables.cells': 'Results of this notebook’s cells',
+  'notebook.tables.working': 'The app’s working tables ({count})',
+  'notebook.tables.workingHelp': 'What the dashboard and the value panels build for their current filter (scope_…, prev_scope_… for the previous period), and each file as loaded (source_…). They change when the filter does.',
   'notebook.openSql': 'Open as SQL',
   'notebook.openSqlHelp': 'Open this panel’s query in the notebook, to read or change it',
   'notebook.panelComment':

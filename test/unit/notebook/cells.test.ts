@@ -6,6 +6,7 @@ import type { NotebookCell, SqlCell } from '../../../src/notebook/document';
 import { inlineParams, splitStatements } from '../../../src/notebook/sql-text';
 import { NotebookState } from '../../../src/state/notebook.svelte';
 import { QueryError } from '../../../src/db/query-error';
+import { groupForList } from '../../../src/notebook/views';
 
 let db: NodeDatabase;
 beforeAll(async () => {
@@ -153,5 +154,9 @@ describe('NotebookState on the real engine', () => {
     const names = notebook.relations.map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['orders', 'customers', 'two']));
     expect(notebook.relations.find((r) => r.name === 'customers')!.columns[0]).toEqual({ name: 'customer_id', type: 'VARCHAR' });
+    const groups = groupForList(notebook.relations, ['two']);
+    expect(groups.main.slice(0, 3).map((r) => r.name)).toEqual(['orders', 'order_lines', 'customers']);
+    expect(groups.cells.map((r) => r.name)).toEqual(['two']);
+    expect(groups.working.map((r) => r.name)).toEqual(expect.arrayContaining(['customer_base', 'staged_lines']));
   });
 });
