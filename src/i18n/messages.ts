@@ -14,7 +14,7 @@ export const en = {
   'engine.ready': 'Engine ready (DuckDB {version}, {bundle} build).',
   'engine.failed': 'The analytics engine could not start: {message}. Reload the page to try again; if it keeps failing, try a recent Chrome, Edge, Firefox or Safari.',
 
-  'drop.prompt': 'Drop an orders file here (CSV, TSV, CSV.GZ or Parquet)',
+  'drop.prompt': 'Drop an orders file here — or a customers, survey, support ticket or marketing spend file beside it (CSV, TSV, CSV.GZ or Parquet)',
   'drop.or': 'or',
   'drop.choose': 'Choose a file…',
   'drop.sample': 'Try sample data',
