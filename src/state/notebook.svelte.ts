@@ -313,6 +313,8 @@ export class NotebookState {
     const ours = [...this.#tables.values()].some((n) => n.toLowerCase() === cell.name.toLowerCase());
     const [named] = tableRows(await this.db.query(RELATION_NAMED_SQL, { params: [cell.name] }));
     if (!ours && Number(named?.n ?? 0) > 0) throw new NameTakenError();
+    // Another cell's old result under this name (it was renamed since) is replaced: it is no longer that cell's.
+    for (const [id, name] of this.#tables) if (id !== cell.id && name.toLowerCase() === cell.name.toLowerCase()) this.#tables.delete(id);
     const previous = this.#tables.get(cell.id);
     if (previous && previous !== cell.name) await this.#dropTables([cell.id]);
   }

@@ -142,6 +142,20 @@ describe('NotebookState on the real engine', () => {
     expect(notebook.runOf('after').rows).toEqual([{ x: 42 }]);
   });
 
+  it('keeps a renamed cell’s new table, and never drops a table another cell has taken over', async () => {
+    const notebook = open([sql('x', 'SELECT 1 AS v'), sql('y', 'SELECT 2 AS v'), sql('z', 'SELECT v FROM renamed_a')]);
+    notebook.update('x', { name: 'renamed_a' });
+    expect(await notebook.runCell('x')).toBe(true);
+    notebook.update('x', { name: 'renamed_b' });
+    notebook.update('y', { name: 'renamed_a' });
+    expect(await notebook.runCell('y')).toBe(true);
+    expect(await notebook.runCell('x')).toBe(true);
+    // z reads renamed_a, which is y's now: 2.
+    expect(await notebook.runCell('z')).toBe(true);
+    expect(notebook.runOf('z').rows).toEqual([{ v: 2 }]);
+    expect(await db.rows('SELECT v FROM renamed_b')).toEqual([{ v: 1 }]);
+  });
+
   it('reads the customers view with the fixture’s hand-computed values', async () => {
     // fixture.ts: C01 revenue 150, refunds 0, ltv 150, 2 purchases, aov 75; C04 revenue 200, refunds 30, ltv 170, aov 100.
     const notebook = open([sql('two', "SELECT customer_id, revenue, refunds, ltv, purchases, aov FROM customers WHERE customer_id IN ('C01', 'C04') ORDER BY 1")]);
