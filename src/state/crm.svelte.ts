@@ -81,7 +81,7 @@ export interface ChurnResult {
 const PANELS = ['nps', 'support', 'acquisition', 'geography', 'segments', 'churn'] as const;
 export type CrmPanel = (typeof PANELS)[number];
 /** The churn list shows this many; the export has them all. */
-export const CHURN_LIST_LIMIT = 50;
+export const CHURN_LIST_LIMIT = 20;
 const JOB = 'crm';
 
 const rowsOf = (table: Table): Row[] => table.toArray().map((r) => ({ ...r.toJSON() }));

@@ -60,11 +60,13 @@ export function lifeChart(bands: { label: string; tickets: number }[], labels: {
 export function worldMap(shapes: CountryFeature[], countries: MappedCountry[], names: (c: CountryFeature) => string, labels: { customers: string }, width: number): Element {
   const byKey = new Map(countries.map((c) => [c.key, c]));
   const value = (f: CountryFeature) => byKey.get(worldKey(f))?.customers ?? null;
+  // From zero, so the smallest market is still tinted and told apart from a country without customers.
+  const max = Math.max(1, ...countries.map((c) => c.customers));
   return Plot.plot({
     width,
     height: Math.round(width * 0.5),
     projection: 'equal-earth',
-    color: { scheme: 'blues', type: 'sqrt', legend: true, label: labels.customers, unknown: '#eee' },
+    color: { scheme: 'blues', type: 'sqrt', domain: [0, max], legend: true, label: labels.customers, unknown: '#eee' },
     marks: [
       Plot.geo(shapes, { ariaLabel: names, fill: value, stroke: '#fff', strokeWidth: 0.5, title: (f: CountryFeature) => `${names(f)}: ${value(f) ?? 0}` }),
       Plot.sphere({ stroke: '#ccc' }),

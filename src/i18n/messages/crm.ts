@@ -134,6 +134,7 @@ export const crmMessages = {
   'crm.churn.since': 'Days since',
   'crm.churn.risk': 'Risk',
   'crm.churn.pAlive': 'P(alive)',
+  'crm.churn.ltv': 'LTV to date',
   'crm.churn.shown': 'The {shown} at highest risk are listed; the export has all {total}.',
   'crm.churn.none': 'No customer is overdue.',
 } as const;
