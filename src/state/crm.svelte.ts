@@ -71,6 +71,11 @@ export interface SegmentsResult {
   categories: Row[];
   gaps: Row[];
   interests: Row[] | null;
+  /** Customers of the customer file without a purchase in the orders (not counted in these tables); null without a file. */
+  profilesNotInOrders: number | null;
+}
+export interface GeographyResult extends CountryMapping {
+  profilesNotInOrders: number | null;
 }
 export interface ChurnResult {
   summary: Row;
@@ -92,7 +97,7 @@ export class CrmState {
   nps = $state.raw<Async<NpsResult>>(idle());
   support = $state.raw<Async<SupportResult>>(idle());
   acquisition = $state.raw<Async<AcquisitionResult>>(idle());
-  geography = $state.raw<Async<CountryMapping>>(idle());
+  geography = $state.raw<Async<GeographyResult>>(idle());
   segments = $state.raw<Async<SegmentsResult>>(idle());
   churn = $state.raw<Async<ChurnResult>>(idle());
 
@@ -203,7 +208,7 @@ export class CrmState {
         const rows = (await this.#rows(countriesSql({ profiles: p.customers }))).map(
           (r): CountryRow => ({ country: r.country == null ? null : String(r.country), customers: Number(r.customers), revenue: Number(r.revenue ?? 0), net: Number(r.net ?? 0) }),
         );
-        return mapCountries(rows, countryKey);
+        return { ...mapCountries(rows, countryKey), profilesNotInOrders: await this.#profilesNotInOrders(p) } satisfies GeographyResult;
       }
       case 'segments': {
         const demographics = p.customers ? await this.#rows(demographicsSql({ by: this.demographicBy, profiles: true, surveys: p.surveys })) : null;
@@ -217,6 +222,7 @@ export class CrmState {
           categories: await this.#rows(CATEGORIES_SQL),
           gaps: await this.#rows(GAP_BANDS_SQL),
           interests,
+          profilesNotInOrders: await this.#profilesNotInOrders(p),
         } satisfies SegmentsResult;
       }
       case 'churn': {
@@ -227,6 +233,12 @@ export class CrmState {
         return { summary: summary ?? {}, customers, withModel: !!this.#inputs.bgnbd } satisfies ChurnResult;
       }
     }
+  }
+
+  async #profilesNotInOrders(p: Presence): Promise<number | null> {
+    if (!p.customers) return null;
+    const [row] = await this.#rows(acquisitionCoverageSql({ profiles: true }));
+    return Number(row?.profiles_not_in_orders ?? 0);
   }
 
   setNpsBy(by: SurveyBreakdown): void {

@@ -100,6 +100,7 @@ export const crmMessages = {
   'crm.geo.mapFailed': 'The map could not be drawn: {message}. The table below has the same figures.',
   'crm.geo.mapLoading': 'Drawing the map…',
 
+  'crm.profilesNotInOrders': '{count} customers of the customer file have no purchase in the orders and are not counted here.',
   'crm.seg.title': 'Segments',
   'crm.seg.demographic': 'Demographic',
   'crm.seg.by': 'By',

@@ -36,6 +36,8 @@ describe('CrmState', () => {
     expect(crm.support.data!.total.fcr).toBeCloseTo(0.6, 12);
     expect(crm.acquisition.data!.channels.map((r) => r.channel)).toEqual(['Web', 'app', 'store', 'tv']);
     expect(crm.geography.data!.unmatched.map((r) => r.country)).toEqual(['Narnia']);
+    // X99 is only in the customer file: said beside the map and the demographic table.
+    expect([crm.geography.data!.profilesNotInOrders, crm.segments.data!.profilesNotInOrders]).toEqual([1, 1]);
     // kitchen: C04 bought, X99 never (2 interested, 1 never); garden: C01, no category (1, 1); food: C01, C04 both bought (2, 0).
     expect(crm.segments.data!.interests!.map((r) => [r.interest, r.interested, r.never_bought])).toEqual([['kitchen', 2, 1], ['garden', 1, 1], ['food', 2, 0]]);
     crm.setNpsBy('month');
