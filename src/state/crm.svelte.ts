@@ -146,7 +146,7 @@ export class CrmState {
   async refreshFromDashboard(inputs: CrmInputs): Promise<void> {
     const modelChanged = inputs.bgnbd !== this.#inputs.bgnbd;
     this.#inputs = inputs;
-    if (!this.presence) return;
+    if (!this.presence || !this.anyLoaded) return;
     const [rfm] = await this.#rows({ sql: `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'rfm_customers'`, params: [] }).catch(() => []);
     this.presence = { ...this.presence, rfm: Number(rfm?.n ?? 0) > 0 };
     await this.load('nps');
@@ -161,7 +161,10 @@ export class CrmState {
   async load(panel: CrmPanel): Promise<void> {
     const generation = ++this.#generation[panel];
     const p = this.presence;
-    const needed = { nps: p?.surveys, support: p?.tickets, acquisition: true, geography: true, segments: true, churn: true }[panel];
+    // Panels from the orders alone wait for a CRM table too: until one is loaded the tab only says what
+    // can be loaded, and the dashboard's first view does not share the engine with them.
+    const any = !!p && (p.customers || p.surveys || p.tickets || p.spend);
+    const needed = { nps: p?.surveys, support: p?.tickets, acquisition: any, geography: any, segments: any, churn: any }[panel];
     if (!p || !p.orders || !needed) {
       this.#set(panel, idle());
       return;
