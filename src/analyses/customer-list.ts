@@ -55,13 +55,25 @@ export function customerListSql(options: CustomerListOptions = {}): SqlQuery {
     options.limit === null
       ? raw('')
       : sql`LIMIT ${Math.max(0, Math.floor(options.limit ?? 50))} OFFSET ${Math.max(0, Math.floor(options.offset ?? 0))}`;
+  const order = raw(`ORDER BY ${sort} ${direction} NULLS LAST, customer_id ASC`);
+  if (options.rfmRelation && sort !== RFM_LIST_COLUMN) {
+    // The page first, then its RFM segments: a join of 25 rows, not of every customer in scope.
+    return sql`SELECT ${raw(columns.map((c) => (c === RFM_LIST_COLUMN ? `r.segment AS ${c}` : `c.${c}`)).join(', '))}
+      FROM (
+        SELECT * FROM scope_customers
+        WHERE ${searchPredicate(options.search)}
+        ${order}
+        ${page}
+      ) c LEFT JOIN ${raw(quoteIdentifier(options.rfmRelation))} r USING (customer_id)
+      ${raw(`ORDER BY c.${sort} ${direction} NULLS LAST, c.customer_id ASC`)}`;
+  }
   const from = options.rfmRelation
     ? raw(`(SELECT c.*, r.segment AS ${RFM_LIST_COLUMN} FROM scope_customers c LEFT JOIN ${quoteIdentifier(options.rfmRelation)} r USING (customer_id))`)
     : raw('scope_customers');
   return sql`SELECT ${raw(columns.join(', '))}
     FROM ${from}
     WHERE ${searchPredicate(options.search)}
-    ORDER BY ${raw(sort)} ${raw(direction)} NULLS LAST, customer_id ASC
+    ${order}
     ${page}`;
 }
 

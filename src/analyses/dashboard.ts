@@ -4,7 +4,7 @@ import { CHURN_WINDOW_SUGGESTION_SQL, acquisitionSql, activitySeriesSql, type Gr
 import { customerCountSql, customerListSql, type CustomerListOptions } from './customer-list';
 import { facetsSql, type SinceGrain } from './facets';
 import { FACET_DIMENSIONS, filterScopeSql, rangeScopeSql, type DashboardFilter, type FacetDimension, type ScopeOptions } from './filters';
-import { KPIS_SQL, paretoSql } from './kpis';
+import { KPIS_SQL, dashboardSummarySql, paretoSql } from './kpis';
 import type { SqlQuery } from './sql-fragment';
 
 export interface DashboardPlanOptions extends ScopeOptions {
@@ -53,6 +53,8 @@ export function dashboardPanelsSql(options: DashboardPlanOptions, acquisitionGra
     activity: activitySeriesSql({ ...options, grain: options.grain, churnWindowDays: options.churnWindowDays }),
     acquisition: acquisitionSql(acquisitionGrain),
     pareto: paretoSql(50),
+    /** kpis, acquisition and pareto in one statement (rows told apart by `part`): what the app runs. */
+    summary: dashboardSummarySql(50, acquisitionGrain),
     /** Every facet's list in one query: rows (dimension, value, customers, revenue, values_total), in `dimensions` order. */
     facets: {
       dimensions: FACET_DIMENSIONS,
@@ -61,4 +63,10 @@ export function dashboardPanelsSql(options: DashboardPlanOptions, acquisitionGra
     list: customerListSql(options.list),
     listCount: customerCountSql(options.list.search),
   };
+}
+
+/** The queries the app runs for the panels, as [name, query], in its order (the list last). */
+export function dashboardPanelsList(options: DashboardPlanOptions, acquisitionGrain: Grain): [string, SqlQuery][] {
+  const q = dashboardPanelsSql(options, acquisitionGrain);
+  return [['summary (kpis, acquisition, pareto)', q.summary], ['activity', q.activity], ['facets', q.facets.query], ['list', q.list], ['listCount', q.listCount]];
 }

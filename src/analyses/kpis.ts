@@ -1,5 +1,6 @@
 // The dashboard's headline numbers, for the current scope and the previous period of equal length.
 // Reads scope_customers / scope_period and their prev_ twins (filters.ts).
+import { acquisitionSql, type Grain } from './activity-series';
 import type { SqlQuery } from './sql-fragment';
 
 export const KPI_IDS = [
@@ -47,10 +48,10 @@ export interface Kpi {
 
 const DAY_MS = 86_400_000;
 
-function summarySql(period: 'current' | 'previous', customers: string, scopePeriod: string): string {
+function summarySql(period: 'current' | 'previous', customers: string, scopePeriod: string, top20Sql?: string): string {
   // The top 20% by revenue: ties at the cut share one revenue, so the sum of the top k is the same
   // whichever of them is taken.
-  const top20 = `(SELECT sum(revenue) FROM (SELECT revenue FROM ${customers} WHERE purchased ORDER BY revenue DESC
+  const top20 = top20Sql ?? `(SELECT sum(revenue) FROM (SELECT revenue FROM ${customers} WHERE purchased ORDER BY revenue DESC
       LIMIT (SELECT ceil(0.2 * count(*))::BIGINT FROM ${customers} WHERE purchased)))`;
   const days = `(SELECT days FROM ${scopePeriod})`;
   return `SELECT '${period}' AS period,
@@ -119,5 +120,47 @@ export function paretoSql(points = 100): SqlQuery {
       FROM cuts JOIN ranked USING (rank)
       ORDER BY customer_share`,
     params: [count, count, count],
+  };
+}
+
+/**
+ * The KPIs (KPIS_SQL), the acquisition series (acquisitionSql) and the Pareto curve (paretoSql) in
+ * one statement, one round trip, with rows told apart by `part` ('kpis', 'acquisition', 'pareto')
+ * and each part's own columns (the others NULL). The current period's customers are ranked by
+ * revenue once: the Pareto curve reads the running total at its cuts, and the top-20% share is the
+ * running total at rank ⌈0.2 n⌉ (the same sum as KPIS_SQL's top ⌈0.2 n⌉, ties sharing one revenue).
+ * Rows: kpis (current, then previous), acquisition by period, pareto by customer_share.
+ */
+export function dashboardSummarySql(paretoPoints: number, acquisitionGrain: Grain): SqlQuery {
+  const count = Math.max(1, Math.floor(paretoPoints));
+  const acquisition = acquisitionSql(acquisitionGrain);
+  const top20 = '(SELECT running FROM ranked, totals WHERE rank = greatest(ceil(0.2 * totals.n), 1)::BIGINT AND totals.n > 0)';
+  return {
+    sql: `WITH ranked AS MATERIALIZED (
+        SELECT revenue, row_number() OVER (ORDER BY revenue DESC, cid) AS rank,
+          sum(revenue) OVER (ORDER BY revenue DESC, cid ROWS UNBOUNDED PRECEDING) AS running
+        FROM scope_customers WHERE purchased
+      ),
+      totals AS (SELECT count(*) AS n, sum(revenue) AS total FROM ranked),
+      cuts AS (SELECT k, greatest(ceil(k * n / ?::INTEGER), 1)::BIGINT AS rank, total FROM range(1, ?::INTEGER + 1) t(k), totals WHERE n > 0),
+      kpis AS (
+        ${summarySql('current', 'scope_customers', 'scope_period', top20)}
+        UNION ALL
+        ${summarySql('previous', 'prev_scope_customers', 'prev_scope_period')}
+      ),
+      pareto AS (
+        SELECT 0::DOUBLE AS customer_share, 0::DOUBLE AS revenue_share
+        UNION ALL
+        SELECT (k / ?::INTEGER)::DOUBLE, (running / NULLIF(total, 0))::DOUBLE
+        FROM cuts JOIN ranked USING (rank)
+      ),
+      acquisition AS (${acquisition.sql})
+    SELECT * FROM (
+      SELECT 'kpis' AS part, * FROM kpis
+      UNION ALL BY NAME SELECT 'acquisition' AS part, * FROM acquisition
+      UNION ALL BY NAME SELECT 'pareto' AS part, * FROM pareto
+    )
+    ORDER BY part = 'pareto', part = 'acquisition', period, period_start, customer_share`,
+    params: [count, count, count, ...acquisition.params],
   };
 }

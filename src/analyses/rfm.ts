@@ -63,6 +63,46 @@ function rfmCtes({ customers, grid = PUTLER_GRID }: RfmOptions): string {
   )`;
 }
 
+/** The relation rfmInputSql creates, which rfmCustomersSql scores. */
+export const RFM_INPUT_RELATION = 'value_rfm_input';
+
+/**
+ * The per-customer relation RFM is scored on, (customer_id, last_order_at, orders, net), as the
+ * temp view value_rfm_input: the date range's customers (scope_range, after the dashboard's range
+ * step), or with `allHistory` every customer who ever purchased (customer_base). The app, the
+ * command line and the shared report score RFM from this same relation.
+ */
+export function rfmInputSql(allHistory: boolean): string {
+  if (allHistory) {
+    return `CREATE OR REPLACE TEMP VIEW ${RFM_INPUT_RELATION} AS
+      SELECT customer_id, last_order_at, lifetime_orders AS orders, ltv AS net FROM customer_base WHERE last_order_at IS NOT NULL`;
+  }
+  // scope_range's last_order_at is the customer's last purchase ever, possibly after the range: recency
+  // counts from the last purchase up to the end of the range instead. Customers whose orders up to
+  // then are all refunds have no purchase to count from and are left out. Read from customer_orders
+  // by the integer cid (a purchase there is an order that is not refund-only, as in orders).
+  return `CREATE OR REPLACE TEMP VIEW ${RFM_INPUT_RELATION} AS
+    SELECT s.customer_id, l.last_order_at, s.orders, s.net
+    FROM scope_range s
+    JOIN (
+      SELECT o.cid, max(o.ordered_at) AS last_order_at FROM customer_orders o, scope_period p
+      WHERE o.purchase AND o.ordered_at < p.end_at GROUP BY o.cid
+    ) l USING (cid)`;
+}
+
+/**
+ * (Re)creates the temp table rfm_customers (customer_id, recency, frequency, monetary, r, f, m, fm,
+ * segment, rfm_segment) from rfmInputSql's relation, scored as of `asOf` with `grid`.
+ */
+export function rfmCustomersSql(asOf: string, grid: SegmentGrid = PUTLER_GRID): SqlQuery {
+  const scores = rfmScoresSql({ customers: RFM_INPUT_RELATION, asOf, grid });
+  return {
+    sql: `CREATE OR REPLACE TEMP TABLE rfm_customers AS
+      SELECT customer_id, recency, frequency, monetary, r, f, m, fm, segment, segment AS rfm_segment FROM (${scores.sql})`,
+    params: scores.params,
+  };
+}
+
 /** Per customer: recency, frequency, monetary, their scores r/f/m, fm, and the segment (NULL in a cell no rule covers). */
 export function rfmScoresSql(options: RfmOptions): SqlQuery {
   return { sql: `WITH ${rfmCtes(options)} SELECT * FROM rfm ORDER BY customer_id`, params: [options.asOf] };

@@ -101,6 +101,8 @@ export class DashboardState {
   #listGeneration = 0;
   /** The range the range-bound scope tables were built for; null when they must be rebuilt. */
   #builtRange: string | null = null;
+  /** The range rfm_customers was scored for; null when it must be scored again. */
+  #scoredRange: string | null = null;
 
   readonly segments: SegmentLibrary;
   /** RFM, LTV, cohorts and predictive CLV over the same scope. */
@@ -114,6 +116,7 @@ export class DashboardState {
     this.value = new ValueState(db);
     // New scores change who is in an applied RFM segment: rebuild the scope (the range part stays).
     this.value.onRescored = () => {
+      this.#scoredRange = null;
       if (this.segment && usesRfm(this.segment)) void this.refresh();
     };
   }
@@ -128,6 +131,7 @@ export class DashboardState {
     const generation = ++this.#generation;
     this.status = 'loading';
     this.#builtRange = null;
+    this.#scoredRange = null;
     this.value.forgetFit();
     try {
       for (const statement of CUSTOMER_BASE_STATEMENTS) await this.db.query(statement);
@@ -186,18 +190,22 @@ export class DashboardState {
         return true;
       };
       if (rangeChanged) {
+        this.#scoredRange = null;
         if (!(await run(dashboardRangeSql(plan)))) return;
-        // RFM scores rank the range's customers; an RFM segment rule in the filter step reads them.
-        await this.value.scoreRfm();
       }
+      // RFM scores rank the range's customers. Only an RFM segment rule in the filter step needs them
+      // before the panels; otherwise they are scored after the panels are painted (for the list's
+      // segment column, the RFM panel and the CRM views), off the path the user waits on.
+      if (filter.segment && usesRfm(filter.segment) && !(await this.#scoreRfm(rangeKey, generation))) return;
       if (!(await run(dashboardFilterSql(plan)))) return;
       this.#builtRange = rangeKey;
       const [period] = await this.#run(SCOPE_PERIOD_MS_SQL);
       const queries = dashboardPanelsSql(plan, (period?.grain as Grain | undefined) ?? 'month');
-      const kpiRows = await this.#run(queries.kpis);
+      const summary = await this.#run(queries.summary);
+      const kpiRows = summary.filter((r) => r.part === 'kpis');
+      const acquisition = summary.filter((r) => r.part === 'acquisition').map(({ period_start, customers, first_order_revenue }) => ({ period_start, customers, first_order_revenue }));
+      const pareto = summary.filter((r) => r.part === 'pareto').map(({ customer_share, revenue_share }) => ({ customer_share, revenue_share }));
       const activity = await this.#run(queries.activity);
-      const acquisition = await this.#run(queries.acquisition);
-      const pareto = await this.#run(queries.pareto);
       const facets: FacetList[] = [];
       const facetRows = await this.#run(queries.facets.query);
       for (const dimension of queries.facets.dimensions) {
@@ -228,11 +236,30 @@ export class DashboardState {
       if (generation === this.#generation) this.#fail(error);
       return;
     }
+    try {
+      if (!(await this.#scoreRfm(JSON.stringify(filter.range), generation))) return;
+    } catch (error) {
+      // The panels stand; the RFM panel says what went wrong when it is opened.
+      this.value.invalidate(QueryError.from(error).message.split('\n')[0] ?? '');
+    }
     this.listOffset = 0;
     await this.loadList();
     if (generation !== this.#generation) return;
-    await this.value.refresh(undefined, true);
+    // The RFM and lifetime value section is computed only while it is open (ValueState.open); closed,
+    // it is marked stale and computed when opened.
+    if (this.value.open) await this.value.refresh(undefined, true);
+    else this.value.invalidate();
+    // Everything the open sections show is painted (the value panels too, when their section is open).
     requestAnimationFrame(() => performance.mark('clientele:value-painted'));
+  }
+
+  /** Scores RFM for the range `rangeKey` unless it already is; false when a newer refresh took over. */
+  async #scoreRfm(rangeKey: string, generation: number): Promise<boolean> {
+    if (this.#scoredRange === rangeKey) return true;
+    if (generation !== this.#generation) return false;
+    await this.value.scoreRfm();
+    this.#scoredRange = rangeKey;
+    return generation === this.#generation;
   }
 
   #plan(filter: DashboardFilter): DashboardPlanOptions {

@@ -159,7 +159,10 @@ describe('the customer dashboard', () => {
     await app.page.getByRole('button', { name: 'Try sample data' }).click();
     await settled(app.page);
     await dashboardReady(app.page);
-    const rfm = app.page.locator('section.value-panels');
+    // The section is closed until the user opens it; its figures are computed then.
+    const rfm = app.page.locator('details.value-panels');
+    expect(await rfm.getAttribute('data-value')).toBe('closed');
+    await rfm.getByText('RFM and lifetime value', { exact: true }).click();
     const champions = rfm.locator('tr').filter({ has: app.page.getByRole('button', { name: 'Champions', exact: true }) });
     await expect.poll(() => champions.count()).toBe(1);
     // The segment table says how many customers are Champions; the dashboard must show exactly those.

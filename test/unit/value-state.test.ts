@@ -3,6 +3,8 @@ import { NodeDatabase } from '../helpers/node-database';
 import { loadFixture, run } from './analyses/fixture';
 import { scopeSql } from '../../src/analyses/filters';
 import { inlineFitter, ValueState, type ClvFitter } from '../../src/state/value.svelte';
+import { DashboardState } from '../../src/state/dashboard.svelte';
+import { MARCH } from './analyses/fixture';
 import { fitClvModels, WEEKS_PER_MONTH } from '../../src/state/clv-fit';
 import { expectedPurchases, pAlive } from '../../src/analyses/clv/bgnbd';
 import { discountedClv, predictCustomers } from '../../src/analyses/clv/clv';
@@ -230,3 +232,76 @@ describe('ValueState', () => {
     expect(value.topCustomers[1]).toMatchObject({ pAlive: pAlive(bgnbd, 1, 55 / 7, 13), expectedPurchases: expectedPurchases(bgnbd, 90 / 7, 1, 55 / 7, 13), clv: 1 });
   });
 });
+
+describe('DashboardState with the value panels computed lazily', () => {
+  const segmentCounts = (value: ValueState) => Object.fromEntries(value.rfm.data!.segments.map((s) => [s.name, s.customers]));
+  const rfmRows = async () => db.rows<{ customer_id: string; rfm_segment: string }>(`SELECT customer_id, rfm_segment FROM rfm_customers ORDER BY customer_id`);
+  const customersKpi = (dashboard: DashboardState) => dashboard.panels!.kpis.find((k) => k.id === 'customers')!.value;
+
+  it('computes no value panel while the section is closed, scores RFM after the panels, and computes the same figures when opened', async () => {
+    globalThis.requestAnimationFrame ??= ((f: FrameRequestCallback) => (f(0), 0)) as typeof requestAnimationFrame;
+    const dashboard = new DashboardState(db);
+    await dashboard.reset();
+    expect(dashboard.status, dashboard.error).toBe('ready');
+    // Closed (the default): nothing computed, but rfm_customers is scored for the list and the CRM views.
+    expect(dashboard.value.open).toBe(false);
+    expect([dashboard.value.rfm.status, dashboard.value.ltv.status, dashboard.value.cohorts.status]).toEqual(['idle', 'idle', 'idle']);
+    // All time: the ten customers in the cells worked out at the top of this file (C01 At Risk … C10 Lost).
+    const scored = await rfmRows();
+    expect(scored).toHaveLength(10);
+    expect(scored.find((r) => r.customer_id === 'C01')!.rfm_segment).toBe('At Risk');
+    expect(dashboard.list!.rows.find((r) => r.customer_id === 'C06')!.rfm_segment).toBe('Lost');
+
+    // Opened: the same figures as computing them eagerly on the same scope.
+    await dashboard.value.setOpen(true);
+    expect(dashboard.value.rfm.status).toBe('ready');
+    expect(segmentCounts(dashboard.value)).toEqual(EXPECTED);
+    expect(dashboard.value.ltv.data!.historical.ltv).toBeCloseTo(150.5); // Σ net 1505 / 10 customers
+    const eager = new ValueState(db, inlineFitter);
+    await eager.refresh({ allHistory: false });
+    expect(dashboard.value.ltv.data).toEqual(eager.ltv.data);
+    expect(dashboard.value.cohorts.data).toEqual(eager.cohorts.data);
+    expect(dashboard.value.rfm.data!.cells).toEqual(eager.rfm.data!.cells);
+
+    // Open, a filter change refreshes them with the panels; closed again, it drops them as stale.
+    dashboard.facets = { country: ['FR'] };
+    await dashboard.refresh();
+    // France: C03, C04, C10 → LTV (0 + 170 + 10) / 3 = 60.
+    expect(dashboard.value.ltv.data!.historical.ltv).toBeCloseTo(60);
+    await dashboard.value.setOpen(false);
+    dashboard.facets = {};
+    await dashboard.refresh();
+    expect(dashboard.value.ltv.status).toBe('idle');
+    expect(dashboard.value.ltv.data).toBeNull();
+    await dashboard.value.setOpen(true);
+    expect(dashboard.value.ltv.data!.historical.ltv).toBeCloseTo(150.5);
+  });
+
+  it('scores RFM for a new range before the filter step when an RFM segment is applied, and after the panels otherwise', async () => {
+    const dashboard = new DashboardState(db);
+    await dashboard.reset();
+    // All time, Lost = C06 and C10 (see the top of this file).
+    dashboard.segment = { name: 'RFM: Lost', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'rfm', segment: 'Lost' }] }] };
+    await dashboard.refresh();
+    expect(customersKpi(dashboard)).toBe(2);
+    // March, without a segment: scored after the panels on March's 7 customers (C01 C02 C03 C04 C07 C08 C10),
+    // recency to 2024-03-31.
+    dashboard.segment = null;
+    dashboard.preset = 'custom';
+    dashboard.custom = MARCH;
+    await dashboard.refresh();
+    expect(customersKpi(dashboard)).toBe(7);
+    expect((await rfmRows()).map((r) => r.customer_id)).toEqual(['C01', 'C02', 'C03', 'C04', 'C07', 'C08', 'C10']);
+    const [c04] = await db.rows<{ recency: number; frequency: number; monetary: number }>(`SELECT recency, frequency, monetary FROM rfm_customers WHERE customer_id = 'C04'`);
+    // C04 in March: O05 03-03 and O06 03-20 (2 purchases), R01 03-25 refunds 30: net 80 + 120 − 30 = 170; last purchase 03-20 → 11 days to 03-31.
+    expect(c04).toEqual({ recency: 11, frequency: 2, monetary: 170 });
+    // Back to all time with the Lost segment: the filter step must read all-time scores (C06, C10), not March's.
+    dashboard.preset = 'all';
+    dashboard.custom = null;
+    dashboard.segment = { name: 'RFM: Lost', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'rfm', segment: 'Lost' }] }] };
+    await dashboard.refresh();
+    expect(customersKpi(dashboard)).toBe(2);
+    expect(dashboard.list!.rows.map((r) => r.customer_id).sort()).toEqual(['C06', 'C10']);
+  });
+});
+

@@ -66,4 +66,23 @@ describe('customer list', () => {
     ]);
     expect(() => customerListSql({ sort: 'rfm_segment' })).toThrow(/Cannot sort/);
   });
+
+  it('with RFM segments, reads the page first and then joins its segments: the same rows as joining every customer', async () => {
+    await db.query(`CREATE OR REPLACE TEMP TABLE test_rfm AS SELECT * FROM (VALUES ('C08', 'Champions'), ('C02', 'Loyal Customers'), ('C01', 'At Risk')) t(customer_id, segment)`);
+    // Revenue desc, ties by id: C08 500, C02 200, C04 200, C07 60, C01 50, C10 10, C03 0; page 2 of 3 rows is C07, C01, C10.
+    const page = await rowsOf<{ customer_id: string; rfm_segment: string | null }>(db, customerListSql({ rfmRelation: 'test_rfm', limit: 3, offset: 3 }));
+    expect(page.map((r) => [r.customer_id, r.rfm_segment])).toEqual([['C07', null], ['C01', 'At Risk'], ['C10', null]]);
+    expect(Object.keys(page[0]!)).toEqual([...CUSTOMER_LIST_COLUMNS, 'rfm_segment']);
+    const segments: Record<string, string> = { C08: 'Champions', C02: 'Loyal Customers', C01: 'At Risk' };
+    // Every sort but the segment, both directions, with a search: the page equals the whole joined list's slice.
+    for (const sort of CUSTOMER_LIST_COLUMNS) {
+      for (const direction of ['asc', 'desc'] as const) {
+        for (const search of [undefined, 'o']) {
+          const whole = (await rowsOf<{ customer_id: string }>(db, customerListSql({ sort, direction, search, limit: null }))).map((r) => ({ ...r, rfm_segment: segments[r.customer_id] ?? null }));
+          const got = await rowsOf(db, customerListSql({ rfmRelation: 'test_rfm', sort, direction, search, limit: 2, offset: 1 }));
+          expect(got, `${sort} ${direction} ${search}`).toEqual(whole.slice(1, 3));
+        }
+      }
+    }
+  });
 });

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../../helpers/node-database';
 import { previousScopeSql, scopeSql, SCOPE_PERIOD_SQL, type DashboardFilter } from '../../../src/analyses/filters';
-import { KPI_DEFINITIONS, KPI_IDS, KPIS_SQL, kpiChanges, paretoSql, type KpiValues } from '../../../src/analyses/kpis';
+import { acquisitionSql } from '../../../src/analyses/activity-series';
+import { dashboardSummarySql, KPI_DEFINITIONS, KPI_IDS, KPIS_SQL, kpiChanges, paretoSql, type KpiValues } from '../../../src/analyses/kpis';
 import { DAY_MS, loadFixture, MARCH, ms, rowsOf, run } from './fixture';
 
 let db: NodeDatabase;
@@ -108,5 +109,26 @@ describe('KPIs', () => {
     expect(curve.map((p) => p.customer_share)).toEqual([0, 0.25, 0.5, 0.75, 1]);
     const expected = [0, 700 / 1020, 960 / 1020, 1020 / 1020, 1];
     curve.forEach((p, i) => expect(p.revenue_share).toBeCloseTo(expected[i]!, 10));
+  });
+
+  it('the dashboard summary statement (KPIs, acquisition and Pareto in one) gives the same figures as the three queries', async () => {
+    for (const filter of [{ range: null }, { range: MARCH }, { range: MARCH, facets: { country: ['FR'] } }, { range: MARCH, facets: { country: ['XX'] } }] as DashboardFilter[]) {
+      await run(db, [...scopeSql(filter), ...previousScopeSql(filter)]);
+      const rows = await rowsOf<Record<string, unknown> & { part: string }>(db, dashboardSummarySql(4, 'month'));
+      const strip = (part: string, keys: string[]) => rows.filter((r) => r.part === part).map((r) => Object.fromEntries(keys.map((k) => [k, r[k]])));
+      const kpis = await rowsOf<Record<string, unknown>>(db, KPIS_SQL);
+      const got = strip('kpis', Object.keys(kpis[0]!));
+      expect(got.length, JSON.stringify(filter)).toBe(2);
+      got.forEach((row, i) =>
+        Object.entries(kpis[i]!).forEach(([k, v]) => (typeof v === 'number' ? expect(row[k], k).toBeCloseTo(v, 9) : expect(row[k], k).toEqual(v))),
+      );
+      expect(strip('acquisition', ['period_start', 'customers', 'first_order_revenue'])).toEqual(await rowsOf(db, acquisitionSql('month')));
+      expect(strip('pareto', ['customer_share', 'revenue_share'])).toEqual(await rowsOf(db, paretoSql(4)));
+    }
+    // March (hand computation in 'March 2024 …' above): the top ⌈0.2 × 7⌉ = 2 customers, C08 500 + C02 or C04 200
+    // = 700 of 1020 revenue, read here from the Pareto ranking instead of a second sort.
+    await run(db, [...scopeSql({ range: MARCH }), ...previousScopeSql({ range: MARCH })]);
+    const [current] = (await rowsOf<{ part: string; top20_revenue_share: number }>(db, dashboardSummarySql(50, 'month'))).filter((r) => r.part === 'kpis');
+    expect(current!.top20_revenue_share).toBeCloseTo(700 / 1020, 10);
   });
 });
