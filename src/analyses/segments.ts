@@ -2,7 +2,8 @@
 // to a predicate on a relation with customer_base's columns (see customer-base.ts); every value a
 // user typed is a bound parameter.
 import { quoteIdentifier } from '../db/sql';
-import { inValues, joinSql, raw, sql, type Fragment, type SqlQuery } from './sql-fragment';
+import { churnRiskSql, OVERDUE_FACTOR } from './crm/churn-risk';
+import { Fragment, inValues, joinSql, raw, sql, type SqlParam, type SqlQuery } from './sql-fragment';
 
 export const TEXT_FIELDS = ['country', 'city', 'channel'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
@@ -19,7 +20,11 @@ export type SegmentRule =
   | { kind: 'number'; field: NumberField; op: Comparison; value: number }
   /** `value` is an ISO date (YYYY-MM-DD). */
   | { kind: 'date'; field: DateField; op: 'before' | 'on_or_after'; value: string }
-  | { kind: 'rfm'; segment: string };
+  | { kind: 'rfm'; segment: string }
+  /** Churn risk (crm/churn-risk.ts); `risk` names the test, only 'overdue' for now. */
+  | { kind: 'churn'; risk: 'overdue' };
+
+export const CHURN_RISKS = ['overdue'] as const;
 
 export type Combinator = 'and' | 'or';
 
@@ -42,6 +47,7 @@ export const SEGMENT_RULE_DEFINITIONS: Record<SegmentRule['kind'], string> = {
   number: "The customer's all-time revenue (sales), number of purchases, or average order value (revenue ÷ paid orders) compared with this number. Customers without paid orders have no average order value and match no comparison on it.",
   date: "The customer's first or last purchase is before this date (earlier than its start), or on or after it.",
   rfm: "The customer's RFM segment is this one.",
+  churn: `Churn risk, overdue: the customer has two or more purchase days (days with a paid order; several orders on one day count once), and the days from her last purchase day to the last day in the orders data are more than ${OVERDUE_FACTOR} × her mean gap between purchase days ((last − first purchase day) ÷ (purchase days − 1)). Counted on all history, whatever the date range. P(alive) is not part of this rule: the churn risk list in Feedback & support adds it once the CLV model is fitted.`,
 };
 
 const NUMBER_COLUMNS: Record<NumberField, string> = { total_revenue: 'lifetime_revenue', order_count: 'lifetime_orders', aov: 'lifetime_aov' };
@@ -95,6 +101,12 @@ function ruleSql(rule: SegmentRule, options: Required<Pick<SegmentSqlOptions, 'a
     case 'rfm':
       if (!options.rfmRelation) throw new SegmentError('This segment uses an RFM rule, but RFM segments have not been computed.');
       return sql`${column('customer_id')} IN (SELECT customer_id FROM ${raw(quoteIdentifier(options.rfmRelation))} WHERE rfm_segment = ${rule.segment})`;
+    case 'churn': {
+      if (!(CHURN_RISKS as readonly string[]).includes(rule.risk)) return fail(`Unknown churn risk ${JSON.stringify(rule.risk)}.`);
+      // The Feedback & support list's own query, so the segment and the list can never disagree.
+      const overdue = churnRiskSql({ onlyOverdue: true });
+      return sql`${column('customer_id')} IN (SELECT customer_id FROM (${new Fragment(overdue.sql, overdue.params as SqlParam[])}))`;
+    }
   }
 }
 
@@ -159,6 +171,9 @@ function validateRule(value: unknown, where: string): SegmentRule {
     }
     case 'rfm':
       return { kind: 'rfm', segment: text('segment') };
+    case 'churn':
+      if (!oneOf(CHURN_RISKS, value.risk)) return fail(`${where}: the churn risk must be "overdue".`);
+      return { kind: 'churn', risk: value.risk };
     default:
       return fail(`${where}: unknown rule kind ${JSON.stringify(value.kind)}.`);
   }

@@ -20,6 +20,8 @@ export const defaultRule = (kind: SegmentRule['kind']): SegmentRule => {
       return { kind, field: 'first_purchase', op: 'on_or_after', value: new Date().toISOString().slice(0, 10) };
     case 'rfm':
       return { kind, segment: 'Champions' };
+    case 'churn':
+      return { kind, risk: 'overdue' };
   }
 };
 

@@ -35,6 +35,21 @@ describe('saved segments', () => {
     expect(new SegmentLibrary(noDatabase, storage).saved).toEqual([]);
   });
 
+  it('saves a churn risk rule with another rule and reads it back; a damaged churn rule is refused in words', () => {
+    const storage = memoryStorage();
+    const library = new SegmentLibrary(noDatabase, storage);
+    library.edit(null);
+    expect(defaultRule('churn')).toEqual({ kind: 'churn', risk: 'overdue' });
+    library.draft = { name: 'Overdue in DE', combine: 'and', groups: [{ combine: 'and', rules: [defaultRule('churn'), { kind: 'text', field: 'country', op: 'is', value: 'DE' }] }] };
+    const saved = library.save();
+    expect(new SegmentLibrary(noDatabase, storage).saved).toEqual([saved]);
+    expect(saved?.groups[0]!.rules[0]).toEqual({ kind: 'churn', risk: 'overdue' });
+    const forged = '{"version":1,"segments":[{"name":"y","combine":"and","groups":[{"combine":"and","rules":[{"kind":"churn","risk":"soon"}]}]}]}';
+    const damaged = new SegmentLibrary(noDatabase, memoryStorage({ 'clientele.segments': forged }));
+    expect(damaged.saved).toEqual([]);
+    expect(damaged.error).toBe('Segment "y", group 1, rule 1: the churn risk must be "overdue".');
+  });
+
   it('refuses a segment without a name, and survives damaged storage with a message', () => {
     const library = new SegmentLibrary(noDatabase, memoryStorage());
     library.edit(null);

@@ -138,4 +138,8 @@ export const crmMessages = {
   'crm.churn.ltv': 'LTV to date',
   'crm.churn.shown': 'The {shown} at highest risk are listed; the export has all {total}.',
   'crm.churn.none': 'No customer is overdue.',
+
+  // The segment builder's churn risk rule (src/components/dashboard/RuleEditor.svelte).
+  'segment.kind.churn': 'Churn risk: overdue',
+  'segment.churn.overdue': 'more than {factor} × their own purchase rhythm since the last purchase, to the last day in the data (customers with 2+ purchase days)',
 } as const;

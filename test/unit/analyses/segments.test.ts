@@ -6,7 +6,8 @@ import {
   parseSegments, SEGMENT_RULE_DEFINITIONS, SegmentError, segmentPredicate, segmentSizeSql, serializeSegments, usesRfm, validateSegment,
   type Segment, type SegmentRule,
 } from '../../../src/analyses/segments';
-import { INJECTION, loadFixture, MARCH, rowsOf, run } from './fixture';
+import { churnRiskSql } from '../../../src/analyses/crm/churn-risk';
+import { FIXTURE_CSV, INJECTION, loadFixture, MARCH, rowsOf, run } from './fixture';
 
 let db: NodeDatabase;
 beforeAll(async () => {
@@ -102,6 +103,7 @@ describe('segments', () => {
         { kind: 'number', field: 'aov', op: '<=', value: 12.5 },
         { kind: 'date', field: 'last_purchase', op: 'before', value: '2024-02-29' },
         { kind: 'rfm', segment: 'At risk' },
+        { kind: 'churn', risk: 'overdue' },
       ] }] },
     ];
     expect(parseSegments(serializeSegments(segments))).toEqual(segments);
@@ -112,6 +114,9 @@ describe('segments', () => {
     expect(bad({ kind: 'text', field: 'country; DROP TABLE orders', op: 'is', value: 'x' })).toThrow(/unknown field/);
     expect(bad({ kind: 'number', field: 'aov', op: '>', value: '1' })).toThrow(/finite number/);
     expect(bad({ kind: 'date', field: 'first_purchase', op: 'before', value: '01/02/2024' })).toThrow(/YYYY-MM-DD/);
+    expect(bad({ kind: 'churn' })).toThrow(/churn risk must be "overdue"/);
+    expect(bad({ kind: 'churn', risk: 'overdue OR 1=1' })).toThrow(/churn risk must be "overdue"/);
+    expect(() => segmentPredicate(one('Forged', 'and', { kind: 'churn', risk: 'likely' as never }))).toThrow(SegmentError);
     expect(() => validateSegment({ name: ' ', combine: 'and', groups: [] })).toThrow(/needs a name/);
     // an unchecked segment cannot smuggle SQL through an operator or a field either
     const forged = one('Forged', 'and', { kind: 'number', field: 'aov', op: '>; DROP TABLE orders' as never, value: 1 });
@@ -119,6 +124,80 @@ describe('segments', () => {
   });
 
   it('every rule kind has a definition', () => {
-    for (const kind of ['text', 'product', 'number', 'date', 'rfm'] as const) expect(SEGMENT_RULE_DEFINITIONS[kind].length).toBeGreaterThan(10);
+    for (const kind of ['text', 'product', 'number', 'date', 'rfm', 'churn'] as const) expect(SEGMENT_RULE_DEFINITIONS[kind].length).toBeGreaterThan(10);
+    // the churn rule says what overdue means, and that P(alive) is not part of it
+    expect(SEGMENT_RULE_DEFINITIONS.churn).toMatch(/more than 2 × her mean gap between purchase days/);
+    expect(SEGMENT_RULE_DEFINITIONS.churn).toMatch(/last day in the orders data/);
+    expect(SEGMENT_RULE_DEFINITIONS.churn).toMatch(/two or more purchase days/);
+    expect(SEGMENT_RULE_DEFINITIONS.churn).toMatch(/P\(alive\) is not part of this rule/);
+  });
+
+  it('churn risk counts to the last day in the data, not to today: on the fixture nobody is overdue', async () => {
+    // Last day 2024-04-10 (today in the fixture is 2025-01-01, when all four with a rhythm would be overdue).
+    // C01 36 days ≤ 2 × 55; C04 21 ≤ 2 × 17 = 34; C07 26 ≤ 2 × 29; C09 0 ≤ 2 × 50.
+    expect(await members(one('Overdue', 'and', { kind: 'churn', risk: 'overdue' }))).toEqual([]);
+  });
+});
+
+// The fixture plus one order that moves the data's last day to 2024-06-30.
+const LATER_CSV = `${FIXTURE_CSV}\nO15,C11,kim@example.com,Kim,2024-06-30,20,1,Mug,Kitchen,UK,London,web,paid`;
+
+describe('the churn risk rule', () => {
+  let later: NodeDatabase;
+  beforeAll(async () => {
+    later = await NodeDatabase.open();
+    await loadFixture(later, LATER_CSV);
+  });
+  async function laterMembers(segment: Segment): Promise<string[]> {
+    const where = segmentPredicate(segment, { alias: 'b' });
+    const rows = await later.rows<{ customer_id: string }>(`SELECT customer_id FROM customer_base b WHERE ${where.sql} ORDER BY customer_id`, where.params);
+    return rows.map((r) => r.customer_id);
+  }
+  const overdue: SegmentRule = { kind: 'churn', risk: 'overdue' };
+
+  // Paid purchase days (fixture.ts) and the days to 2024-06-30:
+  //   C01 01-10, 03-05: rhythm 55; 03-05 → 06-30 = 26 + 30 + 31 + 30 = 117 > 2 × 55 = 110 → overdue
+  //   C04 03-03, 03-20 (R01 on 03-25 is refund-only, not a purchase): rhythm 17; 03-20 → 06-30 = 11 + 30 + 31 + 30 = 102 > 34 → overdue
+  //   C07 02-15, 03-15: rhythm 29; 03-15 → 06-30 = 16 + 30 + 31 + 30 = 107 > 58 → overdue
+  //   C09 02-20, 04-10: rhythm 50; 04-10 → 06-30 = 20 + 31 + 30 = 81 ≤ 100 → not overdue
+  //   C02, C03, C05, C06, C08, C10, C11: one purchase day (C03's only order is free) → no rhythm, never overdue
+  it('matches the customers overdue against their own rhythm, the same as the churn risk list', async () => {
+    expect(await laterMembers(one('Overdue', 'and', overdue))).toEqual(['C01', 'C04', 'C07']);
+    const list = await rowsOf<{ customer_id: string }>(later, churnRiskSql({ onlyOverdue: true }));
+    expect(list.map((r) => r.customer_id).sort()).toEqual(['C01', 'C04', 'C07']);
+  });
+
+  it('AND with a country, OR with a country, and inside groups', async () => {
+    const uk: SegmentRule = { kind: 'text', field: 'country', op: 'is', value: 'UK' };
+    const de: SegmentRule = { kind: 'text', field: 'country', op: 'is', value: 'DE' };
+    // overdue {C01 UK, C04 FR, C07 US} and UK {C01, C02, C09, C11} → C01
+    expect(await laterMembers(one('Overdue UK', 'and', overdue, uk))).toEqual(['C01']);
+    // overdue {C01, C04, C07} or DE {C05, C06}
+    expect(await laterMembers(one('Overdue or DE', 'or', overdue, de))).toEqual(['C01', 'C04', 'C05', 'C06', 'C07']);
+    // (overdue and all-time revenue ≥ 150) or (UK and last purchase on or after 2024-04-01)
+    const grouped: Segment = {
+      name: 'Grouped',
+      combine: 'or',
+      groups: [
+        { combine: 'and', rules: [overdue, { kind: 'number', field: 'total_revenue', op: '>=', value: 150 }] },
+        { combine: 'and', rules: [uk, { kind: 'date', field: 'last_purchase', op: 'on_or_after', value: '2024-04-01' }] },
+      ],
+    };
+    // group 1: C01 150, C04 200 (C07 has 100); group 2: C09 (04-10), C11 (06-30) → C01, C04, C09, C11
+    expect(await laterMembers(grouped)).toEqual(['C01', 'C04', 'C09', 'C11']);
+  });
+
+  it('filters every panel, in both periods, and is measured live', async () => {
+    const segment = one('Overdue', 'and', overdue);
+    await run(later, [...scopeSql({ range: null, segment }), ...previousScopeSql({ range: null, segment })]);
+    const [allTime] = await rowsOf(later, KPIS_SQL);
+    // C01 150 + C04 200 (80 + 120) + C07 100 (40 + 60)
+    expect(allTime).toMatchObject({ customers: 3, revenue: 450 });
+    await run(later, [...scopeSql({ range: MARCH, segment }), ...previousScopeSql({ range: MARCH, segment })]);
+    const [march] = await rowsOf(later, KPIS_SQL);
+    // March: C01 O02 50, C04 O05 80 + O06 120, C07 O10 60 → 310; all three bought in March
+    expect(march).toMatchObject({ customers: 3, revenue: 310 });
+    // all time 3 (the segment's size ignores the range); with a purchase in March (the current scope): all 3
+    expect(await rowsOf(later, segmentSizeSql(segment))).toEqual([{ customers: 3, customers_in_range: 3 }]);
   });
 });
