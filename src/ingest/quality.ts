@@ -126,7 +126,7 @@ export function toQualityChecks(rows: CheckRow[], currencies: { currency: string
       id: 'currency_mix',
       count: currencies.length,
       action: 'warning',
-      examples: currencies.slice(0, EXAMPLES_PER_CHECK).map((c) => ({ source: 0, row: null, customer: null, order: `${c.orders}`, date: null, amount: `${c.currency || '—'} ${c.revenue}` })),
+      examples: currencies.slice(0, EXAMPLES_PER_CHECK).map((c) => ({ source: 0, row: null, customer: null, order: `${c.orders}`, date: null, amount: `${c.currency || '—'} ${c.revenue.toFixed(2)}` })),
     });
   }
   if (ambiguousDayMonth) byId.set('ambiguous_day_month', { id: 'ambiguous_day_month', count: 1, action: 'warning', examples: [] });

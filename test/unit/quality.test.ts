@@ -51,7 +51,7 @@ describe('data-quality report', () => {
       // EUR: O1 15 + O5 −4 + O6 (8−8) = 11 over 3 orders; USD: O7, 0
       currency_mix: [2, 'warning', ['3', '1']],
     });
-    expect(checks.find((c) => c.id === 'currency_mix')!.examples.map((e) => e.amount)).toEqual(['EUR 11', 'USD 0']);
+    expect(checks.find((c) => c.id === 'currency_mix')!.examples.map((e) => e.amount)).toEqual(['EUR 11.00', 'USD 0.00']);
   });
 
   it('summarises rows used, orders, customers and the date range', async () => {
