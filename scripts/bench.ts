@@ -9,10 +9,9 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { buildOrders, prepareSource } from '../src/ingest/build-orders';
 import { loadSource } from '../src/ingest/load-source';
-import type { Grain } from '../src/analyses/activity-series';
 import { CUSTOMER_BASE_STATEMENTS } from '../src/analyses/customer-base';
 import { customerCountSql, customerListSql } from '../src/analyses/customer-list';
-import { DATA_FACTS_SQL, SCOPE_PERIOD_MS_SQL, dashboardPanelsList, dashboardScopeSql, type DashboardPlanOptions } from '../src/analyses/dashboard';
+import { DATA_FACTS_SQL, dashboardFilterSql, dashboardFlagsSql, dashboardPanelsList, dashboardRangeSql, type DashboardPlanOptions } from '../src/analyses/dashboard';
 import { facetSql } from '../src/analyses/facets';
 import type { Segment } from '../src/analyses/segments';
 import { presetRange } from '../src/state/date-presets';
@@ -210,18 +209,24 @@ async function browserRun(browser: Browser, url: string, path: string): Promise<
   return { timings, samples, peakMB, engineStartMs };
 }
 
-/** The dashboard's own query plan for one filter state, as the app runs it. */
+/** The range the native run's scope tables were built for: as the app, a facet or segment change keeps them. */
+let builtRange: string | null = null;
+
+/** The dashboard's own query plan for one filter state, as the app runs it (DashboardState.refresh). */
 async function runPlan(db: NativeDatabase, plan: DashboardPlanOptions, panels = true): Promise<void> {
-  for (const q of dashboardScopeSql(plan)) await db.query(q.sql, { params: q.params });
-  const grain = String((await db.query(SCOPE_PERIOD_MS_SQL)).get(0)?.grain ?? 'month') as Grain;
+  const range = JSON.stringify(plan.filter.range);
+  const scope = range === builtRange ? dashboardFlagsSql(plan) : [...dashboardRangeSql(plan), ...dashboardFilterSql(plan)];
+  for (const q of scope) await db.query(q.sql, { params: q.params });
+  builtRange = range;
   // The statements the app runs, in its order: the panels, then the list.
-  for (const [name, q] of dashboardPanelsList(plan, grain)) {
+  for (const [name, q] of dashboardPanelsList(plan)) {
     if (panels || name.startsWith('list')) await db.query(q.sql, { params: q.params });
   }
 }
 
 async function nativeRun(path: string, index: number): Promise<{ timings: Timings; samples: Record<Interaction, number[]>; peakMB: number }> {
   const db = await NativeDatabase.open();
+  builtRange = null;
   const stop = sampler(() => process.memoryUsage().rss / 2 ** 20);
   const file = await openAsBlob(path);
   blobPaths.set(file, path);

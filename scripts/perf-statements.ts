@@ -4,9 +4,8 @@
 // interaction's time goes without a browser. Prints one line per statement, slowest first per step.
 import { openAsBlob } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Grain } from '../src/analyses/activity-series';
 import { CUSTOMER_BASE_STATEMENTS } from '../src/analyses/customer-base';
-import { DATA_FACTS_SQL, SCOPE_PERIOD_MS_SQL, dashboardFilterSql, dashboardPanelsList, dashboardRangeSql, type DashboardPlanOptions } from '../src/analyses/dashboard';
+import { DATA_FACTS_SQL, dashboardFilterSql, dashboardFlagsSql, dashboardPanelsList, dashboardRangeSql, type DashboardPlanOptions } from '../src/analyses/dashboard';
 import { facetSql } from '../src/analyses/facets';
 import { rfmCustomersSql, rfmInputSql } from '../src/analyses/rfm';
 import type { Segment } from '../src/analyses/segments';
@@ -56,15 +55,18 @@ const lastDay = Number((await db.query(DATA_FACTS_SQL.bounds)).get(0)?.last_day)
 
 const base: DashboardPlanOptions = { filter: { range: null }, grain: 'auto', churnWindowDays: 90, facetLimit: 12, rfmRelation: 'rfm_customers', list: { sort: 'revenue', direction: 'desc', limit: 25, rfmRelation: 'rfm_customers' } };
 const plan = async (options: DashboardPlanOptions, rangeChanged: boolean) => {
-  if (rangeChanged) {
-    for (const [i, s] of dashboardRangeSql(options).entries()) await q(`range ${i}: ${s.sql.slice(0, 70).replace(/\s+/g, ' ')}`, s);
-    const asOf = String((await q('rfm asOf', `SELECT strftime(end_day - 1, '%Y-%m-%d') AS d FROM scope_period`)).get(0)?.d);
-    await q('rfm input', rfmInputSql(false));
-    await q('rfm score', rfmCustomersSql(asOf));
+  if (rangeChanged) for (const [i, s] of dashboardRangeSql(options).entries()) await q(`range ${i}: ${s.sql.slice(0, 70).replace(/\s+/g, ' ')}`, s);
+  // As DashboardState.refresh: the scope views only with a new range, else only the flag tables.
+  for (const [i, s] of (rangeChanged ? dashboardFilterSql(options) : dashboardFlagsSql(options)).entries()) await q(`filter ${i}: ${s.sql.slice(0, 70).replace(/\s+/g, ' ')}`, s);
+  for (const [name, s] of dashboardPanelsList(options)) {
+    if (name === 'list' && rangeChanged) {
+      // The app scores RFM after the panels are painted, before the list (its segment column).
+      const asOf = String((await q('rfm asOf (after the panels)', `SELECT strftime(end_day - 1, '%Y-%m-%d') AS d FROM scope_period`)).get(0)?.d);
+      await q('rfm input (after the panels)', rfmInputSql(false));
+      await q('rfm score (after the panels)', rfmCustomersSql(asOf));
+    }
+    await q(`panel ${name}`, s);
   }
-  for (const [i, s] of dashboardFilterSql(options).entries()) await q(`filter ${i}: ${s.sql.slice(0, 70).replace(/\s+/g, ' ')}`, s);
-  const grain = String((await q('period', SCOPE_PERIOD_MS_SQL)).get(0)?.grain ?? 'month') as Grain;
-  for (const [name, s] of dashboardPanelsList(options, grain)) await q(`panel ${name}`, s);
 };
 
 await step('first dashboard (all time)', () => plan(base, true));

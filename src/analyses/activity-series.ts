@@ -42,6 +42,9 @@ function grainParam(grain: Grain | 'auto' | undefined): Grain | null {
   return grain;
 }
 
+/** The columns of activitySeriesSql's rows, in order. */
+export const ACTIVITY_COLUMNS = ['period_start', 'new_customers', 'returning_customers', 'lost_customers', 'orders', 'revenue', 'refunds', 'net_revenue'];
+
 /**
  * One row per period of the range (period_start as epoch ms, the start of the day, ISO week
  * (Monday) or month), with new, returning and lost customers, orders, revenue, refunds and net.

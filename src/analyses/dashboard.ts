@@ -3,7 +3,7 @@
 import { CHURN_WINDOW_SUGGESTION_SQL, acquisitionSql, activitySeriesSql, type Grain } from './activity-series';
 import { customerCountSql, customerListSql, type CustomerListOptions } from './customer-list';
 import { facetsSql, type SinceGrain } from './facets';
-import { FACET_DIMENSIONS, filterScopeSql, rangeScopeSql, type DashboardFilter, type FacetDimension, type ScopeOptions } from './filters';
+import { FACET_DIMENSIONS, filterFlagsSql, filterScopeSql, rangeScopeSql, type DashboardFilter, type FacetDimension, type ScopeOptions } from './filters';
 import { KPIS_SQL, dashboardSummarySql, paretoSql } from './kpis';
 import type { SqlQuery } from './sql-fragment';
 
@@ -44,6 +44,11 @@ export function dashboardFilterSql(options: DashboardPlanOptions): SqlQuery[] {
   return filterScopeSql(options.filter, options);
 }
 
+/** dashboardFilterSql without the views it creates: enough when they exist for this range (filterFlagsSql). */
+export function dashboardFlagsSql(options: DashboardPlanOptions): SqlQuery[] {
+  return filterFlagsSql(options.filter, options);
+}
+
 export const SCOPE_PERIOD_MS_SQL = 'SELECT epoch_ms(start_at)::DOUBLE AS start_ms, epoch_ms(end_at)::DOUBLE AS end_ms, days, grain FROM scope_period';
 
 /** Every panel's query, read after dashboardScopeSql; `acquisitionGrain` is scope_period's grain. */
@@ -65,8 +70,38 @@ export function dashboardPanelsSql(options: DashboardPlanOptions, acquisitionGra
   };
 }
 
-/** The queries the app runs for the panels, as [name, query], in its order (the list last). */
-export function dashboardPanelsList(options: DashboardPlanOptions, acquisitionGrain: Grain): [string, SqlQuery][] {
-  const q = dashboardPanelsSql(options, acquisitionGrain);
-  return [['summary (kpis, acquisition, pareto)', q.summary], ['activity', q.activity], ['facets', q.facets.query], ['list', q.list], ['listCount', q.listCount]];
+const PART_ORDER = ['period', 'kpis', 'acquisition', 'pareto', 'activity', 'facets'] as const;
+export type DashboardPart = (typeof PART_ORDER)[number];
+
+/**
+ * Every panel but the list in one statement, one round trip after the scope tables: rows told apart
+ * by `part`, each with its own columns as the separate queries return them (the rest NULL), in the
+ * order PART_ORDER, each part in its own order (facets: by dimension in FACET_DIMENSIONS order):
+ *   period      SCOPE_PERIOD_MS_SQL's one row
+ *   kpis        KPIS_SQL's rows (current, previous)
+ *   acquisition acquisitionSql at scope_period's grain
+ *   pareto      paretoSql(50)
+ *   activity    activitySeriesSql
+ *   facets      dashboardPanelsSql's facets query
+ */
+export function dashboardPanelsStatementSql(options: DashboardPlanOptions): SqlQuery {
+  const summary = dashboardSummarySql(50, 'period');
+  const panels = dashboardPanelsSql(options, 'month');
+  const orderOf = (column: string, values: readonly string[]) => `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} END`;
+  return {
+    sql: `SELECT * FROM (
+      SELECT 'period' AS part, * FROM (${SCOPE_PERIOD_MS_SQL})
+      UNION ALL BY NAME SELECT * FROM (${summary.sql})
+      UNION ALL BY NAME SELECT 'activity' AS part, * FROM (${panels.activity.sql})
+      UNION ALL BY NAME SELECT 'facets' AS part, * FROM (${panels.facets.query.sql})
+    )
+    ORDER BY ${orderOf('part', PART_ORDER)}, period, period_start, customer_share, ${orderOf('dimension', FACET_DIMENSIONS)}, customers DESC, value ASC NULLS LAST`,
+    params: [...summary.params, ...panels.activity.params, ...panels.facets.query.params],
+  };
+}
+
+/** The queries the app runs after the scope tables, as [name, query], in its order (the list last). */
+export function dashboardPanelsList(options: DashboardPlanOptions): [string, SqlQuery][] {
+  const q = dashboardPanelsSql(options, 'month');
+  return [['panels (period, kpis, acquisition, pareto, activity, facets)', dashboardPanelsStatementSql(options)], ['list', q.list], ['listCount', q.listCount]];
 }

@@ -248,6 +248,15 @@ export function filterScopeSql(filter: DashboardFilter, options: ScopeOptions = 
   return [...filterStatements(filter, CURRENT, options), plain(SCOPE_ORDERS_SQL), ...filterStatements(filter, PREVIOUS, options)];
 }
 
+/**
+ * Only the flag tables of filterScopeSql, current and previous period. The scope views read the
+ * flag tables by name, so once filterScopeSql has created them for the range, a facet or segment
+ * change needs only these two statements.
+ */
+export function filterFlagsSql(filter: DashboardFilter, options: ScopeOptions = {}): SqlQuery[] {
+  return [flagsSql(filter, CURRENT, options), flagsSql(filter, PREVIOUS, options)];
+}
+
 const filterStatements = (filter: DashboardFilter, t: Tables, options: ScopeOptions): SqlQuery[] => [flagsSql(filter, t, options), plain(allSql(t)), plain(customersSql(t))];
 
 /** Every statement, in order, that (re)creates the current period's scope tables and views for a filter state. */

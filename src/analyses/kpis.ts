@@ -131,9 +131,18 @@ export function paretoSql(points = 100): SqlQuery {
  * running total at rank ⌈0.2 n⌉ (the same sum as KPIS_SQL's top ⌈0.2 n⌉, ties sharing one revenue).
  * Rows: kpis (current, then previous), acquisition by period, pareto by customer_share.
  */
-export function dashboardSummarySql(paretoPoints: number, acquisitionGrain: Grain): SqlQuery {
+export function dashboardSummarySql(paretoPoints: number, acquisitionGrain: Grain | 'period'): SqlQuery {
   const count = Math.max(1, Math.floor(paretoPoints));
-  const acquisition = acquisitionSql(acquisitionGrain);
+  // 'period': scope_period's grain, read in the statement (no round trip to read it first).
+  const acquisition =
+    acquisitionGrain === 'period'
+      ? {
+          sql: `SELECT date_trunc((SELECT grain FROM scope_period), first_order_at)::DATE AS period_start,
+            count(*)::INTEGER AS customers, sum(first_order_revenue)::DOUBLE AS first_order_revenue
+          FROM scope_customers WHERE purchased GROUP BY 1`,
+          params: [],
+        }
+      : acquisitionSql(acquisitionGrain);
   const top20 = '(SELECT running FROM ranked, totals WHERE rank = greatest(ceil(0.2 * totals.n), 1)::BIGINT AND totals.n > 0)';
   return {
     sql: `WITH ranked AS MATERIALIZED (

@@ -3,15 +3,15 @@
 // reads every panel from them; the latest refresh wins and stale results are dropped.
 import type { Table } from 'apache-arrow';
 import type { Database } from '../db/database';
-import { ACTIVITY_DEFINITIONS, DEFAULT_CHURN_WINDOW_DAYS, type Grain } from '../analyses/activity-series';
+import { ACTIVITY_COLUMNS, ACTIVITY_DEFINITIONS, DEFAULT_CHURN_WINDOW_DAYS, type Grain } from '../analyses/activity-series';
 import { CUSTOMER_BASE_STATEMENTS } from '../analyses/customer-base';
 import { customerCountSql, customerListSql, type CustomerListColumn } from '../analyses/customer-list';
 import { toCsv } from '../analyses/csv-export';
 import { customerProductsSql, customerProfileSql, customerTimelineSql } from '../analyses/customer-report';
-import { DATA_FACTS_SQL, SCOPE_PERIOD_MS_SQL, dashboardFilterSql, dashboardPanelsSql, dashboardRangeSql, type DashboardPlanOptions } from '../analyses/dashboard';
+import { DATA_FACTS_SQL, dashboardFilterSql, dashboardFlagsSql, dashboardPanelsStatementSql, dashboardRangeSql, type DashboardPart, type DashboardPlanOptions } from '../analyses/dashboard';
 import type { SinceGrain } from '../analyses/facets';
-import type { DashboardFilter, DateRange, FacetDimension, FacetSelections } from '../analyses/filters';
-import { kpiChanges, type Kpi, type KpiValues } from '../analyses/kpis';
+import { FACET_DIMENSIONS, type DashboardFilter, type DateRange, type FacetDimension, type FacetSelections } from '../analyses/filters';
+import { KPI_IDS, kpiChanges, type Kpi, type KpiValues } from '../analyses/kpis';
 import { usesRfm, type Segment } from '../analyses/segments';
 import type { SqlQuery } from '../analyses/sql-fragment';
 import { QueryError } from '../db/query-error';
@@ -197,18 +197,22 @@ export class DashboardState {
       // before the panels; otherwise they are scored after the panels are painted (for the list's
       // segment column, the RFM panel and the CRM views), off the path the user waits on.
       if (filter.segment && usesRfm(filter.segment) && !(await this.#scoreRfm(rangeKey, generation))) return;
-      if (!(await run(dashboardFilterSql(plan)))) return;
+      // The scope views read the flag tables by name: with the range's views in place, a facet or
+      // segment change rewrites only the two flag tables.
+      if (!(await run(rangeChanged ? dashboardFilterSql(plan) : dashboardFlagsSql(plan)))) return;
       this.#builtRange = rangeKey;
-      const [period] = await this.#run(SCOPE_PERIOD_MS_SQL);
-      const queries = dashboardPanelsSql(plan, (period?.grain as Grain | undefined) ?? 'month');
-      const summary = await this.#run(queries.summary);
-      const kpiRows = summary.filter((r) => r.part === 'kpis');
-      const acquisition = summary.filter((r) => r.part === 'acquisition').map(({ period_start, customers, first_order_revenue }) => ({ period_start, customers, first_order_revenue }));
-      const pareto = summary.filter((r) => r.part === 'pareto').map(({ customer_share, revenue_share }) => ({ customer_share, revenue_share }));
-      const activity = await this.#run(queries.activity);
+      // Every panel in one statement (one round trip), rows told apart by `part`.
+      const rowsOf = await this.#run(dashboardPanelsStatementSql(plan));
+      const part = (name: DashboardPart, columns: string[]) =>
+        rowsOf.filter((r) => r.part === name).map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])));
+      const [period] = part('period', ['start_ms', 'end_ms', 'days', 'grain']);
+      const kpiRows = part('kpis', ['period', ...KPI_IDS]);
+      const acquisition = part('acquisition', ['period_start', 'customers', 'first_order_revenue']);
+      const pareto = part('pareto', ['customer_share', 'revenue_share']);
+      const activity = part('activity', ACTIVITY_COLUMNS);
       const facets: FacetList[] = [];
-      const facetRows = await this.#run(queries.facets.query);
-      for (const dimension of queries.facets.dimensions) {
+      const facetRows = part('facets', ['dimension', 'value', 'customers', 'revenue', 'values_total']);
+      for (const dimension of FACET_DIMENSIONS) {
         const values = facetRows.filter((v) => v.dimension === dimension);
         facets.push({
           dimension,
