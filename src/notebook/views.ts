@@ -85,7 +85,7 @@ export function groupRelations(rows: readonly Record<string, unknown>[]): Relati
 /** The tables built from the loaded files that a question usually starts from, in this order. */
 const MAIN_RELATIONS = ['orders', 'order_lines', 'customers', 'rfm'];
 /** The app's working tables (the dashboard's scope, the value panels', the staging of files). */
-const WORKING_RELATION = /^(prev_)?scope_|^value_|^source_\d+$|^(customer_base|customer_orders|customer_items|all_time_items|purchase_days|data_bounds|item_codes|rfm_customers|staged_lines)$/;
+const WORKING_RELATION = /^(prev_)?scope_|^value_|^source_\d+$|^crm_staged_|^(customer_base|customer_orders|customer_items|all_time_items|purchase_days|data_bounds|item_codes|rfm_customers|staged_lines)$/;
 
 export interface RelationGroups {
   main: Relation[];

@@ -11,7 +11,9 @@ export const ACQUISITION_DEFINITIONS = {
   spend: 'Spend: the marketing spend of the channel, summed over the rows of the spend file (several rows for one channel and month are added up).',
   newCustomers: 'New customers: customers of the channel whose first purchase falls in that month.',
   cac: 'CAC (acquisition cost): spend ÷ new customers of the channel in the month. Per channel: all its spend ÷ its new customers in the months that have spend. No CAC when no customer was acquired.',
-  ltvToCac: "LTV:CAC: the channel's average LTV (all its customers, all history) ÷ CAC, for the channel and for each month; 3:1 or more is the usual rule of thumb.",
+  ltvToCac: "LTV:CAC per channel: the channel's average LTV (all its customers, all history) ÷ the channel's CAC; 3:1 or more is the usual rule of thumb.",
+  monthLtv: "LTV of the month's new customers: the net revenue to date (all-time sales minus refunds) of the customers whose first purchase was in that month through that channel, ÷ those customers.",
+  monthLtvToCac: "LTV:CAC per month: the LTV to date of that month's new customers of the channel ÷ that month's CAC (the same customers' value against what acquiring them cost). Younger cohorts have had less time to buy, so their ratio is lower.",
   unmatchedSpend: 'Spend on a channel no customer came through: its spend has no new customers and no CAC.',
 } as const satisfies Record<string, string>;
 
@@ -63,18 +65,17 @@ export function acquisitionByChannelSql(options: AcquisitionOptions): SqlQuery {
 
 /**
  * One row per (channel, month) of the spend file: channel, month (DATE), spend, new_customers, cac
- * (NULL when nobody was acquired), ltv (the channel's average, all history), ltv_to_cac.
+ * (NULL when nobody was acquired), ltv (average LTV to date of that month's new customers of the
+ * channel; NULL without any), ltv_to_cac (that ltv ÷ cac).
  */
 export function acquisitionByMonthSql(options: AcquisitionOptions): SqlQuery {
   return sql`WITH ${raw(customersCte(options.profiles))}, ${raw(SPEND_CTE)},
-    per_channel AS (SELECT channel_key, avg(ltv)::DOUBLE AS ltv FROM acquired GROUP BY channel_key),
-    new_per_month AS (SELECT channel_key, month, count(*)::INTEGER AS new_customers FROM acquired GROUP BY ALL)
+    new_per_month AS (SELECT channel_key, month, count(*)::INTEGER AS new_customers, avg(ltv)::DOUBLE AS ltv FROM acquired GROUP BY ALL)
     SELECT s.channel, s.month, s.amount AS spend, COALESCE(n.new_customers, 0)::INTEGER AS new_customers,
-      (s.amount / NULLIF(n.new_customers, 0))::DOUBLE AS cac, c.ltv,
-      (c.ltv / NULLIF(s.amount / NULLIF(n.new_customers, 0), 0))::DOUBLE AS ltv_to_cac
+      (s.amount / NULLIF(n.new_customers, 0))::DOUBLE AS cac, n.ltv,
+      (n.ltv / NULLIF(s.amount / NULLIF(n.new_customers, 0), 0))::DOUBLE AS ltv_to_cac
     FROM spend s
     LEFT JOIN new_per_month n ON n.channel_key = s.channel_key AND n.month = s.month
-    LEFT JOIN per_channel c ON c.channel_key = s.channel_key
     ORDER BY s.month, s.channel`;
 }
 

@@ -12,7 +12,7 @@ export type LifeBand = (typeof LIFE_BANDS)[number];
 export const SUPPORT_DEFINITIONS = {
   tickets: 'Tickets: every ticket in the file, open or closed (a ticket closed before it was opened was left out when the file was read).',
   escalationRate: 'Escalation rate: escalated tickets ÷ tickets whose escalation flag is known (empty flags are left out of both).',
-  fcr: 'First-contact resolution (FCR): closed tickets resolved in one contact (contacts = 1) ÷ closed tickets whose number of contacts is known.',
+  fcr: 'First-contact resolution (FCR): closed tickets resolved in one contact (contacts = 1) without escalation ÷ closed tickets whose number of contacts is known. An escalated ticket was handed on, so it is not resolved at first contact even when the file counts one contact; a ticket whose escalation flag is empty counts as not escalated.',
   medianHours: 'Median time to resolution: the median of (closed − opened), in hours, over closed tickets (the middle value; the mean of the two middle ones for an even count).',
   p90Hours: '90th percentile time to resolution: the time (closed − opened, hours) within which 90% of closed tickets were resolved, interpolated between neighbouring tickets.',
   open: 'Open tickets: tickets without a closing time.',
@@ -38,6 +38,7 @@ const GROUPS: Record<SupportBreakdown, string> = {
 export function supportSummarySql(by?: SupportBreakdown): SqlQuery {
   const hours = `date_diff('second', t.opened_at, t.closed_at) / 3600.0`;
   const closedKnown = 't.closed_at IS NOT NULL AND t.contacts IS NOT NULL';
+  const firstContact = `${closedKnown} AND t.contacts = 1 AND t.escalated IS NOT TRUE`;
   return sql`SELECT ${raw(by ? GROUPS[by] : 'NULL')}::VARCHAR AS grp,
       count(*)::INTEGER AS tickets,
       count(*) FILTER (WHERE t.closed_at IS NULL)::INTEGER AS open,
@@ -46,8 +47,8 @@ export function supportSummarySql(by?: SupportBreakdown): SqlQuery {
       (count(*) FILTER (WHERE t.escalated) / NULLIF(count(t.escalated), 0))::DOUBLE AS escalation_rate,
       count(t.closed_at)::INTEGER AS closed,
       count(*) FILTER (WHERE ${raw(closedKnown)})::INTEGER AS contacts_known,
-      count(*) FILTER (WHERE ${raw(closedKnown)} AND t.contacts = 1)::INTEGER AS first_contact,
-      (count(*) FILTER (WHERE ${raw(closedKnown)} AND t.contacts = 1) / NULLIF(count(*) FILTER (WHERE ${raw(closedKnown)}), 0))::DOUBLE AS fcr,
+      count(*) FILTER (WHERE ${raw(firstContact)})::INTEGER AS first_contact,
+      (count(*) FILTER (WHERE ${raw(firstContact)}) / NULLIF(count(*) FILTER (WHERE ${raw(closedKnown)}), 0))::DOUBLE AS fcr,
       quantile_cont(${raw(hours)}, 0.5) FILTER (WHERE t.closed_at IS NOT NULL)::DOUBLE AS median_hours,
       quantile_cont(${raw(hours)}, 0.9) FILTER (WHERE t.closed_at IS NOT NULL)::DOUBLE AS p90_hours
     FROM support_tickets t

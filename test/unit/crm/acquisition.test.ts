@@ -30,15 +30,17 @@ describe('acquisition by channel', () => {
     ]);
   });
 
-  it('computes CAC and LTV:CAC per channel and month, with no CAC when nobody was acquired', async () => {
+  it("divides the LTV of the month's own new customers by the month's CAC, not the channel's all-history LTV", async () => {
     const rows = await rowsOf(db, acquisitionByMonthSql({ profiles: true, spend: true }));
     expect(rows).toEqual([
-      // app 2024-02: 50 ÷ 2 new (C07, C09) = 25; LTV:CAC 57.5 ÷ 25 = 2.3
+      // app 2024-02: 50 ÷ 2 new (C07, C09) = 25; their LTV to date (60 + 55) ÷ 2 = 57.5; LTV:CAC 57.5 ÷ 25 = 2.3
       { channel: 'app', month: ms('2024-02-01'), spend: 50, new_customers: 2, cac: 25, ltv: 57.5, ltv_to_cac: 2.3 },
-      // app 2024-03: nobody new → no CAC
-      { channel: 'app', month: ms('2024-03-01'), spend: 150, new_customers: 0, cac: null, ltv: 57.5, ltv_to_cac: null },
+      // app 2024-03: nobody new → no CAC and no cohort LTV
+      { channel: 'app', month: ms('2024-03-01'), spend: 150, new_customers: 0, cac: null, ltv: null, ltv_to_cac: null },
       { channel: 'tv', month: ms('2024-03-01'), spend: 1000, new_customers: 0, cac: null, ltv: null, ltv_to_cac: null },
-      { channel: 'web', month: ms('2024-03-01'), spend: 400, new_customers: 4, cac: 100, ltv: 1130 / 6, ltv_to_cac: 1130 / 6 / 100 },
+      // web 2024-03: 400 ÷ 4 new (C03, C04, C08, C10) = 100; their LTV (0 + 170 + 500 + 10) ÷ 4 = 170 → LTV:CAC 1.7.
+      // (The channel's all-history LTV, 1130 ÷ 6 = 188.33, with C01 of January and C05 of 2023, would have said 1.88.)
+      { channel: 'web', month: ms('2024-03-01'), spend: 400, new_customers: 4, cac: 100, ltv: 170, ltv_to_cac: 1.7 },
     ]);
   });
 

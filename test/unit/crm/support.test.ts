@@ -22,6 +22,21 @@ describe('support tickets', () => {
     expect(total!.fcr).toBeCloseTo(0.6, 12);
   });
 
+  it('does not count an escalated ticket closed in one contact as resolved at first contact', async () => {
+    const other = await NodeDatabase.open();
+    await loadCrmFixture(other);
+    // T8: closed after one contact, but escalated (handed on to a second line).
+    await other.query(`INSERT INTO support_tickets VALUES ('T8', 'C02', '2024-03-11 08:00', '2024-03-11 20:00', 'chat', true, 1, 'new', 'Mug')`);
+    const [total] = await rowsOf(other, supportSummarySql());
+    // Closed with known contacts: T1 1, T2 3, T3 1, T5 2, T7 1, T8 1 → 6. One contact without escalation: T1 (no), T3 (flag empty:
+    // not escalated), T7 (no) → 3; T8 has one contact but was escalated → not counted. FCR 3 ÷ 6 = 50 % (the old rule said 4 ÷ 6).
+    expect(total).toMatchObject({ closed: 7, contacts_known: 6, first_contact: 3, escalated: 3 });
+    expect(total!.fcr).toBeCloseTo(0.5, 12);
+    const chat = (await rowsOf(other, supportSummarySql('channel'))).find((r) => r.grp === 'chat');
+    // chat: T2 (escalated, 3 contacts), T8 (escalated, 1 contact); T6 unknown contacts → 0 ÷ 2.
+    expect([chat!.contacts_known, chat!.first_contact, chat!.fcr]).toEqual([2, 0, 0]);
+  });
+
   it('breaks down by channel, product, month and life stage', async () => {
     const byChannel = await rowsOf(db, supportSummarySql('channel'));
     // email: T1 T4 T5 T7: none escalated of 4 known; closed T1 T5 T7 with contacts 1, 2, 1 → FCR 2 ÷ 3; hours 2, 48, 10 → median 10.
