@@ -59,6 +59,8 @@ export interface CustomerReport {
 
 const FACET_LIMIT = 12;
 const PAGE_SIZE = 25;
+/** Filter states whose panels are kept (rows of a few hundred numbers each). */
+const PANEL_CACHE_SIZE = 16;
 
 export const rows = (table: Table): Row[] => table.toArray().map((r) => ({ ...r.toJSON() }));
 
@@ -103,6 +105,10 @@ export class DashboardState {
   #builtRange: string | null = null;
   /** The range rfm_customers was scored for; null when it must be scored again. */
   #scoredRange: string | null = null;
+  /** Counts RFM scorings: the panels of an RFM segment depend on which scores it read. */
+  #scoresVersion = 0;
+  /** The panels' rows of recent filter states of this data set, by #cacheKey, oldest first. */
+  #panelCache = new Map<string, Row[]>();
 
   readonly segments: SegmentLibrary;
   /** RFM, LTV, cohorts and predictive CLV over the same scope. */
@@ -117,6 +123,7 @@ export class DashboardState {
     // New scores change who is in an applied RFM segment: rebuild the scope (the range part stays).
     this.value.onRescored = () => {
       this.#scoredRange = null;
+      this.#scoresVersion++;
       if (this.segment && usesRfm(this.segment)) void this.refresh();
     };
   }
@@ -132,6 +139,7 @@ export class DashboardState {
     this.status = 'loading';
     this.#builtRange = null;
     this.#scoredRange = null;
+    this.#panelCache.clear();
     this.value.forgetFit();
     try {
       for (const statement of CUSTOMER_BASE_STATEMENTS) await this.db.query(statement);
@@ -160,6 +168,7 @@ export class DashboardState {
 
   clear(): void {
     this.#generation++;
+    this.#panelCache.clear();
     this.#listGeneration++;
     this.bounds = null;
     this.panels = null;
@@ -201,8 +210,12 @@ export class DashboardState {
       // segment change rewrites only the two flag tables.
       if (!(await run(rangeChanged ? dashboardFilterSql(plan) : dashboardFlagsSql(plan)))) return;
       this.#builtRange = rangeKey;
-      // Every panel in one statement (one round trip), rows told apart by `part`.
-      const rowsOf = await this.#run(dashboardPanelsStatementSql(plan));
+      // Every panel in one statement (one round trip), rows told apart by `part`; a filter state seen
+      // since the data was loaded (a facet clicked off again) is read from the cache instead.
+      const cacheKey = this.#cacheKey(plan);
+      const cached = this.#panelCache.get(cacheKey);
+      const rowsOf = cached ?? (await this.#run(dashboardPanelsStatementSql(plan)));
+      this.#remember(cacheKey, rowsOf);
       const part = (name: DashboardPart, columns: string[]) =>
         rowsOf.filter((r) => r.part === name).map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])));
       const [period] = part('period', ['start_ms', 'end_ms', 'days', 'grain']);
@@ -257,11 +270,31 @@ export class DashboardState {
     requestAnimationFrame(() => performance.mark('clientele:value-painted'));
   }
 
+  /**
+   * What the panels depend on besides the data: the plan without the list, and, for a segment with
+   * RFM rules, which RFM scores it read.
+   */
+  #cacheKey(plan: DashboardPlanOptions): string {
+    const { list: _list, ...rest } = plan;
+    return JSON.stringify({ ...rest, scores: plan.filter.segment && usesRfm(plan.filter.segment) ? this.#scoresVersion : 0 });
+  }
+
+  #remember(key: string, panelRows: Row[]): void {
+    this.#panelCache.delete(key);
+    this.#panelCache.set(key, panelRows);
+    // The oldest go first: a Map iterates in insertion order.
+    for (const oldest of this.#panelCache.keys()) {
+      if (this.#panelCache.size <= PANEL_CACHE_SIZE) break;
+      this.#panelCache.delete(oldest);
+    }
+  }
+
   /** Scores RFM for the range `rangeKey` unless it already is; false when a newer refresh took over. */
   async #scoreRfm(rangeKey: string, generation: number): Promise<boolean> {
     if (this.#scoredRange === rangeKey) return true;
     if (generation !== this.#generation) return false;
     await this.value.scoreRfm();
+    this.#scoresVersion++;
     this.#scoredRange = rangeKey;
     return generation === this.#generation;
   }

@@ -303,5 +303,32 @@ describe('DashboardState with the value panels computed lazily', () => {
     expect(customersKpi(dashboard)).toBe(2);
     expect(dashboard.list!.rows.map((r) => r.customer_id).sort()).toEqual(['C06', 'C10']);
   });
+
+  it('keeps the panels of recent filter states: a facet clicked off again is painted without its panel query, with the same figures', async () => {
+    let panelQueries = 0;
+    const counting = Object.create(db, {
+      query: { value: (sql: string, options?: Parameters<NodeDatabase['query']>[1]) => ((panelQueries += sql.includes(`'period' AS part`) ? 1 : 0), db.query(sql, options)) },
+    }) as NodeDatabase;
+    const dashboard = new DashboardState(counting);
+    await dashboard.reset();
+    const first = dashboard.panels!;
+    expect(panelQueries).toBe(1);
+    dashboard.facets = { country: ['FR'] };
+    await dashboard.refresh();
+    expect(panelQueries).toBe(2);
+    expect(customersKpi(dashboard)).toBe(3); // all time, France: C03, C04, C10
+    dashboard.facets = {};
+    await dashboard.refresh();
+    expect(panelQueries).toBe(2);
+    expect({ ...dashboard.panels!, ms: 0 }).toEqual({ ...first, ms: 0 });
+    // The scope tables still follow (the list reads them): all ten customers again.
+    expect(dashboard.list!.total).toBe(10);
+    // Another churn window is another state; a new data set forgets every state.
+    dashboard.churnWindowDays = 30;
+    await dashboard.refresh();
+    expect(panelQueries).toBe(3);
+    await dashboard.reset();
+    expect(panelQueries).toBe(4);
+  });
 });
 
