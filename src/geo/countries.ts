@@ -1,7 +1,15 @@
-// Country values as people write them (ISO alpha-2, alpha-3, numeric, English names, common
-// nicknames) → the key of a shape in world-atlas' countries-110m.json: its ISO 3166-1 numeric id, or,
-// for the three shapes the atlas leaves without one, its name.
+// Country values as people write them (ISO alpha-2, alpha-3, numeric, names in the seven languages the
+// app reads headers in, common nicknames) → the key of a shape in world-atlas' countries-110m.json: its
+// ISO 3166-1 numeric id, or, for the three shapes the atlas leaves without one, its name. Keys of
+// countries too small for the 110m atlas (Singapore, Malta…) are returned all the same: ATLAS_KEYS
+// (atlas-keys.ts) says which keys the map can draw.
 import { ISO_COUNTRIES } from './iso-countries';
+
+/** The key of "Channel Islands" (Jersey + Guernsey): recognised, not on the map. */
+export const CHANNEL_ISLANDS = 'Channel Islands';
+
+/** The languages whose country names are recognised (the languages the app reads headers in). */
+export const COUNTRY_NAME_LANGUAGES = ['en', 'de', 'fr', 'es', 'pt', 'it', 'nl'] as const;
 
 /** Names and codes that are not ISO's but are common in exports, and the atlas's own short names. */
 const ALIASES: Record<string, string> = {
@@ -17,6 +25,11 @@ const ALIASES: Record<string, string> = {
   // world-atlas 110m names
   'dem rep congo': '180', 'dominican rep': '214', 'central african rep': '140', 'eq guinea': '226', 'bosnia and herz': '070',
   'falkland is': '238', 'solomon is': '090', 'fr s antarctic lands': '260', 'w sahara': '732', 's sudan': '728', eswatini: '748',
+  // UCI Online Retail and other exports: EIRE (Ireland's name in Irish, the UK's usual word for it), RSA.
+  eire: '372', 'republic of ireland': '372', rsa: '710', uae: '784', 'great britain and northern ireland': '826',
+  // Jersey, Guernsey and the smaller islands together: no single ISO code and no shape on the 110m map,
+  // so a key of its own, listed with the countries too small for the map.
+  'channel islands': CHANNEL_ISLANDS,
   // Shapes without an ISO numeric id in the atlas: keyed by the atlas's name.
   kosovo: 'Kosovo', xk: 'Kosovo', xkx: 'Kosovo', 'n cyprus': 'N. Cyprus', 'northern cyprus': 'N. Cyprus', somaliland: 'Somaliland',
 };
@@ -51,6 +64,20 @@ const LOOKUP: Map<string, string> = (() => {
       // "Korea, Republic of" is also written "Republic of Korea".
       const comma = name.indexOf(', ');
       if (comma > 0) add(`${name.slice(comma + 2)} ${name.slice(0, comma)}`, numeric);
+    }
+  }
+  // Names in the other languages (Deutschland, España, Royaume-Uni, Estados Unidos…) from the engine's
+  // own CLDR data (Intl.DisplayNames: in every current browser and in Node with full ICU), so nothing is
+  // bundled or fetched; after the ISO names, so a code or English name always keeps its meaning.
+  if (typeof Intl.DisplayNames === 'function') {
+    for (const language of COUNTRY_NAME_LANGUAGES) {
+      for (const style of ['long', 'short'] as const) {
+        const names = new Intl.DisplayNames([language], { type: 'region', style, fallback: 'none' });
+        for (const [numeric, alpha2] of ISO_COUNTRIES) {
+          const name = names.of(alpha2);
+          if (name) add(name, numeric);
+        }
+      }
     }
   }
   return map;

@@ -22,6 +22,7 @@ import { CATEGORIES_SQL, GAP_BANDS_SQL, ORDER_BANDS_SQL } from '../analyses/crm/
 import { INTERESTS_SQL, neverBoughtSql } from '../analyses/crm/interests';
 import { churnRiskSql, churnRiskSummarySql } from '../analyses/crm/churn-risk';
 import { countryKey } from '../geo/countries';
+import { ATLAS_KEYS } from '../geo/atlas-keys';
 
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
 export type Row = Record<string, unknown>;
@@ -211,7 +212,7 @@ export class CrmState {
         const rows = (await this.#rows(countriesSql({ profiles: p.customers }))).map(
           (r): CountryRow => ({ country: r.country == null ? null : String(r.country), customers: Number(r.customers), revenue: Number(r.revenue ?? 0), net: Number(r.net ?? 0) }),
         );
-        return { ...mapCountries(rows, countryKey), profilesNotInOrders: await this.#profilesNotInOrders(p) } satisfies GeographyResult;
+        return { ...mapCountries(rows, countryKey, (key) => ATLAS_KEYS.has(key)), profilesNotInOrders: await this.#profilesNotInOrders(p) } satisfies GeographyResult;
       }
       case 'segments': {
         const demographics = p.customers ? await this.#rows(demographicsSql({ by: this.demographicBy, profiles: true, surveys: p.surveys })) : null;

@@ -70,13 +70,13 @@ describe('interests vs purchases', () => {
 
   it('counts, per interest, the interested customers who never bought in a matching category', async () => {
     const rows = await rowsOf(other, INTERESTS_SQL);
-    // food → Fast food, Food: interested C01 (bought Food), C02 (Kitchen only: never), C04 (Food), C11 (Fast food) → 4, never 1.
+    // food → Fast food (the word "food" is one of its words), Food: interested C01 (bought Food), C02 (Kitchen only: never), C04 (Food), C11 (Fast food) → 4, never 1.
     // kitchen → Kitchen: C04 (bought), X99 (not in the orders: never) → 2, never 1.
-    // garden → no category: C01, C02 → never 2.
-    expect(rows.map((r) => [r.interest, [...(r.categories as Iterable<string>)], r.interested, r.bought, r.never_bought, r.not_in_orders])).toEqual([
-      ['garden', [], 2, 0, 2, 0],
-      ['food', ['Fast food', 'Food'], 4, 3, 1, 0],
-      ['kitchen', ['Kitchen'], 2, 1, 1, 1],
+    // garden → no category: C01, C02 → interested 2, no never-bought count; listed after the matched interests.
+    expect(rows.map((r) => [r.interest, [...(r.categories as Iterable<string>)], r.interested, r.matched, r.bought, r.never_bought, r.not_in_orders])).toEqual([
+      ['food', ['Fast food', 'Food'], 4, true, 3, 1, 0],
+      ['kitchen', ['Kitchen'], 2, true, 1, 1, 1],
+      ['garden', [], 2, false, null, null, null],
     ]);
     const list = await rowsOf(other, neverBoughtSql(null));
     // Only interests that match a category: food → C02 (Bob), kitchen → X99.
@@ -84,5 +84,49 @@ describe('interests vs purchases', () => {
     expect((await rowsOf(other, neverBoughtSql('kitchen'))).map((r) => r.customer_id)).toEqual(['X99']);
     // A value with SQL in it is data.
     expect(await rowsOf(other, neverBoughtSql("'; DROP TABLE orders; --"))).toEqual([]);
+  });
+});
+
+describe('interests matched to categories on whole words, both ways', () => {
+  let shop: NodeDatabase;
+  beforeAll(async () => {
+    // Categories bought: Coffee (C12), Steak (C13), Teapots (C14), Green tea (C15), besides the fixture's Kitchen, Food, Trial.
+    shop = await NodeDatabase.open();
+    await loadCrmFixture(shop, [
+      FIXTURE_CSV,
+      'O16,C12,c12@example.com,Cal,2024-03-30,20,1,Beans,Coffee,UK,London,web,paid',
+      'O17,C13,c13@example.com,Cat,2024-03-30,30,1,Ribeye,Steak,UK,London,web,paid',
+      'O18,C14,c14@example.com,Cid,2024-03-30,25,1,Pot,Teapots,UK,London,web,paid',
+      'O19,C15,c15@example.com,Cy,2024-03-30,12,1,Sencha,Green tea,UK,London,web,paid',
+    ].join('\n'));
+    await shop.query('DELETE FROM customer_profiles');
+    await shop.query(`INSERT INTO customer_profiles (customer_id, customer_name, interests) VALUES
+      ('C12', 'Cal', ['filter coffee']), ('C13', 'Cat', ['tea']), ('C14', 'Cid', ['teas', 'filter coffee']),
+      ('C15', 'Cy', ['green tea', 'garden']), ('C16', 'Nia', ['coffees'])`);
+  });
+
+  it('matches "filter coffee" to Coffee and "tea" to Green tea but not to Steak or Teapots, and the export lists what the screen counts', async () => {
+    const rows = await rowsOf(shop, INTERESTS_SQL);
+    // filter coffee: words {filter, coffee} ⊇ Coffee's {coffee} → Coffee; interested C12 (bought Coffee), C14 (never) → 2, never 1.
+    // coffees → {coffee} = Coffee's → Coffee; C16 is not in the orders → never 1, of whom not in the orders 1.
+    // tea: {tea} ⊆ Green tea's {green, tea}; "steak" and "teapot" are other words → Green tea only; C13 bought only Steak → never 1.
+    // teas → {tea} → Green tea; C14 bought only Teapots → never 1. green tea = Green tea; C15 bought it → never 0.
+    // garden: no category → no count.
+    // Order: matched first, most never-bought, then most interested, then by name.
+    expect(rows.map((r) => [r.interest, [...(r.categories as Iterable<string>)], r.interested, r.bought, r.never_bought, r.not_in_orders])).toEqual([
+      ['filter coffee', ['Coffee'], 2, 1, 1, 0],
+      ['coffees', ['Coffee'], 1, 0, 1, 1],
+      ['tea', ['Green tea'], 1, 0, 1, 0],
+      ['teas', ['Green tea'], 1, 0, 1, 0],
+      ['green tea', ['Green tea'], 1, 1, 0, 0],
+      ['garden', [], 1, null, null, null],
+    ]);
+    const list = await rowsOf(shop, neverBoughtSql(null));
+    expect(list.map((r) => [r.interest, r.customer_id, r.in_orders])).toEqual([
+      ['coffees', 'C16', false], ['filter coffee', 'C14', true], ['tea', 'C13', true], ['teas', 'C14', true],
+    ]);
+    // The screen's never-bought counts add up to the export's rows: 1 + 1 + 1 + 1 + 0 = 4.
+    expect(rows.reduce((sum, r) => sum + Number(r.never_bought ?? 0), 0)).toBe(list.length);
+    expect(await rowsOf(shop, neverBoughtSql('garden'))).toEqual([]);
   });
 });
