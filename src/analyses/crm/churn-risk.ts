@@ -17,6 +17,8 @@ export const CHURN_RISK_DEFINITIONS = {
   rhythm: "Rhythm: the customer's mean gap between consecutive purchase days, (last − first purchase day) ÷ (purchase days − 1), in days. The mean, not the median, so that every gap counts and one long pause shows.",
   daysSince: 'Days since last purchase: from the last purchase day to the last day in the orders data.',
   overdue: `Overdue: days since the last purchase > ${OVERDUE_FACTOR} × rhythm: the customer has missed about ${OVERDUE_FACTOR} of her own purchase cycles.`,
+  lastDay: 'Last purchase: the customer’s latest purchase day.',
+  ltv: 'LTV to date: the customer’s all-time sales minus refunds (historical lifetime value, as on the dashboard).',
   risk: 'Risk score: days since the last purchase ÷ rhythm: how many of her own cycles have passed without a purchase (above 2 is overdue).',
   pAlive: `P(alive): the probability, under the fitted BG/NBD model (Predicted customer lifetime value on the dashboard), that the customer is still active; shown once the model is fitted. "Also require P(alive) < ${P_ALIVE_THRESHOLD}" keeps only the overdue customers the model also thinks are likely gone.`,
 } as const satisfies Record<string, string>;

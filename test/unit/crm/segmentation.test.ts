@@ -130,3 +130,24 @@ describe('interests matched to categories on whole words, both ways', () => {
     expect(await rowsOf(shop, neverBoughtSql('garden'))).toEqual([]);
   });
 });
+
+describe('age bands at their boundaries', () => {
+  it('puts 24 in <25, 25 and 34 in 25–34, 35 and 44 in 35–44, 45 and 54 in 45–54, 55 and 64 in 55–64, 65 in 65+', async () => {
+    const ages = await NodeDatabase.open();
+    await loadCrmFixture(ages);
+    await ages.query('DELETE FROM customer_profiles');
+    await ages.query(`INSERT INTO customer_profiles (customer_id, age) VALUES
+      ('C01', 24), ('C02', 25), ('C03', 34), ('C04', 35), ('C07', 44), ('C08', 45), ('C09', 54), ('C10', 55), ('C05', 64), ('C06', 65)`);
+    const rows = await rowsOf(ages, demographicsSql({ by: 'age_band', profiles: true, surveys: false }));
+    // <25: C01 (24). 25–34: C02 (25), C03 (34). 35–44: C04 (35), C07 (44). 45–54: C08 (45), C09 (54). 55–64: C10 (55), C05 (64). 65+: C06 (65).
+    expect(rows.map((r) => [r.grp, r.customers])).toEqual([['<25', 1], ['25–34', 2], ['35–44', 2], ['45–54', 2], ['55–64', 2], ['65+', 1]]);
+    const band = async (age: number) => {
+      await ages.query(`UPDATE customer_profiles SET age = ${age} WHERE customer_id = 'C01'`);
+      return (await rowsOf(ages, demographicsSql({ by: 'age_band', profiles: true, surveys: false }))).filter((r) => Number(r.customers) > 0).map((r) => [r.grp, r.customers]);
+    };
+    // C01 moved from 24 to 25: <25 is empty, 25–34 has 3.
+    expect((await band(25))[0]).toEqual(['25–34', 3]);
+    // C01 at 65: 65+ has 2.
+    expect((await band(65)).at(-1)).toEqual(['65+', 2]);
+  });
+});
