@@ -5,14 +5,29 @@ import { checkDocument, cleanDocument } from './transfer';
 
 export const NOTEBOOK_DATABASE = 'clientele-notebooks';
 const STORE = 'notebooks';
-/** The notebook open when the page was last used: what a reload brings back. */
-const LAST = 'last';
+/**
+ * Where a notebook is kept: `last`, the notebook open when the page was last used (what a reload
+ * brings back); `before-recipe`, the user's own notebook put aside when a recipe link opened
+ * another, until they restore it or let it go.
+ */
+export type NotebookSlot = 'last' | 'before-recipe';
 
 export interface NotebookStore {
-  load(): Promise<NotebookDocument | null>;
-  save(document: NotebookDocument): Promise<void>;
+  load(slot?: NotebookSlot): Promise<NotebookDocument | null>;
+  save(document: NotebookDocument, slot?: NotebookSlot): Promise<void>;
+  /** Deletes the notebook in one slot. */
+  remove(slot: NotebookSlot): Promise<void>;
   /** Deletes every saved notebook. */
   forget(): Promise<void>;
+}
+
+/** Why a notebook could not be saved, for the words the notebook shows. */
+export type SaveProblem = 'quota' | 'failed';
+
+export function saveProblem(error: unknown): SaveProblem {
+  const name = (error as { name?: string } | null)?.name;
+  const message = error instanceof Error ? error.message : String(error);
+  return name === 'QuotaExceededError' || /quota/i.test(message) ? 'quota' : 'failed';
 }
 
 const done = <T>(request: IDBRequest<T>) =>
@@ -45,8 +60,8 @@ export function indexedDbStore(factory: IDBFactory): NotebookStore {
   const store = async (mode: IDBTransactionMode) => (await open()).transaction(STORE, mode).objectStore(STORE);
 
   return {
-    async load() {
-      const record = (await done((await store('readonly')).get(LAST))) as { document?: unknown } | undefined;
+    async load(slot = 'last') {
+      const record = (await done((await store('readonly')).get(slot))) as { document?: unknown } | undefined;
       if (!record?.document) return null;
       try {
         return checkDocument(record.document);
@@ -54,8 +69,11 @@ export function indexedDbStore(factory: IDBFactory): NotebookStore {
         return null;
       }
     },
-    async save(document) {
-      await done((await store('readwrite')).put({ key: LAST, document: cleanDocument(document), savedAt: Date.now() }));
+    async save(document, slot = 'last') {
+      await done((await store('readwrite')).put({ key: slot, document: cleanDocument(document), savedAt: Date.now() }));
+    },
+    async remove(slot) {
+      await done((await store('readwrite')).delete(slot));
     },
     async forget() {
       if (opening) (await opening.catch(() => null))?.close();
@@ -85,13 +103,16 @@ export class Autosave {
   constructor(
     readonly store: NotebookStore,
     readonly delayMs = 400,
-    /** Told when every scheduled document is written (true) or one is waiting (false). */
-    readonly onstate: (saved: boolean) => void = () => {},
+    /**
+     * Told when every scheduled document is written (true), or one is waiting or the last write
+     * failed (false, with the error).
+     */
+    readonly onstate: (saved: boolean, error: unknown) => void = () => {},
   ) {}
 
   schedule(document: NotebookDocument): void {
     this.#pending = document;
-    this.onstate(false);
+    this.onstate(false, null);
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.flush(), this.delayMs);
   }
@@ -110,7 +131,8 @@ export class Autosave {
       );
       const writing = this.#writing;
       void writing.then(() => {
-        if (writing === this.#writing && this.#pending === null) this.onstate(true);
+        // A failed write is not "saved": the page says so (review 6 #8).
+        if (writing === this.#writing && this.#pending === null) this.onstate(this.error === null, this.error);
       });
     }
     return this.#writing;

@@ -6,12 +6,13 @@ import { QueryError } from '../db/query-error';
 import { quoteIdentifier } from '../db/sql';
 import type { Formatter } from '../i18n/format';
 import { en } from '../i18n/messages';
+import { cellAccessProblem, type CellAccessProblem } from '../notebook/cell-access';
 import { cellError, cellStatement, freeName, laterReference, nameProblem, runPlan, type CellError, type CellStatement } from '../notebook/cells';
 import { defaultNotebook } from '../notebook/default-notebook';
 import type { ChartCell, NotebookCell, NotebookDocument, SqlCell } from '../notebook/document';
 import { panelCells, type DashboardPanel, type PanelSource } from '../notebook/from-dashboard';
 import { CHART_ROWS, PAGE_ROWS, resultColumns, tableRows, type ResultColumn, type ResultRow } from '../notebook/result';
-import { Autosave, indexedDbStore, type NotebookStore } from '../notebook/store';
+import { Autosave, indexedDbStore, saveProblem, type NotebookStore, type SaveProblem } from '../notebook/store';
 import { cleanDocument, newCellId } from '../notebook/transfer';
 import {
   CUSTOMERS_VIEW_SQL, DROP_RFM_VIEW_SQL, RELATIONS_SQL, RELATION_NAMED_SQL, RFM_VIEW_SQL, VIEW_SOURCES_SQL, groupRelations, type Relation,
@@ -27,6 +28,7 @@ export type CellProblem =
   | { kind: 'later'; name: string }
   | { kind: 'sql'; problem: 'empty' | 'several' | 'not_query' }
   | { kind: 'input'; name: string }
+  | { kind: 'access'; access: CellAccessProblem }
   | { kind: 'engine'; error: CellError };
 
 export interface CellRun {
@@ -76,8 +78,12 @@ export class NotebookState {
   runningAll = $state(false);
   /** 'restoring' until the saved notebook (if any) is back: what tests and the UI wait on. */
   restore = $state<'restoring' | 'restored' | 'none'>('none');
-  /** Every edit is written to this browser's storage (false while one waits for the autosave). */
+  /** Every edit is written to this browser's storage (false while one waits for the autosave, or when it failed). */
   saved = $state(true);
+  /** Why the last autosave failed, until one succeeds (the page says it in words). */
+  saveProblem = $state<SaveProblem | null>(null);
+  /** The user's own notebook, put aside when a recipe opened another: its title, until restored or let go. */
+  setAside = $state<{ title: string } | null>(null);
   /** The last cell added from elsewhere (the dashboard), to bring into view. */
   focus = $state<string | null>(null);
 
@@ -87,21 +93,32 @@ export class NotebookState {
   readonly #tables = new Map<string, string>();
   readonly #jobs = new Map<string, string>();
   #edited = false;
+  /** The browser had a saved notebook when the page opened. */
+  #hadSaved = false;
+  readonly #restoring: Promise<void>;
 
   constructor(
     readonly db: Database,
     store: NotebookStore | null = browserStore(),
   ) {
     this.#store = store;
-    this.#autosave = store ? new Autosave(store, 400, (saved) => (this.saved = saved)) : null;
-    if (store) void this.#restore(store);
+    this.#autosave = store ? new Autosave(store, 400, (saved, error) => this.#onSaved(saved, error)) : null;
+    this.#restoring = store ? this.#restore(store) : Promise.resolve();
+  }
+
+  #onSaved(saved: boolean, error: unknown): void {
+    this.saved = saved;
+    if (saved) this.saveProblem = null;
+    else if (error) this.saveProblem = saveProblem(error);
   }
 
   async #restore(store: NotebookStore): Promise<void> {
     this.restore = 'restoring';
-    const saved = await store.load().catch(() => null);
+    const [saved, aside] = await Promise.all([store.load('last').catch(() => null), store.load('before-recipe').catch(() => null)]);
+    this.#hadSaved = saved !== null;
     // Someone started editing (or opened a recipe) while the saved notebook was being read: theirs wins.
     if (saved && !this.#edited) this.document = saved;
+    if (aside) this.setAside = { title: aside.title };
     this.restore = 'restored';
   }
 
@@ -135,6 +152,43 @@ export class NotebookState {
     this.#set(clean.cells, clean.title);
   }
 
+  /**
+   * Opens a recipe link's notebook without losing the user's own: theirs (as saved, with any edit
+   * not yet saved) is kept in a second slot and offered back ("Restore my notebook") until they
+   * restore it or let it go. A second recipe keeps the notebook already set aside, which is the
+   * user's own. From then on the recipe's notebook is the one autosaved, so a reload shows it
+   * with the edits made since.
+   */
+  async openFromRecipe(document: NotebookDocument): Promise<void> {
+    await this.#restoring;
+    const own = this.document;
+    if (this.#store && !this.setAside && (this.#edited || this.#hadSaved)) {
+      await this.#store.save(own, 'before-recipe');
+      this.setAside = { title: own.title };
+    }
+    this.open(document);
+    await this.flush();
+  }
+
+  /** Puts the user's own notebook back (the recipe's is replaced by it). */
+  async restoreSetAside(): Promise<void> {
+    const own = await this.#store?.load('before-recipe');
+    if (!own) {
+      this.setAside = null;
+      return;
+    }
+    this.open(own);
+    await this.flush();
+    await this.#store?.remove('before-recipe');
+    this.setAside = null;
+  }
+
+  /** Lets the set-aside notebook go: the recipe's stays. */
+  async dropSetAside(): Promise<void> {
+    await this.#store?.remove('before-recipe');
+    this.setAside = null;
+  }
+
   /** Deletes every saved notebook from this browser; the page goes back to the starting notebook. */
   async forget(): Promise<void> {
     this.#autosave?.cancel();
@@ -144,6 +198,8 @@ export class NotebookState {
     this.charts = {};
     this.stoppedAt = null;
     this.document = startingNotebook();
+    this.setAside = null;
+    this.saveProblem = null;
     await this.#store?.forget();
   }
 
@@ -273,6 +329,9 @@ export class NotebookState {
     if (bad) return fail({ kind: 'name', problem: bad });
     const later = laterReference(this.cells, this.cells.indexOf(cell));
     if (later) return fail({ kind: 'later', name: later.name });
+    // Before anything reaches the engine: a cell reads the loaded tables only (no file, address or SQL text).
+    const access = cellAccessProblem(cell.sql);
+    if (access) return fail({ kind: 'access', access });
     const statement = cellStatement(cell);
     if (typeof statement === 'string') return fail({ kind: 'sql', problem: statement });
 

@@ -80,9 +80,10 @@ export class OpfsStore {
     });
   }
 
-  /** Deletes every stored file and the manifest; returns how many sources were stored. */
+  /** Deletes every stored file and the manifest; returns how many were stored: orders files and the tables beside them. */
   async clear(): Promise<number> {
-    const stored = (await this.readManifest()).sources.length;
+    const manifest = await this.readManifest();
+    const stored = manifest.sources.length + manifest.tables.length;
     const names: string[] = [];
     for await (const name of (this.folder as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
     for (const name of names) await this.folder.removeEntry(name, { recursive: true });

@@ -2,6 +2,7 @@
 import type { Formatter } from '../../i18n/format';
 import type { MessageKey } from '../../i18n/messages';
 import type { ResultColumn } from '../../notebook/result';
+import type { CellError } from '../../notebook/cells';
 import type { CellProblem } from '../../state/notebook.svelte';
 
 /** A result value as the table shows it: numbers and dates for the reader's locale, NULL marked. */
@@ -30,7 +31,19 @@ export function problemText(problem: CellProblem, name: string, format: Formatte
       return format.t(`notebook.problem.sql.${problem.problem}` as MessageKey);
     case 'input':
       return format.t('notebook.problem.input', { name: problem.name });
+    case 'access':
+      return problem.access.kind === 'function'
+        ? format.t('notebook.problem.access.function', { name: problem.access.name })
+        : problem.access.kind === 'path'
+          ? format.t('notebook.problem.access.path', { text: problem.access.text })
+          : format.t('notebook.problem.access.statement', { keyword: problem.access.keyword });
     case 'engine':
       return problem.error.message;
   }
+}
+
+/** A place in a cell's SQL (a character offset) as the line and column the cell marks. */
+export function spotAt(sql: string, position: number): CellError {
+  const before = sql.slice(0, position).split('\n');
+  return { message: '', position, line: before.length, column: before[before.length - 1]!.length + 1 };
 }

@@ -25,6 +25,11 @@ export const notebookMessages = {
   'notebook.import.bad_cell': 'cell {detail}.',
   'notebook.import.empty': 'it holds no cells (no note text and no ```sql block).',
   'notebook.restoring': 'Restoring your notebook…',
+  'notebook.saveFailed.quota': 'Could not save the notebook in this browser: storage is full. Export it as a file to keep it.',
+  'notebook.saveFailed.failed': 'Could not save the notebook in this browser (it may block storage for this site). Export it as a file to keep it.',
+  'notebook.setAside': 'A shared recipe replaced your notebook “{title}”; yours is kept in this browser.',
+  'notebook.restoreOwn': 'Restore my notebook',
+  'notebook.dropOwn': 'Keep the recipe’s notebook',
   'notebook.cell.sql': 'SQL cell {index}',
   'notebook.cell.chart': 'Chart cell {index}',
   'notebook.cell.note': 'Note cell {index}',
@@ -59,6 +64,12 @@ export const notebookMessages = {
   'notebook.problem.sql.several': 'A cell holds one query; this one has several statements. Split them into separate cells.',
   'notebook.problem.sql.not_query':
     'A cell holds one query (SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE…): its result is kept under the cell’s name. Statements that change tables are not run here.',
+  'notebook.problem.access.function':
+    'Notebook cells read only the loaded tables: the function {name}() is not allowed (it reads files, web addresses or SQL text). Query orders, customers, another loaded table or an earlier cell’s result instead.',
+  'notebook.problem.access.path':
+    'Notebook cells read only the loaded tables: reading {text} as a table is not allowed (a file name or web address). Load the file with the drop zone, then query its table.',
+  'notebook.problem.access.statement':
+    'Notebook cells read only the loaded tables: {keyword} is not allowed (it reads or writes files, attaches databases or changes settings). A cell holds one query.',
   'notebook.problem.input': 'Cell “{name}”, which this cell reads, failed: fix it first.',
   'notebook.problem.at': 'At line {line}, column {column}:',
   'notebook.problem.check': 'Check the SQL at the marked place, then run the cell again.',

@@ -99,7 +99,7 @@ describe('autosave', () => {
   it('writes the latest document once after a pause, and nothing after cancel', async () => {
     vi.useFakeTimers();
     const saved: NotebookDocument[] = [];
-    const store: NotebookStore = { load: async () => null, save: async (d) => void saved.push(d), forget: async () => void saved.splice(0) };
+    const store: NotebookStore = { load: async () => null, save: async (d) => void saved.push(d), remove: async () => {}, forget: async () => void saved.splice(0) };
     const autosave = new Autosave(store, 400);
     autosave.schedule({ ...DOC, title: 'a' });
     autosave.schedule({ ...DOC, title: 'ab' });
@@ -116,7 +116,12 @@ describe('autosave', () => {
 
   it('restores the saved notebook, saves edits, and forget deletes them', async () => {
     let kept: NotebookDocument | null = DOC;
-    const store: NotebookStore = { load: async () => kept, save: async (d) => void (kept = d), forget: async () => void (kept = null) };
+    const store: NotebookStore = {
+      load: async (slot = 'last') => (slot === 'last' ? kept : null),
+      save: async (d) => void (kept = d),
+      remove: async () => {},
+      forget: async () => void (kept = null),
+    };
     const db = { query: async () => { throw new Error('no engine'); } } as unknown as Database;
     const notebook = new NotebookState(db, store);
     await vi.waitFor(() => expect(notebook.restore).toBe('restored'));

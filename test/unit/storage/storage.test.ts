@@ -7,6 +7,8 @@ import { KEEP_KEY, StorageState, type StorageEnvironment } from '../../../src/st
 import { OpfsStore } from '../../../src/storage/opfs-store';
 import { EMPTY_MANIFEST, mappingSteps, parseManifest, planSync, type StoredSource } from '../../../src/storage/manifest';
 import { MemoryDirectory } from './memory-opfs';
+import { NotebookState } from '../../../src/state/notebook.svelte';
+import { MemoryNotebookStore } from '../notebook/memory-store';
 
 const format = new Formatter('en-US');
 
@@ -202,6 +204,47 @@ describe('keep my data in this browser', () => {
     await next.start();
     expect(next.enabled).toBe(false);
     expect(next.notice).toBe('Forgotten: 1 stored files, notebooks, segments.');
+  });
+
+  it('forget everything counts every stored file: the orders and the CRM tables (review 6 #14)', async () => {
+    const browser = profile();
+    const app = await newApp();
+    app.notebook.forget = async () => {};
+    const storage = new StorageState(app, browser.env);
+    await storage.start();
+    await storage.setEnabled(true);
+    await app.loadFile(new Blob([CSV]), 'shop.csv');
+    expect(await app.tables.load(new Blob(['customer_id,name\nK1,Ann\n']), 'customers.csv', 'customers', 'replace')).toBe(true);
+    await storage.sync();
+    expect(storage.stored).toBe(2);
+    await storage.forget();
+    expect(folder(browser.root).entries.size).toBe(0);
+    const next = new StorageState(await newApp(), browser.env);
+    await next.start();
+    // shop.csv and customers.csv.
+    expect(next.notice).toBe('Forgotten: 2 stored files, notebooks, segments.');
+  });
+
+  it('forget everything deletes the saved notebooks through the real NotebookState.forget (not a stub)', async () => {
+    const browser = profile();
+    const app = await newApp();
+    const notebooks = new MemoryNotebookStore();
+    await notebooks.save({ version: 1, title: 'Mine', cells: [{ id: 'n', kind: 'note', markdown: 'x' }] });
+    const notebook = new NotebookState(app.db, notebooks);
+    Object.defineProperty(app, 'notebook', { value: notebook });
+    await notebook.openFromRecipe({ version: 1, title: 'Theirs', cells: [{ id: 'r', kind: 'sql', name: 'q', sql: 'SELECT 1' }] });
+    expect([...notebooks.slots.keys()].sort()).toEqual(['before-recipe', 'last']);
+    notebook.setTitle('Theirs, edited');
+    const storage = new StorageState(app, browser.env);
+    await storage.start();
+    await storage.forget();
+    expect(browser.reloads()).toBe(1);
+    // Both slots gone, and the edit waiting for the autosave is not written afterwards.
+    await notebook.flush();
+    expect(notebooks.slots.size).toBe(0);
+    const after = new NotebookState(app.db, notebooks);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(after.document.title).toBe('My questions');
   });
 
   it('says the option is unavailable without OPFS and does nothing', async () => {
