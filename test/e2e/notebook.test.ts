@@ -1,23 +1,36 @@
 // The notebook as a user meets it: a dropped file, SQL, chart and note cells, a cell reading
 // another, an error marked in the SQL, a reload that brings the notebook back from IndexedDB, and
 // a dashboard panel opened as SQL.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { dropFile, launchChromium, openApp, serveDist, settled, type AppPage, type StaticServer } from './harness';
+import { serveFolder } from '../../scripts/static-server';
 
 let server: StaticServer;
+/** A second local origin with a CSV on it, playing someone else's server; records what reaches it. */
+let bucket: StaticServer;
+let bucketDir: string;
+const bucketHits: string[] = [];
 let browser: Browser;
 let app: AppPage;
 let dialogs: string[];
 
 beforeAll(async () => {
   server = await serveDist();
+  bucketDir = mkdtempSync(join(tmpdir(), 'clientele-bucket-'));
+  writeFileSync(join(bucketDir, 'x.csv'), 'a,b\n1,2\n');
+  bucket = await serveFolder(bucketDir, '/b/', { cors: true, onRequest: (request) => bucketHits.push(`${request.method} ${request.path}`) });
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await bucket?.close();
+  rmSync(bucketDir, { recursive: true, force: true });
 });
 afterEach(async () => {
   expect(app.offOrigin).toEqual([]);
@@ -182,5 +195,33 @@ describe('the notebook', () => {
     await long.locator('textarea').press('Control+Enter');
     await ready(page, 'long');
     expect(await columnValues(page, 'long', 1)).toEqual(['42']);
+  });
+
+  it('refuses a cell that reads another origin (review 6 #5): the cell says why and no request leaves the page', async () => {
+    const page = await open();
+    await notebookTab(page).click();
+    await page.locator('[data-notebook-restore="restored"]').waitFor();
+    const url = `${bucket.url}x.csv?leak=recipe-was-run`;
+    expect(new URL(url).origin).not.toBe(server.origin);
+    await writeSqlCell(page, 'exfil', `SELECT * FROM read_csv('${url}')`);
+    const cell = sqlCell(page, 'exfil');
+    await cell.locator('[data-run="error"]').waitFor({ timeout: 30_000 });
+    expect(await cell.getByRole('alert').first().innerText()).toContain(
+      'Notebook cells read only the loaded tables: the function read_csv() is not allowed',
+    );
+    // The spot is marked in the cell: line 1, column 15 (where read_csv starts).
+    expect(await cell.getByTestId('error-spot').innerText()).toContain('read_csv');
+    // Run all stops there too, and a string used as a table is refused the same way.
+    await page.getByRole('button', { name: 'Run all' }).click();
+    await page.locator('[data-running-all="no"]').waitFor();
+    await writeSqlCell(page, 'exfil2', `FROM '${url}'`);
+    await sqlCell(page, 'exfil2').locator('[data-run="error"]').waitFor({ timeout: 30_000 });
+    expect(await sqlCell(page, 'exfil2').getByRole('alert').first().innerText()).toMatch(/^Notebook cells read only the loaded tables: reading '.*' as a table is not allowed/);
+    // The notebook still works on the loaded data.
+    await writeSqlCell(page, 'ok', 'SELECT count(*)::INTEGER AS n FROM orders');
+    await ready(page, 'ok');
+    expect(await columnValues(page, 'ok', 1)).toEqual(['5']);
+    expect(bucketHits).toEqual([]);
+    expect(app.offOrigin).toEqual([]);
   });
 });

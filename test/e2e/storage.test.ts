@@ -28,6 +28,24 @@ afterEach(async () => {
 
 const kpi = (page: Page, name: string) => page.locator('dl.kpis > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) }).locator('.value');
 const dashboardReady = (page: Page) => page.locator('[data-dashboard="ready"]').waitFor({ timeout: 60_000 });
+/** The titles of the notebooks saved in this browser's IndexedDB (`clientele-notebooks`), without creating the database. */
+const storedNotebooks = (page: Page) =>
+  page.evaluate(async () => {
+    if (!(await indexedDB.databases()).some((d) => d.name === 'clientele-notebooks')) return [];
+    return new Promise<string[]>((resolve, reject) => {
+      const request = indexedDB.open('clientele-notebooks');
+      request.onerror = () => reject(request.error);
+      request.onsuccess = () => {
+        const db = request.result;
+        if (!db.objectStoreNames.contains('notebooks')) return (db.close(), resolve([]));
+        const all = db.transaction('notebooks').objectStore('notebooks').getAll();
+        all.onsuccess = () => {
+          db.close();
+          resolve((all.result as { document?: { title?: string } }[]).map((r) => String(r.document?.title)));
+        };
+      };
+    });
+  });
 const saves = async (page: Page) => Number(await page.locator('section.storage').getAttribute('data-storage-saves'));
 
 // 3 customers, 4 orders in EUR: revenue 100 + 50 + 80 + 30 = 260; refunds (refund_amount) 20 on O3.
@@ -78,8 +96,24 @@ describe('keep my data in this browser', () => {
     expect(await page.getByLabel('Refund amount').inputValue()).toBe('');
     expect(await page.getByLabel('Customer id').inputValue()).toBe('customer_id');
 
-    // A saved segment, to be forgotten with the rest.
-    await page.evaluate(() => localStorage.setItem('clientele.segments', '[{"name":"Big DE","combine":"and","groups":[]}]'));
+    // A segment saved through the UI (country is DE: customer A), to be forgotten with the rest.
+    const segments = page.locator('section.segments');
+    await segments.getByRole('button', { name: 'New segment' }).click();
+    await segments.getByLabel('Name').fill('Big DE');
+    await segments.getByRole('button', { name: '+ Add a rule' }).click();
+    await segments.getByLabel('Value').fill('DE');
+    await segments.getByLabel('Value').press('Tab');
+    await expect.poll(() => page.getByTestId('segment-size').innerText()).toMatch(/^1 customers match/);
+    await segments.getByRole('button', { name: 'Save and apply' }).click();
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('clientele.segments'))).toContain('"name":"Big DE"');
+
+    // A notebook edited and autosaved in IndexedDB, so that "no notebook left" below means something.
+    await page.getByRole('tab', { name: 'Notebook' }).click();
+    await page.locator('[data-notebook-restore="restored"]').waitFor();
+    await page.getByLabel('Notebook title').fill('Kept notebook');
+    await page.locator('[data-notebook-saved="yes"]').waitFor();
+    expect(await storedNotebooks(page)).toEqual(['Kept notebook']);
+    await page.getByRole('tab', { name: 'Dashboard' }).click();
 
     // Forget everything: confirm, the page reloads with nothing loaded and nothing kept.
     await storage.getByRole('button', { name: 'Forget everything…' }).click();
@@ -118,5 +152,9 @@ describe('keep my data in this browser', () => {
       return { keys, files, notebooks };
     });
     expect(left).toEqual({ keys: [], files: [], notebooks: 0 });
+    expect(await storedNotebooks(page)).toEqual([]);
+    await page.getByRole('tab', { name: 'Notebook' }).click();
+    await page.locator('[data-notebook-restore="restored"]').waitFor();
+    expect(await page.getByLabel('Notebook title').inputValue()).toBe('My questions');
   });
 });
