@@ -2,6 +2,7 @@
 // CliError saying what is wrong and what to type instead.
 import { parseArgs } from 'node:util';
 import { COLUMN_ROLES, type ColumnMapping, type ColumnRole } from '../ingest/types';
+import { DEFAULT_K } from '../share/privacy';
 
 export class CliError extends Error {
   /** 2: the command was typed wrong; 1: the data could not be analysed. */
@@ -41,7 +42,7 @@ than k customers are withheld. The files are read on this machine; nothing is se
 
 Options:
   --out FILE          the report file to write (default: report.html)
-  --k N               withhold groups of fewer than N customers (default: 5, at least 2)
+  --k N               withhold groups of fewer than N customers (default and least: 5)
   --from YYYY-MM-DD   first day of the period (default: the first day in the data)
   --to YYYY-MM-DD     last day of the period, included (default: the last day in the data)
   --link              also print a report link (the whole report in the address, nothing uploaded)
@@ -95,8 +96,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (command !== 'report') throw new CliError(`Unknown command "${command}". The command is "report": clientele report FILE…`, 2);
   if (files.length === 0) throw new CliError('No file given. Name one or more order exports: clientele report orders.csv', 2);
 
-  const k = values.k === undefined ? 5 : Number(values.k);
-  if (!Number.isInteger(k) || k < 2) throw new CliError(`--k "${values.k}" is not a whole number of at least 2. Groups smaller than k customers are withheld; try --k 5.`, 2);
+  const k = values.k === undefined ? DEFAULT_K : Number(values.k);
+  // As in the page: k can only be raised from the default.
+  if (!Number.isInteger(k) || k < DEFAULT_K) throw new CliError(`--k "${values.k}" is not a whole number of at least ${DEFAULT_K}. Groups smaller than k customers are withheld, and k can only be raised from ${DEFAULT_K}; try --k ${DEFAULT_K}.`, 2);
   const from = values.from === undefined ? null : checkDay(values.from, '--from');
   const to = values.to === undefined ? null : checkDay(values.to, '--to');
   if (from && to && from > to) throw new CliError(`--from ${from} is after --to ${to}. Give the earlier day first.`, 2);

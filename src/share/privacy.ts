@@ -82,37 +82,76 @@ export function stringsIn(value: unknown, out: Set<string> = new Set()): Set<str
   return out;
 }
 
-/** A string and its words (split on spaces and punctuation an e-mail address or a name does not use), lower-cased. */
-export function candidateTokens(text: string): string[] {
-  const whole = text.trim().toLowerCase();
-  const words = whole.split(/[\s,;:()[\]{}<>"|/\\]+/).filter((w) => w.length > 0);
-  return [...new Set([whole, ...words])];
+/** Identifying values shorter than this are matched as whole words only; longer ones also inside any string. */
+export const MIN_CONTAINED = 4;
+/** Payload substrings compared with identifying values are at most this long (longer values still match whole words). */
+const MAX_CONTAINED = 80;
+
+/** Whether `name` is a table or view of the database (customer_profiles exists only once a customer file is loaded). */
+export async function hasRelation(db: Database, name: string): Promise<boolean> {
+  const t = await db.query(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = $1`, { params: [name] });
+  return Number(t.getChild('n')?.get(0) ?? 0) > 0;
 }
 
 /**
- * The payload's strings that equal, or contain a word equal to, a customer id, e-mail or name or an
- * order id in the data (`orders` and `order_lines`), compared case-insensitively. One hash join in
- * the engine, so a million customers cost one pass.
+ * SQL (WITH clauses ending in `identifying(token)`) for the identifying values of the data, lower-cased:
+ * customer ids, e-mails and names and order ids of `orders` and `order_lines`, and of
+ * `customer_profiles` when it exists; each e-mail's local part; each word of a multi-word value.
  */
-export async function identifyingStrings(db: Database, strings: readonly string[]): Promise<Set<string>> {
-  const byToken = new Map<string, string[]>();
-  for (const s of strings) for (const token of candidateTokens(s)) byToken.set(token, [...(byToken.get(token) ?? []), s]);
-  // One text parameter split in the engine (the seam binds scalars only); U+0001 is the separator, so it is taken out of tokens.
-  const tokens = [...byToken.keys()].map((t) => t.replaceAll('\u0001', ''));
-  if (tokens.length === 0) return new Set();
+async function identifyingSql(db: Database): Promise<string> {
+  const sources = ['orders', 'order_lines'].flatMap((t) => ['customer_id', 'customer_email', 'customer_name', 'order_id'].map((c) => `SELECT ${c}::VARCHAR AS v FROM ${t}`));
+  if (await hasRelation(db, 'customer_profiles')) sources.push(...['customer_id', 'customer_email', 'customer_name'].map((c) => `SELECT ${c}::VARCHAR AS v FROM customer_profiles`));
+  return `raw AS (SELECT DISTINCT lower(trim(v)) AS v FROM (${sources.join(' UNION ALL ')}) WHERE v IS NOT NULL AND trim(v) <> ''),
+    tokens AS (
+      SELECT v AS token FROM raw
+      UNION ALL SELECT split_part(v, '@', 1) FROM raw WHERE contains(v, '@')
+      UNION ALL SELECT unnest(string_split_regex(v, '\\s+')) FROM raw WHERE regexp_matches(v, '\\s')
+    ),
+    identifying AS (SELECT DISTINCT token FROM tokens WHERE length(token) >= 2)`;
+}
+
+/** What identifyingValues found in a payload. */
+export interface Identifying {
+  strings: Set<string>;
+  numbers: Set<number>;
+}
+
+/**
+ * The payload's strings that hold an identifying value of the data (see identifyingSql), compared
+ * case-insensitively: equal to it, one of their words equal to it, or, for a value of at least
+ * MIN_CONTAINED characters, containing it ("Dear Hal O'Hara!", "C01.", "o'hara", "jo"); and the
+ * `numbers` equal to an identifying value (a numeric customer id such as 17850). All in the engine:
+ * the payload's strings go in as one parameter and are cut into words and substrings there, so the
+ * data's identifiers (a million customers) never come into JavaScript.
+ */
+export async function identifyingValues(db: Database, strings: readonly string[], numbers: readonly number[] = []): Promise<Identifying> {
+  // One text parameter split in the engine (the seam binds scalars only); U+0001 is the separator, so it is taken out.
+  const texts = [...new Set(strings.map((s) => s.replaceAll('\u0001', '')))].filter((s) => s.trim() !== '');
+  const integers = [...new Set(numbers.filter((n) => Number.isInteger(n) && n !== 0))];
+  if (texts.length === 0 && integers.length === 0) return { strings: new Set(), numbers: new Set() };
   const found = await db.query(
-    `WITH candidates AS (SELECT unnest(string_split($1, chr(1))) AS token),
-      identifying AS (
-        SELECT lower(trim(v)) AS token FROM (
-          SELECT customer_id AS v FROM orders UNION SELECT customer_email FROM orders UNION SELECT customer_name FROM orders UNION SELECT order_id FROM orders
-          UNION SELECT customer_id FROM order_lines UNION SELECT customer_email FROM order_lines UNION SELECT customer_name FROM order_lines UNION SELECT order_id FROM order_lines
-        ) WHERE v IS NOT NULL AND trim(v) <> ''
-      )
-    SELECT DISTINCT c.token FROM candidates c SEMI JOIN identifying i ON i.token = c.token`,
-    { params: [tokens.join('\u0001')] },
+    `WITH ${await identifyingSql(db)},
+      payload AS (SELECT DISTINCT unnest(string_split($1, chr(1))) AS text),
+      lowered AS (SELECT text, lower(text) AS l FROM payload WHERE text <> ''),
+      starts AS (SELECT text, l, unnest(range(1, length(l) - ${MIN_CONTAINED - 1} + 1)) AS i FROM lowered WHERE length(l) >= ${MIN_CONTAINED}),
+      spans AS (SELECT text, l, i, unnest(range(${MIN_CONTAINED}, least(length(l) - i + 1, ${MAX_CONTAINED}) + 1)) AS n FROM starts),
+      pieces AS (
+        SELECT text, l AS piece FROM lowered
+        UNION ALL SELECT text, trim(unnest(string_split_regex(l, '[^\\pL\\pN''’]+')), '''’') FROM lowered
+        UNION ALL SELECT text, unnest(string_split_regex(l, '[^\\pL\\pN''’@._-]+')) FROM lowered
+        UNION ALL SELECT text, substr(l, i, n) FROM spans
+      ),
+      nums AS (SELECT DISTINCT unnest(string_split($2, chr(1))) AS n)
+    SELECT DISTINCT 's' AS kind, p.text AS value FROM pieces p SEMI JOIN identifying i ON i.token = p.piece
+    UNION ALL
+    SELECT DISTINCT 'n', x.n FROM nums x SEMI JOIN identifying i ON x.n <> '' AND ltrim(i.token, '0') = ltrim(x.n, '0')`,
+    { params: [texts.join('\u0001'), integers.map(String).join('\u0001')] },
   );
-  const matched: string[] = Array.from(found.getChild('token')?.toArray() ?? [], String);
-  return new Set(matched.flatMap((token) => byToken.get(token) ?? []));
+  const kinds: string[] = Array.from(found.getChild('kind')?.toArray() ?? [], String);
+  const values: string[] = Array.from(found.getChild('value')?.toArray() ?? [], String);
+  const out: Identifying = { strings: new Set(), numbers: new Set() };
+  kinds.forEach((kind, i) => (kind === 's' ? out.strings.add(values[i]!) : out.numbers.add(Number(values[i]))));
+  return out;
 }
 
 /** Replaces every string in `value` found in `identifying` by `replacement`, keeping the shape. */

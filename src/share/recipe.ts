@@ -1,5 +1,6 @@
-// A recipe: the analysis without any data — the notebook, each file's column mapping (by file and
-// column name), the date range, facets, segment and saved segments. Carried in a #recipe= link and
+// A recipe: the analysis without rows — the notebook, each file's column mapping (by file and
+// column name), the date range, facets, segment and saved segments. It does carry values of the data
+// (facet and segment values, literals in SQL, notes): the recipient is expected to have the same file. Carried in a #recipe= link and
 // read back through validateRecipe, as any untrusted input; applied to whatever file the recipient loads.
 import { GRAINS, type Grain } from '../analyses/activity-series';
 import type { SinceGrain } from '../analyses/facets';
@@ -7,6 +8,7 @@ import { FACET_DIMENSIONS, type DateRange, type FacetSelections } from '../analy
 import { validateSegment, type Segment } from '../analyses/segments';
 import { COLUMN_ROLES, type ColumnMapping, type ColumnRole } from '../ingest/types';
 import type { NotebookDocument } from '../notebook/document';
+import { NotebookImportError, checkDocument } from '../notebook/transfer';
 import { RANGE_PRESETS, checkedRange, type RangePreset } from '../state/date-presets';
 import { ShareError } from './codec';
 
@@ -48,13 +50,15 @@ function mapping(v: unknown): ColumnMapping {
   return out;
 }
 
+/** The notebook, checked cell by cell as an imported notebook file is (checkDocument), or ShareError saying what is wrong. */
 function notebook(v: unknown): NotebookDocument | null {
   if (v === null) return null;
-  if (!isObject(v) || v.version !== 1 || typeof v.title !== 'string' || !Array.isArray(v.cells)) return invalid('the notebook');
-  for (const cell of v.cells) {
-    if (!isObject(cell) || typeof cell.id !== 'string' || !['sql', 'chart', 'note'].includes(cell.kind as string)) invalid('a notebook cell');
+  try {
+    return checkDocument(v);
+  } catch (error) {
+    const detail = error instanceof NotebookImportError && error.problem === 'bad_cell' ? `notebook cell ${error.detail}` : 'the notebook is not a notebook';
+    return invalid(detail);
   }
-  return v as unknown as NotebookDocument;
 }
 
 function segment(v: unknown): Segment {

@@ -15,7 +15,7 @@ export interface ReportTable {
   rows: (string | Figure)[][];
 }
 
-export const WITHHELD_REASONS = ['below_k', 'identifying_columns', 'no_customer_count', 'too_many_rows', 'identifying_values'] as const;
+export const WITHHELD_REASONS = ['below_k', 'identifying_columns', 'no_customer_count', 'bad_customer_count', 'too_many_groups', 'too_many_rows', 'identifying_values', 'split_hidden'] as const;
 
 /** What was left out and why: shown in the preview and in the report. */
 export interface Withheld {
@@ -52,7 +52,7 @@ export interface ReportPayload {
   /** [customer share, revenue share] points from (0, 0) to (1, 1), each step at least k customers. */
   pareto: [number, number][];
   facets: { dimension: FacetDimension; values: ReportTable }[];
-  /** segment, customers, revenue (net, in range). */
+  /** segment, customers, net_revenue (in range), average_ltv (net revenue to date per customer). */
   rfm: ReportTable;
   cells: ReportCell[];
   withheld: Withheld[];

@@ -14,17 +14,10 @@ import type { SegmentGrid } from '../analyses/rfm-grid';
 import type { SqlQuery } from '../analyses/sql-fragment';
 import type { Database } from '../db/database';
 import { quoteIdentifier } from '../db/sql';
-import { CUSTOMER_COUNT_COLUMN, DEFAULT_K, checkReport, hide, identifyingStrings, isIdentifyingColumn, mergeSmall, scrub, stringsIn, suppressionMask } from './privacy';
+import { CUSTOMER_COUNT_COLUMN, DEFAULT_K, checkReport, hasRelation, hide, identifyingValues, isIdentifyingColumn, mergeSmall, scrub, showable, stringsIn, suppressionMask } from './privacy';
 import { SUPPRESSED, type Figure, type ReportCell, type ReportPayload, type ReportTable, type Withheld } from './report-types';
 
 export * from './report-types';
-
-/** A notebook cell's last result, as the notebook holds it. */
-export interface CellResult {
-  name: string;
-  columns: string[];
-  rows: unknown[][];
-}
 
 export interface ReportOptions {
   filter: DashboardFilter;
@@ -41,19 +34,22 @@ export interface ReportOptions {
   rfmRelation?: string;
   grid?: SegmentGrid;
   /** Notebook results to include; each is checked and refused with a reason when it fails the rules. */
-  cells?: readonly CellResult[];
+  cells?: readonly CellSource[];
   /** Run CUSTOMER_BASE_STATEMENTS first (after the canonical orders were built, as the CLI does). */
   buildBase?: boolean;
   /** YYYY-MM-DD; default today. */
   today?: string;
   /** The facet lists' length in the report; the rest are merged into "Other". */
   facetLimit?: number;
-  /** Rows a notebook cell may have. */
+  /** Rows a notebook cell may have; a longer one is refused whole, never cut. */
   cellRowLimit?: number;
 }
 
 /** The smallest k the module accepts (the tests use 2); the page offers DEFAULT_K and up. */
 export const MIN_K = 2;
+
+/** Rows a notebook result may have to be shared (whole: a longer one is refused, never cut). */
+export const CELL_ROW_LIMIT = 100;
 
 /** The label of a facet list's merged row. The viewer shows it in words. */
 export const OTHER = '(other)';
@@ -94,11 +90,16 @@ export function kpiFigures(values: KpiValues | undefined, k: number): Record<Kpi
   return out;
 }
 
-/** The activity series with small cells (and their complements) hidden, per group of columns. */
-export function activityTable(rows: Row[], k: number): ReportTable {
+/**
+ * The activity series with small cells (and their complements) hidden, per group of columns. With
+ * `splitHidden` (the range's new / returning split is withheld in the KPIs) the new and returning
+ * columns are withheld whole: the periods' new customers add up to the range's, which with the
+ * range's customers would give the withheld split back.
+ */
+export function activityTable(rows: Row[], k: number, splitHidden = false): ReportTable {
   const col = (name: string) => rows.map((r) => num(r[name]));
-  const newMask = suppressionMask(col('new_customers'), k);
-  const returningMask = suppressionMask(col('returning_customers'), k);
+  const newMask = splitHidden ? rows.map(() => true) : suppressionMask(col('new_customers'), k);
+  const returningMask = splitHidden ? rows.map(() => true) : suppressionMask(col('returning_customers'), k);
   const lostMask = suppressionMask(col('lost_customers'), k);
   // Orders and money describe the period's purchasers; refunds booked with no purchaser count as one.
   const purchasers = rows.map((r) => num(r.new_customers) + num(r.returning_customers) || (num(r.refunds) !== 0 || num(r.revenue) !== 0 ? 1 : 0));
@@ -118,9 +119,9 @@ export function activityTable(rows: Row[], k: number): ReportTable {
   };
 }
 
-/** Customers by first-purchase period, small periods (and complements) hidden. */
-export function acquisitionTable(rows: Row[], k: number): ReportTable {
-  const mask = suppressionMask(rows.map((r) => num(r.customers)), k);
+/** Customers by first-purchase period, small periods (and complements) hidden; all of them when the range's new customers are withheld (they add up to them). */
+export function acquisitionTable(rows: Row[], k: number, splitHidden = false): ReportTable {
+  const mask = splitHidden ? rows.map(() => true) : suppressionMask(rows.map((r) => num(r.customers)), k);
   return {
     columns: ['period_start', 'customers', 'first_order_revenue'],
     rows: rows.map((r, i) => [num(r.period_start), hide(tidy(r.customers), mask[i]), hide(tidy(r.first_order_revenue), mask[i])]),
@@ -151,12 +152,15 @@ export function paretoPoints(rows: Row[], n: number, k: number, points = 50): [n
 /**
  * One facet's list. Customer attributes (each customer has one value): values under k, and beyond
  * the first `limit`, merged into OTHER, itself at least k. Item dimensions (a customer can have
- * several products): values under k are dropped, as a merged count would count customers twice.
+ * several products): values under k are dropped, as a merged count would count customers twice;
+ * and so is a value whose customers fall short of a published total (`totals`: the range's
+ * customers, each customer facet's sum) by 1…k−1, as the difference is a small group ("paid" 6 of
+ * 7 customers gives away the one without a paid order).
  */
-export function facetTable(dimension: FacetDimension, rows: Row[], k: number, limit: number): { values: ReportTable; withheld: number } {
+export function facetTable(dimension: FacetDimension, rows: Row[], k: number, limit: number, totals: readonly number[] = []): { values: ReportTable; withheld: number } {
   const columns = ['value', 'customers', 'revenue'];
   if (isItemDimension(dimension)) {
-    const kept = rows.filter((r) => num(r.customers) >= k).slice(0, limit);
+    const kept = rows.filter((r) => showable(num(r.customers), k) && num(r.customers) > 0 && totals.every((t) => showable(t - num(r.customers), k) || t < num(r.customers))).slice(0, limit);
     return { values: { columns, rows: kept.map((r) => [r.value == null ? null : String(r.value), num(r.customers), tidy(r.revenue)]) }, withheld: rows.length - kept.length };
   }
   const { kept, other, merged } = mergeSmall(rows.map((r) => ({ row: r, customers: num(r.customers), values: [num(r.revenue)] })), k, limit);
@@ -174,34 +178,60 @@ const cellValue = (v: unknown): string | Figure => {
   return String(v);
 };
 
+/** A notebook SQL cell to include: its name and the engine table holding its whole result. */
+export interface CellSource {
+  name: string;
+  relation: string;
+}
+
+/** The number of customers in the data: every customer id of the orders and, when loaded, of the customer file. */
+export async function customersInData(db: Database): Promise<number> {
+  const profiles = (await hasRelation(db, 'customer_profiles')) ? ' UNION SELECT customer_id FROM customer_profiles' : '';
+  const t = await db.query(`SELECT count(DISTINCT customer_id)::DOUBLE AS n FROM (SELECT customer_id FROM orders${profiles}) WHERE customer_id IS NOT NULL`);
+  return Number(t.getChild('n')?.get(0) ?? 0);
+}
+
 /**
- * A notebook result as a report table, or why not: identifying columns are dropped; the result
- * needs a column counting customers (customers, new_customers, customer_count…); rows under k (and
- * complements) are dropped.
+ * A notebook result as a report table, or why not. Its column names are not taken as proof, so the
+ * engine checks, on the whole result (not a sample): a column counting customers is required; each
+ * of its values is a whole number from 0 to the customers in the data; the result has at most
+ * ⌊customers in the data ÷ k⌋ rows (more rows cannot be disjoint groups of k or more customers, as
+ * one row per customer with `5 AS customers` is not); and at most `rowLimit` rows, as a cell is
+ * shared whole or not at all. Identifying columns are dropped; rows under k (and complements) too.
+ * A query that passes can still mislabel its groups: the preview says so (residual trust).
  */
-export function cellTable(cell: CellResult, k: number, rowLimit: number): { cell: ReportCell | null; withheld: Withheld[] } {
+export async function cellTable(db: Database, cell: CellSource, k: number, rowLimit: number, customers: number): Promise<{ cell: ReportCell | null; withheld: Withheld[] }> {
   const withheld: Withheld[] = [];
-  const keep = cell.columns.map((c) => !isIdentifyingColumn(c));
-  const dropped = keep.filter((x) => !x).length;
-  if (dropped > 0) withheld.push({ item: cell.name, reason: 'identifying_columns', count: dropped });
-  const columns = cell.columns.filter((_, i) => keep[i]);
-  const counts = columns.flatMap((c, i) => (CUSTOMER_COUNT_COLUMN.test(c) ? [i] : []));
-  const rows = cell.rows.map((r) => r.filter((_, i) => keep[i]).map(cellValue));
-  if (counts.length === 0 || rows.some((r) => counts.some((i) => typeof r[i] !== 'number'))) {
-    withheld.push({ item: cell.name, reason: 'no_customer_count', count: rows.length });
-    return { cell: null, withheld };
-  }
+  const refuse = (reason: Withheld['reason'], count: number) => (withheld.push({ item: cell.name, reason, count }), { cell: null, withheld });
+  const relation = quoteIdentifier(cell.relation);
+  const all = (await db.query(`SELECT * FROM ${relation} LIMIT 0`)).schema.fields.map((f) => f.name);
+  const columns = all.filter((c) => !isIdentifyingColumn(c));
+  if (columns.length < all.length) withheld.push({ item: cell.name, reason: 'identifying_columns', count: all.length - columns.length });
+  const counts = columns.filter((c) => CUSTOMER_COUNT_COLUMN.test(c));
+  const [stats] = rowsOf(
+    await db.query(
+      `SELECT count(*)::DOUBLE AS row_count${counts.map((c, i) => `, count(*) FILTER (WHERE NOT coalesce(try_cast(${quoteIdentifier(c)} AS DOUBLE) BETWEEN 0 AND ${Math.floor(customers)} AND try_cast(${quoteIdentifier(c)} AS DOUBLE) = floor(try_cast(${quoteIdentifier(c)} AS DOUBLE)), FALSE))::DOUBLE AS bad_${i}`).join('')} FROM ${relation}`,
+    ),
+  );
+  const rowCount = num(stats?.row_count);
+  if (counts.length === 0) return refuse('no_customer_count', rowCount);
+  const bad = counts.reduce((sum, _, i) => sum + num(stats?.[`bad_${i}`]), 0);
+  if (bad > 0) return refuse('bad_customer_count', bad);
+  if (rowCount > Math.floor(customers / k)) return refuse('too_many_groups', rowCount);
+  if (rowCount > rowLimit) return refuse('too_many_rows', rowCount);
+  const table = await db.query(`SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${relation}`);
+  const rows = table.toArray().map((r) => columns.map((c) => cellValue((r as Record<string, unknown>)[c])));
+  const countAt = counts.map((c) => columns.indexOf(c));
   // A row is as small as its smallest customer count.
-  const masks = counts.map((i) => suppressionMask(rows.map((r) => r[i] as number), k));
-  const kept = rows.filter((_, j) => !masks.some((m) => m[j]));
+  const masks = countAt.map((i) => suppressionMask(rows.map((r) => Number(r[i])), k));
+  const kept = rows.filter((_, j) => !masks.some((m) => m[j])).map((r) => r.map((v, i) => (countAt.includes(i) ? Number(v) : v)));
   if (kept.length < rows.length) withheld.push({ item: cell.name, reason: 'below_k', count: rows.length - kept.length });
   if (kept.length === 0) return { cell: null, withheld };
-  if (kept.length > rowLimit) withheld.push({ item: cell.name, reason: 'too_many_rows', count: kept.length - rowLimit });
-  return { cell: { name: cell.name, table: { columns, rows: kept.slice(0, rowLimit) } }, withheld };
+  return { cell: { name: cell.name, table: { columns, rows: kept } }, withheld };
 }
 
 /** Strings of the report's own making, never compared with the data. */
-const OWN_STRINGS = new Set<string>([SUPPRESSED, OTHER, ...ACTIVITY_COLUMNS, 'value', 'customers', 'revenue', 'segment', 'net_revenue', 'first_order_revenue', 'day', 'week', 'month', ...FACET_DIMENSIONS]);
+const OWN_STRINGS = new Set<string>([SUPPRESSED, OTHER, ...ACTIVITY_COLUMNS, 'value', 'customers', 'revenue', 'segment', 'net_revenue', 'average_ltv', 'first_order_revenue', 'day', 'week', 'month', ...FACET_DIMENSIONS]);
 
 /**
  * The report for `options.filter`: rebuilds the dashboard's scope tables for that filter (the page
@@ -241,25 +271,33 @@ export async function buildReport(db: Database, options: ReportOptions): Promise
   const acquisition = await run(queries.acquisition);
   const pareto = await run(queries.pareto);
   const facetRows = await run(queries.facets.query);
-  const rfm = await run(`SELECT r.segment, count(*)::INTEGER AS customers, COALESCE(sum(c.net), 0)::DOUBLE AS net_revenue
-    FROM scope_customers c JOIN ${quoteIdentifier(rfmRelation)} r USING (customer_id)
+  // Average LTV: each segment's customers' net revenue to date (customer_base.ltv), as the customer list shows it.
+  const rfm = await run(`SELECT r.segment, count(*)::INTEGER AS customers, COALESCE(sum(c.net), 0)::DOUBLE AS net_revenue, avg(b.ltv)::DOUBLE AS average_ltv
+    FROM scope_customers c JOIN ${quoteIdentifier(rfmRelation)} r USING (customer_id) LEFT JOIN customer_base b USING (customer_id)
     GROUP BY r.segment ORDER BY customers DESC, r.segment NULLS LAST`);
   const currencies = await run(DATA_FACTS_SQL.currencies);
   const currency = currencies.length === 1 ? String(currencies[0]!.currency) : null;
 
   const withheld: Withheld[] = [];
   const limit = options.facetLimit ?? 12;
+  // Totals an item facet's value could be subtracted from: the range's customers and each customer facet's sum.
+  const totals = [num(current?.customers), ...queries.facets.dimensions.filter((d) => !isItemDimension(d)).map((d) => facetRows.reduce((sum, r) => sum + (r.dimension === d ? num(r.customers) : 0), 0))];
   const facets = queries.facets.dimensions.map((dimension) => {
-    const { values, withheld: count } = facetTable(dimension, facetRows.filter((r) => r.dimension === dimension), k, limit);
+    const { values, withheld: count } = facetTable(dimension, facetRows.filter((r) => r.dimension === dimension), k, limit, totals);
     if (count > 0) withheld.push({ item: dimension, reason: 'below_k', count });
     return { dimension, values };
   });
+  const splitHidden = currentFigures.new_customers === SUPPRESSED || currentFigures.returning_customers === SUPPRESSED;
+  if (splitHidden) withheld.push({ item: 'activity', reason: 'split_hidden', count: activity.length + acquisition.length });
   const rfmMask = suppressionMask(rfm.map((r) => num(r.customers)), k);
   const cells: ReportCell[] = [];
-  for (const cell of options.cells ?? []) {
-    const checked = cellTable(cell, k, options.cellRowLimit ?? 100);
-    withheld.push(...checked.withheld);
-    if (checked.cell) cells.push(checked.cell);
+  if ((options.cells ?? []).length > 0) {
+    const customers = await customersInData(db);
+    for (const cell of options.cells ?? []) {
+      const checked = await cellTable(db, cell, k, options.cellRowLimit ?? CELL_ROW_LIMIT, customers);
+      withheld.push(...checked.withheld);
+      if (checked.cell) cells.push(checked.cell);
+    }
   }
   const segment = options.filter.segment ?? null;
   let payload: ReportPayload = {
@@ -275,22 +313,26 @@ export async function buildReport(db: Database, options: ReportOptions): Promise
       churnWindowDays: options.churnWindowDays ?? DEFAULT_CHURN_WINDOW_DAYS,
     },
     kpis: Object.fromEntries(KPI_IDS.map((id) => [id, [currentFigures[id], previousFigures[id]]])) as ReportPayload['kpis'],
-    activity: activityTable(activity, k),
-    acquisition: acquisitionTable(acquisition, k),
+    activity: activityTable(activity, k, splitHidden),
+    acquisition: acquisitionTable(acquisition, k, splitHidden),
     pareto: paretoPoints(pareto, num(current?.customers), k),
     facets,
     rfm: {
-      columns: ['segment', 'customers', 'net_revenue'],
-      rows: rfm.map((r, i) => [r.segment == null ? null : String(r.segment), hide(num(r.customers), rfmMask[i]), hide(tidy(r.net_revenue), rfmMask[i])]),
+      columns: ['segment', 'customers', 'net_revenue', 'average_ltv'],
+      rows: rfm.map((r, i) => [r.segment == null ? null : String(r.segment), hide(num(r.customers), rfmMask[i]), hide(tidy(r.net_revenue), rfmMask[i]), hide(tidy(r.average_ltv), rfmMask[i])]),
     },
     cells,
     withheld,
   };
   const strings = [...stringsIn(payload)].filter((s) => !OWN_STRINGS.has(s));
-  const identifying = await identifyingStrings(db, strings);
-  if (identifying.size > 0) {
-    payload = scrub(payload, identifying, REMOVED);
-    payload.withheld.push({ item: 'values', reason: 'identifying_values', count: identifying.size });
+  // Numbers are compared only in notebook results' non-count columns: every other figure is an aggregate of the report's own SQL.
+  const cellNumbers = payload.cells.flatMap((c) => c.table.rows.flatMap((r) => r.filter((v, i) => typeof v === 'number' && !CUSTOMER_COUNT_COLUMN.test(c.table.columns[i]!)) as number[]));
+  const identifying = await identifyingValues(db, strings, cellNumbers);
+  const found = identifying.strings.size + identifying.numbers.size;
+  if (found > 0) {
+    payload = scrub(payload, identifying.strings, REMOVED);
+    payload.cells = payload.cells.map((c) => ({ ...c, table: { ...c.table, rows: c.table.rows.map((r) => r.map((v, i) => (typeof v === 'number' && identifying.numbers.has(v) && !CUSTOMER_COUNT_COLUMN.test(c.table.columns[i]!) ? REMOVED : v))) } }));
+    payload.withheld.push({ item: 'values', reason: 'identifying_values', count: found });
   }
   checkReport(payload);
   return payload;

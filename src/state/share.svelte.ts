@@ -1,12 +1,13 @@
 // Sharing: the recipe link (read from the page's fragment, applied once the recipient loads a
 // file) and the report (built from the dashboard's SQL, previewed exactly, as a link or a file).
 import { QueryError } from '../db/query-error';
-import { quoteIdentifier } from '../db/sql';
 import { ShareError, PBKDF2_ITERATIONS } from '../share/codec';
 import { MAX_LINK_CHARS, openFragment, readFragment, shareLink, type ShareFragment } from '../share/links';
 import { DEFAULT_K } from '../share/privacy';
 import { mappingPlan, validateRecipe, type Recipe } from '../share/recipe';
-import { buildReport, validateReport, type CellResult, type ReportPayload } from '../share/report';
+import { identifyingValues, stringsIn } from '../share/privacy';
+import { buildReport, validateReport, type CellSource, type ReportPayload } from '../share/report';
+import { exportJson } from '../notebook/transfer';
 import { reportHtml } from '../share/report-html';
 import type { AppState } from './app.svelte';
 
@@ -20,10 +21,13 @@ export interface SharePreview {
   tooLong: boolean;
   encrypted: boolean;
   payload: ReportPayload | null;
+  /** A recipe's kinds of data values (facets, segments, sql, notes, mapping), for the preview to name. */
+  carries: RecipeCarries[];
+  /** How many strings of a recipe hold an identifying value of the data (same check as the report's). */
+  identifying: number;
 }
 
-/** Rows read from a notebook result for the report: more are refused rather than cut. */
-const CELL_READ_LIMIT = 1000;
+export type RecipeCarries = 'facets' | 'segments' | 'sql' | 'notes' | 'mapping';
 
 export class ShareState {
   recipe = $state.raw<Recipe | null>(null);
@@ -48,14 +52,19 @@ export class ShareState {
     readonly base: string,
   ) {}
 
-  /** Reads a #recipe= fragment: the notebook opens at once, the rest waits for a file. */
+  /**
+   * Reads a #recipe= fragment: the notebook opens at once, the rest waits for a file. The fragment
+   * is then taken out of the address (history.replaceState), so a reload does not open the recipe
+   * again over the edits made since. A recipe that does not pass validateRecipe changes nothing.
+   */
   async readRecipe(hash: string): Promise<void> {
     const fragment = readFragment(hash);
     if (fragment?.kind !== 'recipe') return;
+    if (typeof history !== 'undefined' && typeof location !== 'undefined' && location.hash === hash) history.replaceState(history.state, '', location.href.split('#')[0]);
     try {
       const recipe = validateRecipe(await openFragment(fragment));
       this.recipe = recipe;
-      if (recipe.notebook) this.app.notebook.open(recipe.notebook);
+      if (recipe.notebook) this.#openNotebook(recipe.notebook);
       this.recipeStage = 'waiting';
     } catch (error) {
       this.recipeStage = 'invalid';
@@ -105,8 +114,24 @@ export class ShareState {
   async makeRecipe(): Promise<void> {
     await this.#build(async () => {
       const recipe = this.currentRecipe();
-      return { kind: 'recipe', json: JSON.stringify(recipe, null, 2), link: await shareLink(this.base, 'recipe', recipe), encrypted: false, payload: null };
+      const carries = recipeCarries(recipe);
+      // The recipe's own words (facet and segment values, SQL, notes), checked against the data as the report's are.
+      const { notebook, view, savedSegments } = recipe;
+      const found = await identifyingValues(this.app.db, [...stringsIn({ facets: view.facets, segment: view.segment, savedSegments, cells: notebook?.cells.map((c) => (c.kind === 'sql' ? c.sql : c.kind === 'note' ? c.markdown : '')) })]);
+      return { kind: 'recipe', json: JSON.stringify(recipe, null, 2), link: await shareLink(this.base, 'recipe', recipe), encrypted: false, payload: null, carries, identifying: found.strings.size };
     });
+  }
+
+  /** The notebook as a JSON file, for a recipe too long for a link. */
+  notebookFile(): string {
+    return exportJson($state.snapshot(this.app.notebook.document) as typeof this.app.notebook.document);
+  }
+
+  #openNotebook(document: Recipe['notebook'] & object): void {
+    // The notebook engineer's openFromRecipe keeps the user's own notebook to restore; open() until it lands.
+    const notebook = this.app.notebook as typeof this.app.notebook & { openFromRecipe?: (d: typeof document) => void };
+    if (notebook.openFromRecipe) notebook.openFromRecipe(document);
+    else notebook.open(document);
   }
 
   /** The notebook's SQL cells that have a result, by name. */
@@ -115,14 +140,9 @@ export class ShareState {
     return this.app.notebook.document.cells.flatMap((c) => (c.kind === 'sql' && runs[c.id]?.status === 'ready' ? [c.name] : []));
   }
 
-  async #cellResults(): Promise<CellResult[]> {
-    const out: CellResult[] = [];
-    for (const name of this.cells.filter((n) => this.availableCells().includes(n))) {
-      const table = await this.app.db.query(`SELECT * FROM ${quoteIdentifier(name)} LIMIT ${CELL_READ_LIMIT}`);
-      const columns = table.schema.fields.map((f) => f.name);
-      out.push({ name, columns, rows: table.toArray().map((r) => columns.map((c) => (r as Record<string, unknown>)[c])) });
-    }
-    return out;
+  /** The chosen cells: each SQL cell's whole result is the engine table named after it, checked there in full. */
+  #cellSources(): CellSource[] {
+    return this.cells.filter((n) => this.availableCells().includes(n)).map((name) => ({ name, relation: name }));
   }
 
   async makeReport(): Promise<void> {
@@ -135,10 +155,10 @@ export class ShareState {
         churnWindowDays: d.churnWindowDays,
         sinceGrain: d.sinceGrain,
         rfmRelation: 'rfm_customers',
-        cells: await this.#cellResults(),
+        cells: this.#cellSources(),
       });
       const encrypted = this.passphrase.length > 0;
-      return { kind: 'report', json: JSON.stringify(payload, null, 2), link: await shareLink(this.base, 'report', payload, this.passphrase), encrypted, payload };
+      return { kind: 'report', json: JSON.stringify(payload, null, 2), link: await shareLink(this.base, 'report', payload, this.passphrase), encrypted, payload, carries: [], identifying: 0 };
     });
   }
 
@@ -160,6 +180,16 @@ export class ShareState {
   reportFile(): string | null {
     return this.preview?.payload ? reportHtml(this.preview.payload, this.app.format) : null;
   }
+}
+
+/** Which kinds of data values a recipe carries, for the preview to say so. */
+export function recipeCarries(recipe: Recipe): RecipeCarries[] {
+  const out: RecipeCarries[] = ['mapping'];
+  if (Object.values(recipe.view.facets).some((v) => v && v.length > 0)) out.push('facets');
+  if (recipe.view.segment || recipe.savedSegments.length > 0) out.push('segments');
+  if (recipe.notebook?.cells.some((c) => c.kind === 'sql')) out.push('sql');
+  if (recipe.notebook?.cells.some((c) => c.kind === 'note')) out.push('notes');
+  return out;
 }
 
 /** The read-only viewer of a #report= / #report-locked= link: no data, no engine needed. */

@@ -47,29 +47,41 @@ describe('clientele report', () => {
     // The link is to the given page and carries the same payload.
     expect(link!.startsWith('https://example.test/clientele/#report=')).toBe(true);
     const fragment = readFragment(new URL(link!).hash)!;
-    expect(validateReport(await openFragment(fragment))).toEqual(payload);
-    for (const value of IDENTIFYING) expect(link, value).not.toContain(value);
+    // The link's data is deflated base64url, so a plain search in it could never match: decode it, then search.
+    const decoded = await openFragment(fragment);
+    expect(validateReport(decoded)).toEqual(payload);
+    const text = JSON.stringify(decoded);
+    expect(text).toContain('"customers"');
+    for (const value of IDENTIFYING) expect(text, value).not.toContain(value);
   });
 
   it('reports a date range: March 2024', async () => {
-    const { code, stdout } = await cli(['report', 'shop.csv', '--out', 'march.html', '--from', '2024-03-01', '--to', '2024-03-31', '--k', '2']);
+    const { code, stdout } = await cli(['report', 'shop.csv', '--out', 'march.html', '--from', '2024-03-01', '--to', '2024-03-31']);
     expect(code).toBe(0);
     const payload = validateReport(payloadOfHtml(readFileSync(stdout.trim(), 'utf8')));
-    // O6 (CU-1004, returning), O7 and O8 (new): 3 customers, revenue 60 + 25 + 15 = 100.
-    expect(payload.kpis.customers[0]).toBe(3);
-    expect(payload.kpis.revenue[0]).toBe(100);
-    // New 2, returning 1: the returning group is below k = 2, so the split is withheld (either gives the other away).
+    // O6 (CU-1004, returning), O7 and O8 (new): 3 customers < k = 5, so every figure of the period is withheld.
+    expect(payload.kpis.customers[0]).toBe('<k');
+    expect(payload.kpis.revenue[0]).toBe('<k');
     expect(payload.kpis.new_customers[0]).toBe('<k');
     expect(payload.period.days).toBe(31);
+    expect(payload.k).toBe(5);
+  });
+
+  it('refuses --k below 5, as the page does (review 6, finding 4)', async () => {
+    const { code, stdout, stderr } = await cli(['report', 'shop.csv', '--out', 'k2.html', '--k', '2']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/--k "2" is not a whole number of at least 5/);
+    expect(existsSync(join(files.dir, 'k2.html'))).toBe(false);
   });
 
   it('builds the same report as the page’s engine (DuckDB-WASM) from the same file', async () => {
-    const { stdout } = await cli(['report', 'shop.csv', '--out', 'same.html', '--k', '2']);
+    const { stdout } = await cli(['report', 'shop.csv', '--out', 'same.html']);
     const native = validateReport(payloadOfHtml(readFileSync(stdout.trim(), 'utf8')));
     const db = await NodeDatabase.open();
     const blob = await openAsBlob(files.shop);
     await loadOrders(db, [{ name: 'shop.csv', blob }], {}, () => undefined, NOW);
-    const wasm: ReportPayload = await buildReport(db, { filter: { range: null }, k: 2, today: '2024-06-01' });
+    const wasm: ReportPayload = await buildReport(db, { filter: { range: null }, k: 5, today: '2024-06-01' });
     expect(native).toEqual(wasm);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ShareError, decodeJson, decryptJson, encodeJson, encryptJson, fromBase64Url, toBase64Url } from '../../../src/share/codec';
+import { MAX_INFLATED_BYTES, ShareError, decodeJson, decryptJson, deflate, encodeJson, encryptJson, fromBase64Url, toBase64Url } from '../../../src/share/codec';
 import { openFragment, readFragment, shareLink } from '../../../src/share/links';
 
 const value = { version: 1, title: 'Größe & “quotes” 🙂', numbers: [1, 2.5, null, '<k'], nested: { a: 'x'.repeat(5000) } };
@@ -44,5 +44,30 @@ describe('share codec', () => {
     expect(await openFragment(readFragment(new URL(recipe).hash)!)).toEqual({ a: 1 });
     expect(readFragment('#section-2')).toBeNull();
     expect(readFragment('')).toBeNull();
+  });
+});
+
+describe('damaged and oversized links (review 6, findings 9 and 10)', () => {
+  it('a cut or altered encrypted link says "damaged", not "wrong passphrase"', async () => {
+    const sealed = await encryptJson({ title: 'x', rows: Array.from({ length: 300 }, (_, i) => [i, i * 1.5]) }, 'right');
+    for (const cut of [1, 10, 100]) await expect(decryptJson(sealed.slice(0, -cut), 'right')).rejects.toMatchObject({ problem: 'damaged' });
+    const mid = Math.floor(sealed.length / 2);
+    const altered = sealed.slice(0, mid) + (sealed[mid] === 'A' ? 'B' : 'A') + sealed.slice(mid + 1);
+    await expect(decryptJson(altered, 'right')).rejects.toMatchObject({ problem: 'damaged' });
+    // Whole, with the wrong passphrase: still "wrong passphrase"; with the right one it opens.
+    await expect(decryptJson(sealed, 'wrong')).rejects.toMatchObject({ problem: 'wrong_passphrase' });
+    expect(await decryptJson(sealed, 'right')).toMatchObject({ title: 'x' });
+  });
+
+  it('a link that inflates beyond the cap stops with "too_large", quickly and without inflating it all', async () => {
+    const bomb = toBase64Url(await deflate(new Uint8Array(200_000_000).fill(32))); // 200 MB of spaces in ~200 kB
+    const started = performance.now();
+    const error = await decodeJson(bomb).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShareError);
+    expect((error as ShareError).problem).toBe('too_large');
+    expect(performance.now() - started).toBeLessThan(5000);
+    // Just under the cap still opens.
+    const big = { text: 'y'.repeat(MAX_INFLATED_BYTES - 20) };
+    expect(await decodeJson(await encodeJson(big))).toEqual(big);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeJson, encodeJson } from '../../../src/share/codec';
+import { ShareError, decodeJson, encodeJson } from '../../../src/share/codec';
 import { mappingPlan, validateRecipe, type Recipe } from '../../../src/share/recipe';
 
 const recipe: Recipe = {
@@ -29,5 +29,13 @@ describe('recipe', () => {
     const plan = mappingPlan(recipe, [{ index: 3, fileName: 'shop.csv', columns: ['Customer', 'Date', 'Total', 'Country'], mapping: { customer_id: 'Customer', ordered_at: 'Country' } }]);
     expect(plan.changes).toEqual([{ index: 3, role: 'ordered_at', column: 'Date' }, { index: 3, role: 'amount', column: 'Total' }]);
     expect(plan.missing).toEqual([{ file: 'shop.csv', role: 'customer_email', column: 'Mail' }]);
+  });
+
+  it('checks notebook cells deeply (review 6, finding 7: a SQL cell without SQL was accepted and crashed the page)', () => {
+    const bad = { ...recipe, notebook: { version: 1, title: 'x', cells: [{ id: 'a', kind: 'note', markdown: 'hi' }, { id: 'z', kind: 'sql' }] } };
+    expect(() => validateRecipe(bad)).toThrow(ShareError);
+    expect(() => validateRecipe(bad)).toThrow('notebook cell 2: a SQL cell needs a name and SQL text');
+    expect(() => validateRecipe({ ...recipe, notebook: { version: 1, title: 'x', cells: [{ id: 'c', kind: 'chart', source: 's', mark: 'pie' }] } })).toThrow(/notebook cell 1: a chart needs a source cell and a mark/);
+    expect(() => validateRecipe({ ...recipe, notebook: 'SELECT 1' })).toThrow(/the notebook/);
   });
 });
