@@ -166,7 +166,7 @@ function pathAt(tokens: SqlToken[], i: number, sql: string): CellAccessProblem |
   if (tokens[j + 1]?.text === '(') return null;
   const last = parts[parts.length - 1]!;
   if (parts.some((p) => p.kind === 'quoted' && /[./\\:]/.test(p.text))) return { kind: 'path', text: text(token.start, last.end), position: token.start };
-  if (parts.length > 1 && !QUALIFIERS.has(parts[0]!.text.toLowerCase())) {
+  if (parts.slice(0, -1).some((p) => !QUALIFIERS.has(p.text.toLowerCase()))) {
     // A cell's own qualified tables are temp.main.x or main.x; anything else is taken for a path.
     return { kind: 'path', text: text(token.start, last.end), position: token.start };
   }

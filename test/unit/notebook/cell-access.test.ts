@@ -45,6 +45,8 @@ describe('notebook SQL never reads files, addresses or SQL text (review 6 #5)', 
     expect(refused(`SELECT * FROM E'x.csv'`)).toMatchObject({ kind: 'path' });
     expect(refused(`SELECT * FROM $$x.csv$$`)).toMatchObject({ kind: 'path' });
     expect(refused(`SELECT * FROM x.csv`)).toMatchObject({ kind: 'path', text: 'x.csv' });
+    expect(refused(`SELECT * FROM main.x.csv`)).toMatchObject({ kind: 'path', text: 'main.x.csv' });
+    expect(refused(`SELECT * FROM "main"."x.csv"`)).toMatchObject({ kind: 'path' });
     expect(refused(`SELECT * FROM orders o JOIN 'x.csv' y ON true`)).toMatchObject({ kind: 'path' });
     expect(refused(`SELECT * FROM orders o JOIN customers c ON o.customer_id = c.customer_id, 'x.csv'`)).toMatchObject({ kind: 'path' });
     expect(refused(`SELECT * FROM orders, /* c */ 'x.csv'`)).toMatchObject({ kind: 'path' });
