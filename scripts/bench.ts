@@ -42,6 +42,8 @@ const INTERACTIONS = ['facet click', 'date range', 'segment', 'list sort'] as co
 type Interaction = (typeof INTERACTIONS)[number];
 /** Each interaction is repeated this many times a run, for a p95 that means something. */
 const REPEATS = 5;
+/** The date ranges picked, one a repetition (then back to all time). */
+const BENCH_RANGES = ['last_90', 'last_30', 'last_year', 'this_quarter', 'last_month'] as const;
 
 /** A saved segment the benchmark applies: customers with at least two orders who spent 100 or more. */
 const BENCH_SEGMENT = { name: 'Bench: repeat big spenders', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'order_count', op: '>=', value: 2 }, { kind: 'number', field: 'total_revenue', op: '>=', value: 100 }] }] } as const;
@@ -176,12 +178,16 @@ async function browserRun(browser: Browser, url: string, path: string): Promise<
   // list and the RFM scores (the list's segment column). Then a few with it open, which adds RFM,
   // LTV and cohorts to every refresh.
   await valueSection.click();
+  // Each repetition clicks another country and picks another range: the page keeps the panels of
+  // recent filter states, so the first visit of a state ("on") is the cold figure and going back to
+  // all customers, all time ("off") the warm one. The saved segment is one state: warm after run 1.
   const firstCountry = page.locator('[data-facet="country"] button.facet-value').first();
   const segments = page.locator('section.segments');
   for (let i = 0; i < REPEATS; i++) {
-    await both('facet click', () => firstCountry.click());
-    await both('facet click', () => firstCountry.click());
-    await both('date range', () => page.getByLabel('Date range').selectOption('last_90'));
+    const country = page.locator('[data-facet="country"] button.facet-value').nth(i);
+    await both('facet click', () => country.click());
+    await both('facet click', () => country.click());
+    await both('date range', () => page.getByLabel('Date range').selectOption(BENCH_RANGES[i % BENCH_RANGES.length]!));
     await both('date range', () => page.getByLabel('Date range').selectOption('all'));
     await both('segment', () => segments.getByRole('button', { name: 'Apply' }).click());
     await both('segment', () => segments.getByRole('button', { name: 'Show all customers' }).click());
@@ -240,7 +246,8 @@ async function nativeRun(path: string, index: number): Promise<{ timings: Timing
   const base: DashboardPlanOptions = { filter: { range: null }, grain: 'auto', churnWindowDays: 90, facetLimit: 12, list: { sort: 'revenue', direction: 'desc', limit: 25 } };
   await runPlan(db, base);
   const shown = performance.now();
-  const country = String((await db.query(facetSql({ dimension: 'country', limit: 1 }).sql, { params: facetSql({ dimension: 'country', limit: 1 }).params })).get(0)?.value);
+  const countriesSql = facetSql({ dimension: 'country', limit: REPEATS });
+  const countries = (await db.query(countriesSql.sql, { params: countriesSql.params })).toArray().map((r) => String(r.value));
   const lastDay = Number((await db.query(DATA_FACTS_SQL.bounds)).get(0)?.last_day);
   const timedPlan = async (plan: DashboardPlanOptions, panels = true) => {
     const t0 = performance.now();
@@ -249,8 +256,8 @@ async function nativeRun(path: string, index: number): Promise<{ timings: Timing
   };
   const samples: Record<Interaction, number[]> = { 'facet click': [], 'date range': [], segment: [], 'list sort': [] };
   for (let i = 0; i < REPEATS; i++) {
-    samples['facet click'].push(await timedPlan({ ...base, filter: { range: null, facets: { country: [country] } } }), await timedPlan(base));
-    samples['date range'].push(await timedPlan({ ...base, filter: { range: presetRange('last_90', lastDay) } }), await timedPlan(base));
+    samples['facet click'].push(await timedPlan({ ...base, filter: { range: null, facets: { country: [countries[i % countries.length]!] } } }), await timedPlan(base));
+    samples['date range'].push(await timedPlan({ ...base, filter: { range: presetRange(BENCH_RANGES[i % BENCH_RANGES.length]!, lastDay) } }), await timedPlan(base));
     samples.segment.push(await timedPlan({ ...base, filter: { range: null, segment: BENCH_SEGMENT as unknown as Segment } }), await timedPlan(base));
     const t0 = performance.now();
     const list = customerListSql({ sort: 'last_order_at', direction: 'desc', limit: 25 });
@@ -334,6 +341,16 @@ async function main() {
   );
   console.log(`\nMedians of ${runs} runs (interactions: ${REPEATS * 2} a run, ${REPEATS} for the sort; p95 over all). Chromium ${execFileSync(CHROMIUM, ['--version']).toString().trim()}; engine start (median) ${Math.round(median(results.flatMap((r) => r.engineStartMs)))} ms.`);
   console.table(rows);
+  // Interactions alternate: a filter state (even samples: cold unless seen before) and back to all
+  // customers, all time (odd: a state the page has kept).
+  for (const r of results) {
+    const split = (xs: number[], odd: number) => xs.filter((_, i) => i % 2 === odd);
+    const line = (['facet click', 'date range', 'segment'] as const).map((k) => {
+      const [on, off] = [split(r.browserInteractions[k], 0), split(r.browserInteractions[k], 1)];
+      return `${k} ${Math.round(median(on))} / ${Math.round(p95(on))}, back ${Math.round(median(off))} / ${Math.round(p95(off))}`;
+    });
+    console.log(`${r.size} ${r.format} browser, to a filter state / back to all (median / p95 ms): ${line.join('; ')}`);
+  }
   const out = join(ROOT, 'bench-results');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), runs, rows, results, allPanels }, null, 2));
