@@ -101,26 +101,39 @@ describe('CRM tables beside the orders', () => {
     await page.locator('article.table-card[aria-label="tickets.csv"][data-kind="tickets"][data-ready="yes"]').waitFor();
     expect(await tickets.getByRole('combobox', { name: 'Closed / solved at', exact: true }).inputValue()).toBe('Solved At');
 
-    // A survey file without a score, added (in "replace" mode it would replace the surveys loaded
-    // before, as orders replace orders): recognised as surveys, says what is missing, the others stay.
-    await page.getByLabel('add it to what is loaded').check();
-    await drop(page, 'broken-surveys.csv', BROKEN_SURVEYS);
-    const broken = card(page, 'broken-surveys.csv');
-    expect(await broken.getAttribute('data-kind')).toBe('surveys');
-    expect(await broken.getByTestId('table-missing').innerText()).toBe('Missing: a score. Pick the column that holds it; until then this file is left out of the Survey answers table.');
-    expect(await page.locator('article.table-card').count()).toBe(3);
+    // A survey file without a score, in "replace" mode: it would build nothing, so it is refused in
+    // words and the surveys loaded before stay, as do the tickets and the orders.
+    await dropFile(page, 'broken-surveys.csv', bytes(BROKEN_SURVEYS), 'text/csv');
+    const rejected = page.getByTestId('table-rejected');
+    await rejected.waitFor({ timeout: 30_000 });
+    await tablesIdle(page);
+    expect(await rejected.locator('h2').innerText()).toBe('Could not load broken-surveys.csv as Survey answers');
+    expect(await rejected.locator('p').innerText()).toContain('It has no column for a score, so it would build nothing, and the Survey answers file loaded before is kept.');
+    expect(await card(page, 'broken-surveys.csv').count()).toBe(0);
+    expect(await page.locator('article.table-card').count()).toBe(2);
     expect(await surveys.getByTestId('table-rows-used').innerText()).toBe('4 of 5 rows used.');
     expect(await page.locator('article[aria-label="sample-orders.csv"]').count()).toBe(1);
+    await rejected.getByRole('button', { name: 'Dismiss' }).click();
+    await rejected.waitFor({ state: 'detached' });
 
     // Remove a table: its card goes, the others stay.
-    await broken.getByRole('button', { name: 'Remove this table' }).click();
-    await broken.waitFor({ state: 'detached' });
-    await tablesIdle(page);
-    expect(await page.locator('article.table-card').count()).toBe(2);
     await tickets.getByRole('button', { name: 'Remove this table' }).click();
     await tickets.waitFor({ state: 'detached' });
     expect(await page.locator('article.table-card').count()).toBe(1);
     expect(await surveys.getAttribute('data-kind')).toBe('surveys');
+
+    // A CSAT file without a question type and one stray 0 (1 of 21 scores, under 5%) replaces the
+    // surveys: read as CSAT, the card says why; the user reads it as NPS instead.
+    const csat = ['customer_id,date,rating', ...Array.from({ length: 20 }, (_, i) => `C${String(i + 1).padStart(5, '0')},2024-01-0${(i % 9) + 1},${(i % 5) + 1}`), 'C00001,2024-01-09,0'].join('\n');
+    await drop(page, 'csat.csv', csat);
+    const scale = card(page, 'csat.csv').locator('p.scale');
+    expect(await scale.getAttribute('data-scale')).toBe('csat');
+    expect(await scale.getByTestId('survey-scale-why').innerText()).toBe('Read as CSAT 1–5 because 95.2% of the scores are between 1 and 5; the few 0 or 6–10 scores are counted as outside the scale.');
+    expect(await card(page, 'csat.csv').locator('tr[data-check="score_out_of_range"] td').first().innerText()).toBe('1');
+    await scale.getByTestId('survey-scale').selectOption('nps');
+    await page.locator('article[aria-label="csat.csv"] p.scale[data-scale="nps"][data-scale-reason="user"]').waitFor();
+    await tablesIdle(page);
+    expect(await card(page, 'csat.csv').getByTestId('table-rows-used').innerText()).toBe('21 of 21 rows used.');
   });
 
   it('loads the sample CRM data: four tables matching the sample orders’ customers', async () => {

@@ -1,8 +1,9 @@
 // Builds the canonical CRM tables from the files of one kind and their mappings:
 //   crm_staged_<kind>  every row of every file of the kind, parsed, with the reason it is excluded (or NULL)
 //   customer_profiles / survey_answers / support_tickets / marketing_spend  (the contract the analytics read)
-// Customer keys are made exactly as the orders' (orders-view.ts): the id as text, `17850.0` read as
-// `17850`; without an id, the lower-cased e-mail.
+// Customer keys are made as the orders' (orders-view.ts): the id as text, `17850.0` read as `17850`;
+// without an id, the lower-cased e-mail. With orders built, each row's key is resolved against them
+// (resolvedCustomerSql), so a file keyed by e-mail joins orders keyed by id, and the other way round.
 import type { Database } from '../../db/database';
 import { quoteIdentifier, quoteLiteral } from '../../db/sql';
 import { normaliseHeader } from '../column-roles';
@@ -28,6 +29,19 @@ export interface CrmBuildContext {
 }
 
 export type SurveyKind = 'nps' | 'csat';
+/**
+ * Why a survey file's answers (those whose question type does not say) were read on a scale:
+ * 'values' the share of scores only a 0–10 scale has, 'header' the score column's name,
+ * 'default' nothing said NPS, 'user' the user chose it on the card.
+ */
+export interface SurveyScale {
+  kind: SurveyKind;
+  reason: 'values' | 'header' | 'default' | 'user';
+  /** Share (0..1) of the file's readable 0–10 scores that only NPS has (0, 6–10); null with no such score. */
+  npsOnlyShare: number | null;
+}
+/** At most this share of NPS-only scores (0, 6–10) still reads a file as CSAT; those few are out of range. */
+export const MAX_NPS_ONLY_SHARE_FOR_CSAT = 0.05;
 /** Score ranges per survey kind, inclusive. */
 export const SCORE_RANGES: Record<SurveyKind, [number, number]> = { nps: [0, 10], csat: [1, 5] };
 
@@ -61,15 +75,53 @@ function timestamp(source: CrmSourceSpec, role: CrmRole): string {
   return c && parsing ? dateSql(c, parsing) : 'CAST(NULL AS TIMESTAMP)';
 }
 
-/** The same expression as the orders' customer key (orders-view.ts stagedSourceSql). */
-export function customerKeySql(source: CrmSourceSpec): { key: string; email: string; raw: string } {
+/**
+ * The row's own customer key parts, made as the orders' (orders-view.ts stagedSourceSql): `id` the
+ * id as text (`17850.0` → `17850`), `email` the lower-cased e-mail; resolvedCustomerSql joins them.
+ */
+export function customerKeySql(source: CrmSourceSpec): { id: string; email: string; raw: string } {
   const id = col(source, 'customer_id');
   const email = col(source, 'customer_email') ? `lower(${textSql(col(source, 'customer_email')!)})` : NULL_TEXT;
   return {
-    key: id ? `COALESCE(${idSql(id, typeOf(source, 'customer_id'))}, ${email})` : email,
+    id: id ? idSql(id, typeOf(source, 'customer_id')) : NULL_TEXT,
     email,
     raw: id ? `COALESCE(${textSql(id)}, ${email})` : email,
   };
+}
+
+/**
+ * The customer key of each staged row (`key_id`, `key_email` from customerKeySql), resolved against
+ * the orders when they are built: its id when an order has that customer id; else the customer id
+ * of the orders' customer with its e-mail; else its own id, else its e-mail. An e-mail that several
+ * order customers share names none of them, so it matches none (the row keeps its own key and is
+ * counted as a customer with no order) rather than joining the answers to a guess.
+ */
+export function resolvedCustomerSql(rows: string, ordersReady: boolean): string {
+  if (!ordersReady) return `SELECT * EXCLUDE (key_id, key_email), COALESCE(key_id, key_email) AS customer_id FROM (${rows})`;
+  return `SELECT r.* EXCLUDE (key_id, key_email, by_id, by_email),
+      CASE WHEN r.by_id IS NOT NULL THEN r.key_id WHEN r.by_email IS NOT NULL THEN r.by_email ELSE COALESCE(r.key_id, r.key_email) END AS customer_id
+    FROM (
+      SELECT u.*, i.customer_id AS by_id, e.customer_id AS by_email
+      FROM (${rows}) u
+      LEFT JOIN (SELECT DISTINCT customer_id FROM orders WHERE customer_id IS NOT NULL) i ON i.customer_id = u.key_id
+      LEFT JOIN (
+        SELECT customer_email, min(customer_id) AS customer_id FROM orders
+        WHERE customer_email IS NOT NULL AND customer_id IS NOT NULL
+        GROUP BY customer_email HAVING count(DISTINCT customer_id) = 1
+      ) e ON e.customer_email = u.key_email
+    ) r`;
+}
+
+const F_WORDS = ['f', 'female', 'woman', 'women', 'w', 'weiblich', 'frau', 'femme', 'feminin', 'feminine', 'femenino', 'femenina', 'mujer',
+  'feminino', 'mulher', 'femmina', 'donna', 'vrouw', 'vrouwelijk', 'v', 'kvinna', 'kobieta', 'girl', 'fem'];
+const M_WORDS = ['m', 'male', 'man', 'men', 'mannlich', 'maennlich', 'mann', 'homme', 'masculin', 'masculine', 'hombre', 'masculino', 'homem',
+  'maschio', 'uomo', 'mannelijk', 'mezczyzna', 'boy', 'masc'];
+
+/** f/female/woman/weiblich/femme/mujer/… → 'female'; m/male/man/männlich/homme/hombre/… → 'male'; anything else lower-cased and trimmed as given; NULL when empty. */
+export function genderSql(column: string): string {
+  const word = `lower(trim(CAST(${column} AS VARCHAR)))`;
+  const bare = `strip_accents(${word})`;
+  return `CASE WHEN ${bare} IN (${ESCAPE_LIST(F_WORDS)}) THEN 'female' WHEN ${bare} IN (${ESCAPE_LIST(M_WORDS)}) THEN 'male' ELSE NULLIF(${word}, '') END`;
 }
 
 /** yes/no/true/false/1/0/y/n (and a few languages) → BOOLEAN; anything else NULL. */
@@ -102,14 +154,14 @@ export function monthSql(column: string, parsing: DateParsing | null | undefined
 const common = (source: CrmSourceSpec) => `${source.index}::INTEGER AS source, (rowid + 1)::BIGINT AS source_row`;
 
 function customersSource(source: CrmSourceSpec): string {
-  const { key, email, raw } = customerKeySql(source);
+  const { id, email, raw } = customerKeySql(source);
   const age = col(source, 'age') ? `TRY_CAST(round(${number(source, 'age')}) AS INTEGER)` : 'CAST(NULL AS INTEGER)';
   return `SELECT ${common(source)},
-      ${key} AS customer_id, ${email} AS customer_email, ${text(source, 'customer_name')} AS customer_name,
+      ${id} AS key_id, ${email} AS key_email, ${email} AS customer_email, ${text(source, 'customer_name')} AS customer_name,
       ${timestamp(source, 'signup_at')} AS signup_at, ${text(source, 'country')} AS country, ${text(source, 'city')} AS city,
       CAST(${timestamp(source, 'birth_date')} AS DATE) AS birth_date,
       CASE WHEN ${age} BETWEEN 0 AND 130 THEN ${age} END AS age_given,
-      ${text(source, 'gender')} AS gender,
+      ${col(source, 'gender') ? genderSql(col(source, 'gender')!) : NULL_TEXT} AS gender,
       ${col(source, 'company_type') ? companyTypeSql(col(source, 'company_type')!) : NULL_TEXT} AS company_type,
       ${text(source, 'industry')} AS industry, ${text(source, 'channel')} AS channel,
       ${col(source, 'interests') ? interestsSql(col(source, 'interests')!) : '[]::VARCHAR[]'} AS interests,
@@ -119,10 +171,10 @@ function customersSource(source: CrmSourceSpec): string {
 }
 
 function surveysSource(source: CrmSourceSpec, fileKind: SurveyKind): string {
-  const { key, raw } = customerKeySql(source);
+  const { id, email, raw } = customerKeySql(source);
   const question = col(source, 'question_type') ? `lower(${textSql(col(source, 'question_type')!)})` : NULL_TEXT;
   return `SELECT ${common(source)},
-      ${key} AS customer_id, ${timestamp(source, 'answered_at')} AS answered_at,
+      ${id} AS key_id, ${email} AS key_email, ${timestamp(source, 'answered_at')} AS answered_at,
       CASE WHEN regexp_matches(${question}, '${NPS_WORDS}') THEN 'nps' WHEN regexp_matches(${question}, '${CSAT_WORDS}') THEN 'csat'
         ELSE ${quoteLiteral(fileKind)} END AS kind,
       ${number(source, 'score')} AS score, ${text(source, 'comment')} AS comment,
@@ -131,12 +183,12 @@ function surveysSource(source: CrmSourceSpec, fileKind: SurveyKind): string {
 }
 
 function ticketsSource(source: CrmSourceSpec): string {
-  const { key, raw } = customerKeySql(source);
+  const { id, email, raw } = customerKeySql(source);
   const escalated = col(source, 'escalated') ? booleanSql(col(source, 'escalated')!, typeOf(source, 'escalated')) : 'CAST(NULL AS BOOLEAN)';
   const contacts = col(source, 'contacts') ? `TRY_CAST(round(${number(source, 'contacts')}) AS INTEGER)` : 'CAST(NULL AS INTEGER)';
   const ticketId = col(source, 'ticket_id') ? idSql(col(source, 'ticket_id')!, typeOf(source, 'ticket_id')) : NULL_TEXT;
   return `SELECT ${common(source)},
-      ${ticketId} AS ticket_id, ${key} AS customer_id,
+      ${ticketId} AS ticket_id, ${id} AS key_id, ${email} AS key_email,
       ${timestamp(source, 'opened_at')} AS opened_at, ${timestamp(source, 'closed_at')} AS closed_at,
       lower(${text(source, 'channel')}) AS channel, ${escalated} AS escalated, ${contacts} AS contacts,
       ${text(source, 'life_stage')} AS life_stage, ${text(source, 'product')} AS product,
@@ -171,7 +223,7 @@ function exclusionSql(kind: CrmKind, surveyRange = ''): string {
 const SCORE_IN_RANGE = Object.entries(SCORE_RANGES).map(([kind, [lo, hi]]) => `(kind = '${kind}' AND score BETWEEN ${lo} AND ${hi})`).join(' OR ');
 
 /** Every row of every file of the kind, parsed, with its exclusion reason. */
-export function stagedSql(kind: CrmKind, sources: CrmSourceSpec[], surveyKinds: Record<number, SurveyKind> = {}): string {
+export function stagedSql(kind: CrmKind, sources: CrmSourceSpec[], surveyKinds: Record<number, SurveyKind> = {}, ordersReady = false): string {
   const select = (s: CrmSourceSpec) => {
     switch (kind) {
       case 'customers': return customersSource(s);
@@ -180,9 +232,11 @@ export function stagedSql(kind: CrmKind, sources: CrmSourceSpec[], surveyKinds: 
       case 'spend': return spendSource(s);
     }
   };
+  const rows = sources.map(select).join('\nUNION ALL BY NAME\n');
   return `CREATE OR REPLACE TABLE ${stagedTable(kind)} AS
     SELECT *, ${exclusionSql(kind, SCORE_IN_RANGE)} AS excluded_reason
-    FROM (${sources.map(select).join('\nUNION ALL BY NAME\n')})`;
+    FROM (${kind === 'spend' ? rows : resolvedCustomerSql(rows, ordersReady)})
+    ORDER BY source, source_row`;
 }
 
 /** Whole years from a birth date to a day: one less when the birthday has not come yet that year. */
@@ -194,13 +248,24 @@ export function canonicalSql(kind: CrmKind, context: CrmBuildContext): string {
   const staged = stagedTable(kind);
   const table = CANONICAL_TABLES[kind];
   switch (kind) {
-    case 'customers':
+    case 'customers': {
+      // customer_profiles(customer_id, customer_email, customer_name, signup_at, country, city, birth_date, age,
+      //   gender  -- 'female' / 'male' from common words (f, woman, weiblich, femme, mujer… / m, man, männlich, homme,
+      //           --   hombre…); any other value lower-cased and trimmed as given; NULL when empty (genderSql)
+      //   company_type, industry, channel, interests)
+      // A customer on several rows (or in several files) is merged column by column: the latest non-empty value wins.
+      const latest = (c: string, present = `${c} IS NOT NULL`) => `arg_max(${c}, ord) FILTER (WHERE ${present}) AS ${c}`;
+      const asOf = `${quoteLiteral(context.asOf)}::DATE`;
       return `CREATE OR REPLACE TABLE ${table} AS
-        SELECT customer_id, customer_email, customer_name, signup_at, country, city, birth_date,
-          COALESCE(age_given, CASE WHEN birth_date <= ${quoteLiteral(context.asOf)}::DATE THEN ${wholeYears('birth_date', `${quoteLiteral(context.asOf)}::DATE`)} END) AS age,
-          gender, company_type, industry, channel, interests
-        FROM ${staged} WHERE excluded_reason IS NULL
-        QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY source DESC, source_row DESC) = 1`;
+        SELECT customer_id, ${['customer_email', 'customer_name', 'signup_at', 'country', 'city', 'birth_date', 'age', 'gender', 'company_type', 'industry', 'channel'].map((c) => latest(c)).join(', ')},
+          COALESCE(arg_max(interests, ord) FILTER (WHERE len(interests) > 0), []::VARCHAR[]) AS interests
+        FROM (
+          SELECT *, COALESCE(age_given, CASE WHEN birth_date <= ${asOf} THEN ${wholeYears('birth_date', asOf)} END) AS age,
+            row_number() OVER (ORDER BY source, source_row) AS ord
+          FROM ${staged} WHERE excluded_reason IS NULL
+        )
+        GROUP BY customer_id`;
+    }
     case 'surveys':
       return `CREATE OR REPLACE TABLE ${table} AS
         SELECT customer_id, answered_at, kind, score::DOUBLE AS score, comment FROM ${staged} WHERE excluded_reason IS NULL`;
@@ -230,31 +295,41 @@ export function surveyScaleSql(source: CrmSourceSpec): string {
 }
 
 /**
- * The kind of a file's answers whose question type does not say: an NPS scale when any score
- * only NPS has (0, 6–10); else what the score's (or question's) header says; else CSAT (1–5).
+ * The scale of a file's answers whose question type does not say. By share, so one stray score does
+ * not flip a file: NPS (0–10) when more than 5% of its readable 0–10 scores are ones only NPS has
+ * (0, 6–10); else NPS when the score's (or question's) header says so; else CSAT (1–5), and the few
+ * NPS-only scores are counted as out of range. The user's choice on the card wins over all that.
  */
-export function chooseSurveyKind(npsOnly: number, headers: string[]): SurveyKind {
-  if (npsOnly > 0) return 'nps';
+export function chooseSurveyKind(npsOnly: number, either: number, headers: string[], chosen?: SurveyKind): SurveyScale {
+  const total = npsOnly + either;
+  const npsOnlyShare = total > 0 ? npsOnly / total : null;
+  if (chosen) return { kind: chosen, reason: 'user', npsOnlyShare };
+  if (npsOnlyShare !== null && npsOnlyShare > MAX_NPS_ONLY_SHARE_FOR_CSAT) return { kind: 'nps', reason: 'values', npsOnlyShare };
   const said = headers.map(normaliseHeader).join(' ');
-  if (new RegExp(NPS_WORDS).test(said)) return 'nps';
-  return 'csat';
+  if (new RegExp(NPS_WORDS).test(said)) return { kind: 'nps', reason: 'header', npsOnlyShare };
+  return { kind: 'csat', reason: npsOnlyShare === null ? 'default' : 'values', npsOnlyShare };
 }
 
-/** (Re)builds the staged and canonical table of one kind from its complete files; drops them when there are none. */
-export async function buildCrmTable(db: Database, kind: CrmKind, sources: CrmSourceSpec[], context: CrmBuildContext): Promise<Record<number, SurveyKind>> {
+/** The scale the user chose for a survey file, kept in its mapping (so it is stored with it): see ScaleRole in kinds.ts. */
+export const chosenScale = (mapping: CrmMapping): SurveyKind | undefined =>
+  mapping.nps_scale !== undefined ? 'nps' : mapping.csat_scale !== undefined ? 'csat' : undefined;
+
+/** (Re)builds the staged and canonical table of one kind from its complete files; drops them when there are none. Returns each survey file's scale. */
+export async function buildCrmTable(db: Database, kind: CrmKind, sources: CrmSourceSpec[], context: CrmBuildContext): Promise<Record<number, SurveyScale>> {
   if (sources.length === 0) {
     for (const sql of dropSql(kind)) await db.query(sql);
     return {};
   }
-  const surveyKinds: Record<number, SurveyKind> = {};
+  const scales: Record<number, SurveyScale> = {};
   if (kind === 'surveys') {
     for (const source of sources) {
       const row = (await db.query(surveyScaleSql(source))).get(0);
       const headers = [source.mapping.score, source.mapping.question_type].filter((h): h is string => h !== undefined);
-      surveyKinds[source.index] = chooseSurveyKind(Number(row?.nps_only ?? 0), headers);
+      scales[source.index] = chooseSurveyKind(Number(row?.nps_only ?? 0), Number(row?.either ?? 0), headers, chosenScale(source.mapping));
     }
   }
-  await db.query(stagedSql(kind, sources, surveyKinds));
+  const surveyKinds = Object.fromEntries(Object.entries(scales).map(([index, scale]) => [index, scale.kind])) as Record<number, SurveyKind>;
+  await db.query(stagedSql(kind, sources, surveyKinds, context.ordersReady));
   await db.query(canonicalSql(kind, context));
-  return surveyKinds;
+  return scales;
 }

@@ -215,7 +215,19 @@ const ORDER_SIGNATURE = { order_id: 1.5, amount: 1, unit_price: 1, quantity: 0.5
 /** Header evidence below this (a bare word, a date found from values) does not count towards a kind. */
 const MIN_EVIDENCE = 0.45;
 /** A CRM kind must reach this much evidence, and more than the orders, to take a file from the orders. */
-const MIN_KIND_SCORE = 0.9;
+export const MIN_KIND_SCORE = 0.9;
+/** Scores are sums of products of decimals (1.5 × 0.6 = 0.8999…): compared with this tolerance. */
+const SCORE_TOLERANCE = 1e-9;
+/** Orders ahead of a CRM kind by less than this factor (the CRM kind at ≥ 85% of the orders' evidence) is a close call. */
+const CLOSE_CALL_RATIO = 0.85;
+/**
+ * Headers of per-customer totals (Stripe's "Total Spend", Shopify's "Total Spent", Klaviyo's
+ * "Historic Number Of Orders"…): in a customers export, not in an orders one. An amount or refund
+ * read from such a column says nothing about orders, and the column says "customers".
+ */
+const CUSTOMER_TOTALS = /^(total (spend|spent|sales|revenue|orders?|order count|amount spent)|lifetime (value|spend)|customer lifetime value|total customer lifetime value|ltv|clv|orders? count|number of orders|historic number of orders|payment count|refunded volume|dispute losses|delinquent|aov|average order value|avg order value)$/;
+/** Values of a customer id, not an order id (Stripe's cus_…). */
+const CUSTOMER_ID_VALUES = /^cus_\w+$/;
 
 const NAME_HINTS: [CrmKind, RegExp][] = [
   ['surveys', /survey|nps|csat|feedback|umfrage|enquete|encuesta/i],
@@ -228,6 +240,14 @@ export interface KindGuess {
   kind: TableKind;
   /** Evidence per kind, for tests and for judging close calls. */
   scores: Record<TableKind, number>;
+  /** The CRM kind with the most evidence (whether or not it won). */
+  bestCrm: CrmKind;
+  /**
+   * Read as orders, but only just: a CRM kind reached MIN_KIND_SCORE and either came within
+   * CLOSE_CALL_RATIO of the orders, or the file has no order id. Such a file must not silently
+   * replace loaded orders (CrmTables.receive loads it as `bestCrm` instead).
+   */
+  closeCall: boolean;
 }
 
 /**
@@ -239,9 +259,18 @@ export function detectTableKind(columns: SourceColumn[], fileName = ''): KindGue
   const hasCustomer = orders.mapping.customer_id !== undefined || orders.mapping.customer_email !== undefined;
   const sum = (confidence: Partial<Record<string, number>>, weights: Partial<Record<string, number>>) =>
     Object.entries(weights).reduce((n, [role, w]) => n + ((confidence[role] ?? 0) >= MIN_EVIDENCE ? (confidence[role] ?? 0) * (w ?? 0) : 0), 0);
+  const isCustomerTotal = (name: string | undefined) => name !== undefined && CUSTOMER_TOTALS.test(normaliseHeader(name));
+  const columnOf = (name: string | undefined) => columns.find((c) => c.name === name);
+  // What an orders file has and a customers export does not: an order id that is not a customer's
+  // (cus_…), an amount and refund per order rather than per customer.
+  const orderConfidence = { ...orders.confidence };
+  const orderIdColumn = columnOf(orders.mapping.order_id);
+  if (orderIdColumn && all(orderIdColumn, (v) => CUSTOMER_ID_VALUES.test(v))) delete orderConfidence.order_id;
+  for (const role of ['amount', 'refund'] as const) if (isCustomerTotal(orders.mapping[role])) delete orderConfidence[role];
+  const customerTotals = columns.filter((c) => isCustomerTotal(c.name)).length;
   // Orders without a date column are rare; other tables with an amount-like column ("Total spent") are not.
   const scores: Record<TableKind, number> = {
-    orders: sum(orders.confidence, ORDER_SIGNATURE) * (orders.mapping.ordered_at === undefined ? 0.5 : 1),
+    orders: sum(orderConfidence, ORDER_SIGNATURE) * (orders.mapping.ordered_at === undefined ? 0.5 : 1),
     customers: 0, surveys: 0, tickets: 0, spend: 0,
   };
   const name = fileName.replace(/\.[^.]*$/, '');
@@ -251,8 +280,14 @@ export function detectTableKind(columns: SourceColumn[], fileName = ''): KindGue
     const hint = NAME_HINTS.find(([k, pattern]) => k === kind && pattern.test(name)) ? 0.5 : 0;
     scores[kind] = sum(guessTableRoles(kind, columns).confidence, SIGNATURES[kind]) + hint;
   }
-  const best = (['customers', 'surveys', 'tickets', 'spend'] as const).reduce((a, b) => (scores[b] > scores[a] ? b : a));
-  return { kind: scores[best] >= MIN_KIND_SCORE && scores[best] > scores.orders ? best : 'orders', scores };
+  // Each per-customer total column is half a point for customers, one point at most.
+  scores.customers += Math.min(1, customerTotals * 0.5);
+  const bestCrm = (['customers', 'surveys', 'tickets', 'spend'] as const).reduce((a, b) => (scores[b] > scores[a] ? b : a));
+  const reaches = scores[bestCrm] >= MIN_KIND_SCORE - SCORE_TOLERANCE;
+  const kind = reaches && scores[bestCrm] > scores.orders ? bestCrm : 'orders';
+  const hasOrderId = (orderConfidence.order_id ?? 0) >= MIN_EVIDENCE;
+  const closeCall = kind === 'orders' && reaches && (!hasOrderId || scores[bestCrm] >= CLOSE_CALL_RATIO * scores.orders);
+  return { kind, scores, bestCrm, closeCall };
 }
 
 /** For files the page cannot peek into cheaply (Parquet): the kind its name suggests, else orders. */

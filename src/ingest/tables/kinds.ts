@@ -25,8 +25,16 @@ export const KIND_ROLES = {
 
 export type CrmRole = (typeof KIND_ROLES)[CrmKind][number];
 
+/**
+ * A survey file's scale chosen by the user, kept in its mapping so it is stored and restored with
+ * it: `nps_scale` (or `csat_scale`) holds the score column's name and means "read its scores as NPS
+ * 0–10 (CSAT 1–5)". Not a column role: the mapping editor does not list it and no column is taken by it.
+ */
+export const SCALE_ROLES = ['nps_scale', 'csat_scale'] as const;
+export type ScaleRole = (typeof SCALE_ROLES)[number];
+
 /** Which column plays which role in one CRM file. A role left out is not in the file. */
-export type CrmMapping = Partial<Record<CrmRole, string>>;
+export type CrmMapping = Partial<Record<CrmRole | ScaleRole, string>>;
 
 /** Roles whose values are dates or timestamps: each gets its own format detection. */
 export const DATE_ROLES: readonly CrmRole[] = ['signup_at', 'birth_date', 'answered_at', 'opened_at', 'closed_at', 'month'];
@@ -49,6 +57,6 @@ export function missingRequirements(kind: CrmKind, mapping: CrmMapping): Missing
 
 /** The mapping restricted to the roles a kind knows (after the user changes a file's kind). */
 export function mappingForKind(kind: CrmKind, mapping: CrmMapping): CrmMapping {
-  const roles: readonly CrmRole[] = KIND_ROLES[kind];
+  const roles: readonly (CrmRole | ScaleRole)[] = kind === 'surveys' ? [...KIND_ROLES[kind], ...SCALE_ROLES] : KIND_ROLES[kind];
   return Object.fromEntries(Object.entries(mapping).filter(([role]) => roles.includes(role as CrmRole))) as CrmMapping;
 }

@@ -11,6 +11,8 @@ export interface CrmEntry {
   kind: CrmKind;
   /** What the file's columns said it was, before the user chose. */
   detected: TableKind;
+  /** Its columns nearly said orders too (a close call, KindGuess.closeCall): loaded here so the orders stay. */
+  mayBeOrders?: boolean;
   mapping: CrmMapping;
   dates: Partial<Record<CrmRole, DateParsing | null>>;
 }

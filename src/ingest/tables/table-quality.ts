@@ -9,11 +9,12 @@ export const TABLE_CHECK_IDS = [
   'missing_score', 'unparseable_score', 'score_out_of_range',
   'missing_opened', 'unparseable_opened', 'closed_before_opened',
   'missing_channel', 'missing_month', 'unparseable_month', 'missing_amount', 'unparseable_amount', 'spend_combined',
+  'ambiguous_day_month',
 ] as const;
 export type TableCheckId = (typeof TABLE_CHECK_IDS)[number];
 
 /** What the analytics do with the rows a check finds. */
-export type TableAction = 'excluded' | 'kept' | 'kept_empty' | 'kept_open' | 'kept_anonymous' | 'last_wins' | 'summed';
+export type TableAction = 'excluded' | 'kept' | 'kept_empty' | 'kept_open' | 'kept_anonymous' | 'last_wins' | 'summed' | 'read_day_month';
 
 export interface TableCheckExample {
   /** 1-based data row in its file (the header not counted). */
@@ -44,6 +45,7 @@ export function tableAction(kind: CrmKind, id: TableCheckId, field: CrmRole | nu
     case 'missing_customer': return kind === 'customers' ? 'excluded' : 'kept_anonymous';
     case 'duplicate_customer': return 'last_wins';
     case 'spend_combined': return 'summed';
+    case 'ambiguous_day_month': return 'read_day_month';
     case 'unparseable_date': return field === 'closed_at' ? 'kept_open' : 'kept_empty';
     case 'unreadable_value': return 'kept_empty';
     default: return 'excluded';
@@ -72,7 +74,26 @@ const KEPT = 'excluded_reason IS NULL';
 const unreadable = (id: 'unparseable_date' | 'unreadable_value', field: CrmRole, parsed: string): Flag =>
   ({ id, field, where: `${KEPT} AND raw_${field} IS NOT NULL AND ${parsed} IS NULL`, value: `raw_${field}` });
 
-function flags(kind: CrmKind, ordersReady: boolean): Flag[] {
+/** A date role of one file whose format detection could not tell day/month from month/day (parse-values chooseDateFormats). */
+export interface AmbiguousDates {
+  source: number;
+  field: CrmRole;
+}
+
+/** Values like 03/04/2024 (both parts 1–12 and different): read as day/month, they would mean another day month-first. */
+function ambiguousFlag({ source, field }: AmbiguousDates): Flag {
+  const part = (n: number) => `TRY_CAST(regexp_extract(raw_${field}, '^\\s*(\\d{1,2})[./-](\\d{1,2})[./-]\\d{2,4}', ${n}) AS INTEGER)`;
+  return {
+    id: 'ambiguous_day_month', field, value: `raw_${field}`,
+    where: `source = ${source} AND ${part(1)} BETWEEN 1 AND 12 AND ${part(2)} BETWEEN 1 AND 12 AND ${part(1)} <> ${part(2)}`,
+  };
+}
+
+function flags(kind: CrmKind, ordersReady: boolean, ambiguous: AmbiguousDates[]): Flag[] {
+  return [...kindFlags(kind, ordersReady), ...ambiguous.map(ambiguousFlag)];
+}
+
+function kindFlags(kind: CrmKind, ordersReady: boolean): Flag[] {
   const staged = stagedTable(kind);
   const excluded = EXCLUSIONS[kind].map(({ id, value }) => ({ id, where: `excluded_reason = ${quoteLiteral(id)}`, value }));
   const notInOrders: Flag[] = ordersReady && kind !== 'spend'
@@ -117,9 +138,9 @@ function flags(kind: CrmKind, ordersReady: boolean): Flag[] {
 const EXAMPLES_PER_CHECK = 3;
 
 /** One row per example (at most three per file and check), each carrying its check's count in its file. */
-export function tableChecksSql(kind: CrmKind, ordersReady: boolean): string {
+export function tableChecksSql(kind: CrmKind, ordersReady: boolean, ambiguous: AmbiguousDates[] = []): string {
   const staged = stagedTable(kind);
-  const parts = flags(kind, ordersReady).map((f) =>
+  const parts = flags(kind, ordersReady, ambiguous).map((f) =>
     `SELECT ${quoteLiteral(f.id)} AS check_id, ${f.field ? quoteLiteral(f.field) : 'CAST(NULL AS VARCHAR)'} AS field, source, source_row,
       raw_customer AS customer, CAST(${f.value} AS VARCHAR) AS value
     FROM ${f.from ?? staged} WHERE ${f.where}`);

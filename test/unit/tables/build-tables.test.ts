@@ -132,8 +132,8 @@ describe('survey_answers', () => {
       { customer_id: 'A', kind: 'csat', score: 3 }, { customer_id: 'B', kind: 'csat', score: 5 },
       { customer_id: 'A', kind: 'nps', score: 3 }, { customer_id: 'B', kind: 'nps', score: 8 },
     ]);
-    expect(chooseSurveyKind(0, ['How likely are you to recommend us?'])).toBe('nps');
-    expect(chooseSurveyKind(0, ['Satisfaction'])).toBe('csat');
+    expect(chooseSurveyKind(0, 10, ['How likely are you to recommend us?'])).toMatchObject({ kind: 'nps', reason: 'header' });
+    expect(chooseSurveyKind(0, 10, ['Satisfaction'])).toMatchObject({ kind: 'csat', reason: 'values' });
   });
 });
 

@@ -13,6 +13,7 @@ beforeAll(async () => {
 class FakeOrders implements OrdersHost {
   loadMode: LoadMode = 'replace';
   loadFailure: LoadFailure | null = null;
+  sources: unknown[] = [];
   report = { status: 'idle', summary: null };
   received: string[] = [];
   removed: number[] = [];
@@ -71,9 +72,14 @@ describe('CrmTables', () => {
     expect(tables.entries.map((e) => e.loaded.fileName)).toEqual(['a.csv']);
     expect(await count('survey_answers')).toBe(2);
 
-    // A file without a score is listed with what it misses; the table is built from a.csv alone.
-    host.loadMode = 'add';
+    // Replace mode: a surveys file without a score would build nothing, so it is refused in words and a.csv stays.
     await tables.receive(new Blob([NO_SCORE]), 'no-score.csv', host);
+    expect(tables.rejection).toMatchObject({ fileName: 'no-score.csv', kind: 'surveys', missing: ['score'] });
+    expect(tables.entries.map((e) => e.loaded.fileName)).toEqual(['a.csv']);
+    expect(await count('survey_answers')).toBe(2);
+
+    // Added beside a.csv instead, it is listed with what it misses; the table is built from a.csv alone.
+    await tables.load(new Blob([NO_SCORE]), 'no-score.csv', 'surveys', 'add');
     const broken = tables.entries.find((e) => e.loaded.fileName === 'no-score.csv')!;
     expect(tables.missing[broken.loaded.index]).toEqual(['score']);
     expect(tables.present.surveys).toBe(true);

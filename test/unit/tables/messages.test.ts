@@ -5,7 +5,7 @@ import { TABLE_CHECK_IDS, tableAction, type TableAction } from '../../../src/ing
 
 // Every kind, role, requirement, check and action the tables code can produce must have words in the catalogue.
 const REQUIREMENTS: Record<MissingRequirement, true> = { customer: true, score: true, opened_at: true, channel: true, month: true, amount: true };
-const ACTIONS: Record<TableAction, true> = { excluded: true, kept: true, kept_empty: true, kept_open: true, kept_anonymous: true, last_wins: true, summed: true };
+const ACTIONS: Record<TableAction, true> = { excluded: true, kept: true, kept_empty: true, kept_open: true, kept_anonymous: true, last_wins: true, summed: true, read_day_month: true };
 
 describe('tables messages', () => {
   it('has text for every kind, role, missing requirement, check and action', () => {
@@ -16,6 +16,8 @@ describe('tables messages', () => {
       ...TABLE_CHECK_IDS.filter((id) => id !== 'not_in_orders').map((id) => `tables.check.${id}`),
       ...CRM_KINDS.map((k) => `tables.check.not_in_orders.${k}`),
       ...Object.keys(ACTIONS).map((a) => `tables.action.${a}`),
+      ...['auto', 'nps', 'csat', 'why.values.nps', 'why.values.csat', 'why.header.nps', 'why.default.csat', 'why.user'].map((k) => `tables.scale.${k}`),
+      'tables.rejected.title', 'tables.rejected.missing', 'tables.rejected.empty', 'tables.mayBeOrders',
     ];
     expect(keys.filter((k) => !(k in en))).toEqual([]);
   });
