@@ -412,6 +412,7 @@ export const en = {
   'tab.notebook': 'Notebook',
   'tab.crm': 'Feedback & support',
   'tab.label': 'Views',
+  'data.title': 'Your data: files, column mapping and quality',
   // One catalogue file per area, so that areas grow without touching each other's lines.
   ...notebookMessages,
   ...shareMessages,
