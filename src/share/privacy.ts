@@ -96,7 +96,8 @@ export async function hasRelation(db: Database, name: string): Promise<boolean> 
 /**
  * SQL (WITH clauses ending in `identifying(token)`) for the identifying values of the data, lower-cased:
  * customer ids, e-mails and names and order ids of `orders` and `order_lines`, and of
- * `customer_profiles` when it exists; each e-mail's local part; each word of a multi-word value.
+ * `customer_profiles` when it exists; each e-mail's local part; each word with a letter of a multi-word value
+ * ("Nick 10" gives "nick", not "10", which would match every 10 in the payload).
  */
 async function identifyingSql(db: Database): Promise<string> {
   const sources = ['orders', 'order_lines'].flatMap((t) => ['customer_id', 'customer_email', 'customer_name', 'order_id'].map((c) => `SELECT ${c}::VARCHAR AS v FROM ${t}`));
@@ -105,7 +106,7 @@ async function identifyingSql(db: Database): Promise<string> {
     tokens AS (
       SELECT v AS token FROM raw
       UNION ALL SELECT split_part(v, '@', 1) FROM raw WHERE contains(v, '@')
-      UNION ALL SELECT unnest(string_split_regex(v, '\\s+')) FROM raw WHERE regexp_matches(v, '\\s')
+      UNION ALL SELECT w FROM (SELECT unnest(string_split_regex(v, '\\s+')) AS w FROM raw WHERE regexp_matches(v, '\\s')) WHERE regexp_matches(w, '\\pL')
     ),
     identifying AS (SELECT DISTINCT token FROM tokens WHERE length(token) >= 2)`;
 }
@@ -122,9 +123,12 @@ export interface Identifying {
  * MIN_CONTAINED characters, containing it ("Dear Hal O'Hara!", "C01.", "o'hara", "jo"); and the
  * `numbers` equal to an identifying value (a numeric customer id such as 17850). All in the engine:
  * the payload's strings go in as one parameter and are cut into words and substrings there, so the
- * data's identifiers (a million customers) never come into JavaScript.
+ * data's identifiers (a million customers) never come into JavaScript. With `contained: false`, only
+ * whole strings and their words are compared.
  */
-export async function identifyingValues(db: Database, strings: readonly string[], numbers: readonly number[] = []): Promise<Identifying> {
+export async function identifyingValues(db: Database, strings: readonly string[], numbers: readonly number[] = [], options: { contained?: boolean } = {}): Promise<Identifying> {
+  // Whole words only (no containment) for text that is code, as a recipe's SQL: "ines" is in "order_lines".
+  const longest = options.contained === false ? 0 : MAX_CONTAINED;
   // One text parameter split in the engine (the seam binds scalars only); U+0001 is the separator, so it is taken out.
   const texts = [...new Set(strings.map((s) => s.replaceAll('\u0001', '')))].filter((s) => s.trim() !== '');
   const integers = [...new Set(numbers.filter((n) => Number.isInteger(n) && n !== 0))];
@@ -134,7 +138,7 @@ export async function identifyingValues(db: Database, strings: readonly string[]
       payload AS (SELECT DISTINCT unnest(string_split($1, chr(1))) AS text),
       lowered AS (SELECT text, lower(text) AS l FROM payload WHERE text <> ''),
       starts AS (SELECT text, l, unnest(range(1, length(l) - ${MIN_CONTAINED - 1} + 1)) AS i FROM lowered WHERE length(l) >= ${MIN_CONTAINED}),
-      spans AS (SELECT text, l, i, unnest(range(${MIN_CONTAINED}, least(length(l) - i + 1, ${MAX_CONTAINED}) + 1)) AS n FROM starts),
+      spans AS (SELECT text, l, i, unnest(range(${MIN_CONTAINED}, least(length(l) - i + 1, ${longest}) + 1)) AS n FROM starts),
       pieces AS (
         SELECT text, l AS piece FROM lowered
         UNION ALL SELECT text, trim(unnest(string_split_regex(l, '[^\\pL\\pN''’]+')), '''’') FROM lowered

@@ -64,7 +64,7 @@ export class ShareState {
     try {
       const recipe = validateRecipe(await openFragment(fragment));
       this.recipe = recipe;
-      if (recipe.notebook) this.#openNotebook(recipe.notebook);
+      if (recipe.notebook) await this.#openNotebook(recipe.notebook);
       this.recipeStage = 'waiting';
     } catch (error) {
       this.recipeStage = 'invalid';
@@ -115,9 +115,10 @@ export class ShareState {
     await this.#build(async () => {
       const recipe = this.currentRecipe();
       const carries = recipeCarries(recipe);
-      // The recipe's own words (facet and segment values, SQL, notes), checked against the data as the report's are.
+      // The recipe's own words (facet and segment values, SQL, notes), checked against the data as the report's are,
+      // word by word: SQL is code, where a short identifier inside a name ("ines" in order_lines) means nothing.
       const { notebook, view, savedSegments } = recipe;
-      const found = await identifyingValues(this.app.db, [...stringsIn({ facets: view.facets, segment: view.segment, savedSegments, cells: notebook?.cells.map((c) => (c.kind === 'sql' ? c.sql : c.kind === 'note' ? c.markdown : '')) })]);
+      const found = await identifyingValues(this.app.db, [...stringsIn({ facets: view.facets, segment: view.segment, savedSegments, cells: notebook?.cells.map((c) => (c.kind === 'sql' ? c.sql : c.kind === 'note' ? c.markdown : '')) })], [], { contained: false });
       return { kind: 'recipe', json: JSON.stringify(recipe, null, 2), link: await shareLink(this.base, 'recipe', recipe), encrypted: false, payload: null, carries, identifying: found.strings.size };
     });
   }
@@ -127,11 +128,9 @@ export class ShareState {
     return exportJson($state.snapshot(this.app.notebook.document) as typeof this.app.notebook.document);
   }
 
-  #openNotebook(document: Recipe['notebook'] & object): void {
-    // The notebook engineer's openFromRecipe keeps the user's own notebook to restore; open() until it lands.
-    const notebook = this.app.notebook as typeof this.app.notebook & { openFromRecipe?: (d: typeof document) => void };
-    if (notebook.openFromRecipe) notebook.openFromRecipe(document);
-    else notebook.open(document);
+  /** The recipe's notebook, with the user's own put aside (the notebook's Restore my notebook brings it back). */
+  #openNotebook(document: NonNullable<Recipe['notebook']>): Promise<void> {
+    return this.app.notebook.openFromRecipe(document);
   }
 
   /** The notebook's SQL cells that have a result, by name. */

@@ -27,7 +27,10 @@ const CSV = [
   'O13,H,hugo@shop.test,Hugo Hart,2024-03-02,15,FR,EUR', 'O14,I,ines@shop.test,Ines Ives,2024-02-03,90,FR,EUR',
   'O15,J,jules@shop.test,Jules Jost,2024-02-14,55,FR,EUR', 'O16,J,jules@shop.test,Jules Jost,2024-03-25,65,FR,EUR',
   'O17,K,kim@shop.test,Kim Kuhn,2024-03-08,10,FR,EUR', 'O18,L,lea@shop.test,Lea Lang,2024-03-31,120,FR,EUR',
-].join('\n');
+]
+  // A second name column the guess does not pick: the recipe test maps Customer name to it by hand.
+  .map((line, i) => `${line},${i === 0 ? 'nickname' : `Nick ${i}`}`)
+  .join('\n');
 const IDENTIFYING = CSV.split('\n').slice(1).flatMap((line) => line.split(',').slice(0, 4));
 
 beforeAll(async () => {
@@ -94,6 +97,12 @@ describe('sharing', () => {
     await a.page.getByRole('tab', { name: 'Notebook' }).click();
     await a.page.getByLabel('Notebook title').fill('Shared analysis');
     await a.page.getByRole('tab', { name: 'Dashboard' }).click();
+    // A mapping that differs from the guess (customer_name), set by hand: the recipient must get it, not their own guess.
+    const nameRole = (page: Page) => page.locator('select[aria-label="Customer name"]').first();
+    expect(await nameRole(a.page).inputValue()).toBe('customer_name');
+    await nameRole(a.page).selectOption('nickname');
+    await settled(a.page);
+    await dashboardReady(a.page);
     await a.page.getByLabel('Date range').selectOption('this_month');
     await a.page.locator('[data-facet="country"] button', { hasText: 'DE' }).click();
     await expect.poll(() => kpi(a.page, 'revenue').innerText()).toBe('€215.00');
@@ -101,6 +110,11 @@ describe('sharing', () => {
     const { link, json } = await share(a.page, 'Create recipe link');
     expect(link).toMatch(/\/clientele\/#recipe=[\w-]+$/);
     expect(JSON.parse(json).view).toMatchObject({ preset: 'this_month', facets: { country: ['DE'] } });
+    expect(JSON.parse(json).sources[0].mapping.customer_name).toBe('nickname');
+    // The preview says what the recipe carries, and that the recipient needs the same file.
+    expect(await a.page.getByTestId('recipe-carries').innerText()).toMatch(/facet values.*The recipient needs the same data file/);
+    // The recipe's words name a customer nowhere (the facet value DE is not identifying): no warning.
+    expect(await a.page.getByTestId('recipe-identifying').count()).toBe(0);
 
     const b = await openLink(link);
     await b.page.locator('main[data-engine="ready"]').waitFor({ timeout: 60_000 });
@@ -113,9 +127,19 @@ describe('sharing', () => {
     expect(await b.page.locator('[data-facet="country"] button', { hasText: 'DE' }).getAttribute('aria-pressed')).toBe('true');
     expect(await kpi(b.page, 'customers').innerText()).toBe('6');
     expect(await b.page.getByLabel('Notebook title').inputValue()).toBe('Shared analysis');
+    expect(await nameRole(b.page).inputValue()).toBe('nickname');
+    expect(await b.page.getByTestId('recipe-missing').count()).toBe(0);
+    // The fragment was read and taken out of the address: a reload does not open the recipe again.
+    expect(new URL(b.page.url()).hash).toBe('');
     // The same state: B's own recipe is A's.
     const again = await share(b.page, 'Create recipe link');
     expect(JSON.parse(again.json)).toEqual(JSON.parse(json));
+    // A recipe link pasted into the address of this open tab is read (hashchange), on the data already loaded.
+    await b.page.getByLabel('Date range').selectOption('all');
+    await dashboardReady(b.page);
+    await b.page.evaluate((hash) => void (location.hash = hash), new URL(link).hash);
+    await expect.poll(() => b.page.getByLabel('Date range').inputValue(), { timeout: 60_000 }).toBe('this_month');
+    await b.page.locator('[data-recipe="applied"]').waitFor({ timeout: 60_000 });
   });
 
   it('a report link shows the same figures in a fresh browser with no file, and holds no customer', async () => {
@@ -154,6 +178,14 @@ describe('sharing', () => {
     const { link } = await share(a.page, 'Preview report', 'open sesame');
     expect(link).toMatch(/#report-locked=[\w-]+$/);
     expect(await a.page.locator('[data-share-preview="report"]').innerText()).toContain('PBKDF2-SHA-256 with 600,000 iterations');
+
+    // Cut short (as a chat client may do): "damaged", even with the right passphrase.
+    const cut = await openLink(link.slice(0, -10));
+    await cut.page.locator('[data-viewer="locked"]').waitFor({ timeout: 30_000 });
+    await cut.page.getByLabel('Passphrase').fill('open sesame');
+    await cut.page.getByRole('button', { name: 'Open report' }).click();
+    await cut.page.locator('[data-problem="damaged"]').waitFor({ timeout: 30_000 });
+    expect(await cut.page.getByRole('alert').innerText()).toMatch(/^This link is damaged or incomplete/);
 
     const viewer = await openLink(link);
     await viewer.page.locator('[data-viewer="locked"]').waitFor({ timeout: 30_000 });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../../helpers/node-database';
 import { loadFixture, MARCH } from '../analyses/fixture';
 import { buildReport, REMOVED, SUPPRESSED, type ReportPayload } from '../../../src/share/report';
-import { stringsIn } from '../../../src/share/privacy';
+import { identifyingValues, stringsIn } from '../../../src/share/privacy';
 
 let db: NodeDatabase;
 const table = (name: string, sql: string) => db.query(`CREATE OR REPLACE TEMP TABLE ${name} AS ${sql}`);
@@ -51,6 +51,12 @@ describe('notebook cells are judged by the engine, not by their column names (re
     const whole = await buildReport(db, { filter: { range: MARCH }, k: 2, today: '2025-01-01', cells: cells('four'), cellRowLimit: 4 });
     expect(whole.cells[0]!.table.rows).toEqual([['a', 2], ['b', 2], ['c', 2], ['d', 2]]);
   });
+});
+
+it('a recipe’s SQL is checked word by word: a name inside another word is not a finding there (the report’s check is stricter)', async () => {
+  const strings = ["SELECT * FROM t WHERE note = 'Dear Hal'", "SELECT code AS xo'harax"];
+  expect((await identifyingValues(db, strings, [], { contained: false })).strings).toEqual(new Set([strings[0]]));
+  expect((await identifyingValues(db, strings)).strings).toEqual(new Set(strings));
 });
 
 describe('identifying values are found in derived forms, numbers and the customer file (review 6, finding 2)', () => {
