@@ -130,9 +130,10 @@ const STATUS_WORDS = new Set(['paid', 'pending', 'refunded', 'partially refunded
   'complete', 'processing', 'failed', 'succeeded', 'on hold', 'voided', 'authorized', 'shipped', 'delivered', 'returned',
   'open', 'closed', 'unpaid', 'bezahlt', 'storniert', 'offen', 'paye', 'annule', 'pagado', 'cancelado', 'pago', 'pagato']);
 
-const RANK_STEP = 0.002;
-const BARE_SCORE = 0.5;
-const AGREEMENT_BONUS = 0.05;
+/** Header scoring, shared with the CRM tables' guesser (src/ingest/tables/guess-roles.ts). */
+export const RANK_STEP = 0.002;
+export const BARE_SCORE = 0.5;
+export const AGREEMENT_BONUS = 0.05;
 
 /** Lowercase, accents stripped, every separator and camelCase boundary turned into one space. */
 export function normaliseHeader(name: string): string {
@@ -147,7 +148,7 @@ export function normaliseHeader(name: string): string {
     .trim();
 }
 
-const isTemporalType = (type: string) => /^(DATE|TIME)/i.test(type);
+export const isTemporalType = (type: string) => /^(DATE|TIME)/i.test(type);
 const isIntegerType = (type: string) => /^U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?$/i.test(type);
 const isFractionType = (type: string) => /^(FLOAT|REAL|DOUBLE|DECIMAL|NUMERIC)/i.test(type);
 const isHeaderless = (column: SourceColumn) => /^column\d+$/.test(column.name);
@@ -204,7 +205,8 @@ function ruledOut(column: SourceColumn, header: string, role: ColumnRole): boole
   return false;
 }
 
-function synonymScore(tokens: string[], synonym: string[]): number {
+/** How well a header's words match one synonym's: 1 exact, less inside a longer header or at the end of a compound. */
+export function synonymScore(tokens: string[], synonym: string[]): number {
   if (tokens.join(' ') === synonym.join(' ')) return 1;
   const at = tokens.findIndex((_, start) => synonym.every((word, i) => tokens[start + i] === word));
   if (at >= 0) return 0.4 + (0.3 * synonym.length) / tokens.length;

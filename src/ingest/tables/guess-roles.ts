@@ -2,7 +2,7 @@
 // The same scoring as the orders' guesser (../column-roles.ts): header synonyms in several languages,
 // most preferred first, matched whole (1), inside a longer header (0.4–0.7) or at the end of a
 // compound word (0.45); bare words weakly (0.5); evidence from the values; one column per role.
-import { BARE_HEADERS, ROLE_SYNONYMS, guessColumnRoles, normaliseHeader } from '../column-roles';
+import { AGREEMENT_BONUS, BARE_HEADERS, BARE_SCORE, RANK_STEP, ROLE_SYNONYMS, guessColumnRoles, isTemporalType, normaliseHeader, synonymScore } from '../column-roles';
 import type { SourceColumn } from '../types';
 import { KIND_ROLES, type CrmKind, type CrmMapping, type CrmRole, type TableKind } from './kinds';
 
@@ -139,21 +139,7 @@ export const CRM_ROLE_SPECS: Record<CrmRole, RoleSpec> = {
   },
 };
 
-const RANK_STEP = 0.002;
-const BARE_SCORE = 0.5;
-const AGREEMENT_BONUS = 0.05;
-const isTemporalType = (type: string) => /^(DATE|TIME)/i.test(type);
 const isNumericType = (type: string) => /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|FLOAT|REAL|DOUBLE|DECIMAL.*|NUMERIC.*)$/i.test(type);
-
-function synonymScore(tokens: string[], synonym: string[]): number {
-  if (tokens.join(' ') === synonym.join(' ')) return 1;
-  const at = tokens.findIndex((_, start) => synonym.every((word, i) => tokens[start + i] === word));
-  if (at >= 0) return 0.4 + (0.3 * synonym.length) / tokens.length;
-  const [word] = synonym;
-  const inCompound = synonym.length === 1 && word !== undefined && word.length >= 5 &&
-    tokens.some((token) => token.length > word.length && token.endsWith(word));
-  return inCompound ? 0.45 : 0;
-}
 
 function headerScore(header: string, spec: RoleSpec): number {
   if (spec.bare?.includes(header)) return BARE_SCORE;
