@@ -176,7 +176,7 @@ const countColumns = (table: ReportTable) => table.columns.flatMap((c, i) => (CU
 
 /**
  * Re-checks a finished payload: no identifying column, every customer count 0, suppressed or ≥ k,
- * in every table that has one, and every notebook table has one. Throws PrivacyViolation.
+ * in every table that has one, every notebook table has one, and every chart draws an included table. Throws PrivacyViolation.
  */
 export function checkReport(payload: ReportPayload): void {
   const k = payload.k;
@@ -197,6 +197,11 @@ export function checkReport(payload: ReportPayload): void {
         if (!(n === SUPPRESSED || (typeof n === 'number' && showable(n, k)))) throw new PrivacyViolation(`${what}: a group of ${String(n)} customers`);
       }
     }
+  }
+  const names = new Set(payload.cells.map((c) => c.name));
+  for (const block of payload.blocks ?? []) {
+    const source = block.kind === 'table' ? block.name : block.kind === 'chart' ? block.source : null;
+    if (source !== null && !names.has(source)) throw new PrivacyViolation(`${block.kind} of ${source}: its result is not in the report`);
   }
   const activity = payload.activity;
   for (const column of ['new_customers', 'returning_customers', 'lost_customers']) {

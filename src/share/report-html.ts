@@ -7,8 +7,10 @@ import { FILTER_DEFINITIONS } from '../analyses/filters';
 import { KPI_DEFINITIONS, KPI_IDS, type KpiId } from '../analyses/kpis';
 import type { Formatter } from '../i18n/format';
 import type { MessageKey } from '../i18n/messages';
-import { SUPPRESSED, type Figure, type ReportPayload, type ReportTable } from './report-types';
+import { renderMarkdown } from '../notebook/markdown';
+import { SUPPRESSED, type Figure, type ReportBlock, type ReportChart, type ReportPayload, type ReportTable } from './report-types';
 import { OTHER } from './report';
+import { svgChartOptions } from './report-chart';
 import { chartSvg, escapeHtml as esc } from './svg-chart';
 
 const MONEY: KpiId[] = ['revenue', 'refunds', 'net_revenue', 'revenue_per_customer', 'average_order_value', 'average_ltv', 'acquired_revenue_per_day'];
@@ -62,9 +64,40 @@ function renderer(payload: ReportPayload, format: Formatter) {
   return { t, cell, table, series };
 }
 
-/** The report's content (no <html> or <head>): what the viewer shows and the file wraps. */
+/** The notebook part in order: the payload's blocks, or (older payloads) each table as it comes. */
+export const notebookBlocks = (payload: ReportPayload): ReportBlock[] => payload.blocks ?? payload.cells.map((c) => ({ kind: 'table', name: c.name }));
+
+/**
+ * One notebook block as HTML: a table; a note through the notebook's Markdown renderer (raw HTML
+ * escaped, no images, safe links only); a chart as inline SVG, or for the marks the SVG writer does
+ * not draw (cell, rule, facets) a line saying the table above shows it.
+ */
+export function blockHtml(payload: ReportPayload, format: Formatter, block: ReportBlock): string {
+  const { t, table } = renderer(payload, format);
+  if (block.kind === 'note') return `<div class="note" data-note>${renderMarkdown(block.markdown)}</div>`;
+  const cell = payload.cells.find((c) => c.name === (block.kind === 'table' ? block.name : block.source));
+  if (!cell) return '';
+  if (block.kind === 'table') return table(cell.table, cell.name, `cell-${cell.name}`);
+  const options = svgChartOptions(block, cell, { date: (ms) => format.date(ms), number: (v) => (Number.isInteger(v) ? format.integer(v) : format.number(v)) });
+  const title = chartTitle(format, block);
+  return `<figure data-chart-of="${esc(block.source)}" data-mark="${esc(block.mark)}">${options ? chartSvg({ ...options, title }) : `<p class="about">${esc(title)}: ${esc(t('share.doc.chartTable'))}</p>`}</figure>`;
+}
+
+export const chartTitle = (format: Formatter, chart: ReportChart) => format.t('share.doc.chartTitle', { name: chart.source });
+
+/** The report's content (no <html> or <head>): what the file wraps. */
 export function reportBody(payload: ReportPayload, format: Formatter): string {
+  const { dashboard, notebook, withheld } = reportSections(payload, format);
+  return `<article class="clientele-report" data-report-k="${payload.k}">\n${dashboard}\n${notebook}\n${withheld}\n</article>`;
+}
+
+/**
+ * The report's content in three parts (the viewer draws the notebook part itself, charts with
+ * Plot): the header and dashboard, the notebook blocks (charts as inline SVG), what was left out.
+ */
+export function reportSections(payload: ReportPayload, format: Formatter): { dashboard: string; notebook: string; withheld: string } {
   const { t, table, series } = renderer(payload, format);
+  const notebook = notebookBlocks(payload);
   const money = (y: number) => format.money(y, payload.currency);
   const day = (x: number) => format.date(x);
   const scope = [
@@ -85,8 +118,7 @@ export function reportBody(payload: ReportPayload, format: Formatter): string {
     xLabel: (x) => format.percent(x, 0),
     yLabel: (y) => format.percent(y, 0),
   });
-  return `<article class="clientele-report" data-report-k="${payload.k}">
-<header><h1>${esc(payload.title || t('share.doc.heading'))}</h1>
+  const dashboard = `<header><h1>${esc(payload.title || t('share.doc.heading'))}</h1>
 <p class="period">${esc(t('share.doc.period', { start: format.date(payload.period.start), end: format.date(payload.period.end - 86_400_000), days: payload.period.days }))}</p>
 ${scope.length > 0 ? `<p>${esc(t('share.doc.scope', { filters: scope.join('; ') }))}</p>` : ''}
 <p class="about">${esc(t('share.doc.about', { date: payload.created, k: payload.k }))}</p></header>
@@ -98,10 +130,12 @@ ${table(payload.activity, t('share.doc.table'), 'activity')}</section>
 ${table(payload.acquisition, t('chart.acquisition'), 'acquisition')}</section>
 <section><h2>${esc(t('chart.pareto'))}</h2><figure>${pareto}</figure></section>
 <section><h2>${esc(t('share.doc.facets'))}</h2><div class="facets">${payload.facets.map((f) => `<div title="${esc(FILTER_DEFINITIONS[f.dimension])}">${table(f.values, t(`facet.${f.dimension}`), `facet-${f.dimension}`)}</div>`).join('')}</div></section>
-<section><h2>${esc(t('value.rfm.title'))}</h2>${table(payload.rfm, t('value.rfm.title'), 'rfm')}</section>
-${payload.cells.length > 0 ? `<section><h2>${esc(t('share.doc.cells'))}</h2>${payload.cells.map((c) => table(c.table, c.name, `cell-${c.name}`)).join('')}</section>` : ''}
-${withheld ? `<section><h2>${esc(t('share.preview.withheld'))}</h2><ul class="withheld">${withheld}</ul></section>` : ''}
-</article>`;
+<section><h2>${esc(t('value.rfm.title'))}</h2>${table(payload.rfm, t('value.rfm.title'), 'rfm')}</section>`;
+  return {
+    dashboard,
+    notebook: notebook.length > 0 ? `<section data-section="notebook"><h2>${esc(t('share.doc.cells'))}</h2>${notebook.map((b) => blockHtml(payload, format, b)).join('\n')}</section>` : '',
+    withheld: withheld ? `<section data-section="withheld"><h2>${esc(t('share.preview.withheld'))}</h2><ul class="withheld">${withheld}</ul></section>` : '',
+  };
 }
 
 export const REPORT_CSS = `.clientele-report{font:14px/1.45 system-ui,sans-serif;color:#1a1a1a;max-width:60rem;margin:0 auto;padding:1rem}
@@ -113,7 +147,8 @@ export const REPORT_CSS = `.clientele-report{font:14px/1.45 system-ui,sans-serif
 .clientele-report figure{margin:0}.clientele-report svg{width:100%;height:auto;max-width:40rem}
 .clientele-report table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.85rem}.clientele-report caption{text-align:start;font-weight:600}
 .clientele-report th,.clientele-report td{border-bottom:1px solid #eee;padding:.15rem .6rem;text-align:end}.clientele-report th:first-child,.clientele-report td:first-child{text-align:start}
-.clientele-report .facets{display:flex;flex-wrap:wrap;gap:0 1.5rem}.clientele-report .suppressed{color:#777}`;
+.clientele-report .facets{display:flex;flex-wrap:wrap;gap:0 1.5rem}.clientele-report .suppressed{color:#777}
+.clientele-report .note{border-inline-start:3px solid #ddd;padding-inline-start:.75rem;margin:.75rem 0}.clientele-report .note pre{background:#f3f4f7;padding:.4rem;overflow-x:auto}`;
 
 /**
  * The report file: one HTML page that opens offline from disk. No script runs: the payload is

@@ -3,6 +3,8 @@
 import type { Grain } from '../analyses/activity-series';
 import { FACET_DIMENSIONS, type FacetDimension } from '../analyses/filters';
 import { KPI_IDS, type KpiId } from '../analyses/kpis';
+import type { ChartMark } from '../notebook/document';
+import type { ColumnKind } from '../notebook/result';
 import { ShareError } from './codec';
 
 /** A value withheld because it describes fewer than k customers (or would let one be derived). */
@@ -15,7 +17,7 @@ export interface ReportTable {
   rows: (string | Figure)[][];
 }
 
-export const WITHHELD_REASONS = ['below_k', 'identifying_columns', 'no_customer_count', 'bad_customer_count', 'too_many_groups', 'too_many_rows', 'identifying_values', 'split_hidden'] as const;
+export const WITHHELD_REASONS = ['below_k', 'identifying_columns', 'no_customer_count', 'bad_customer_count', 'too_many_groups', 'too_many_rows', 'identifying_values', 'split_hidden', 'source_not_included'] as const;
 
 /** What was left out and why: shown in the preview and in the report. */
 export interface Withheld {
@@ -29,7 +31,32 @@ export interface Withheld {
 export interface ReportCell {
   name: string;
   table: ReportTable;
+  /** Each column's kind in the engine (temporal columns carry epoch ms), for charts. Optional: absent in older payloads. */
+  kinds?: ColumnKind[];
 }
+
+export const CHART_MARK_NAMES: readonly ChartMark[] = ['line', 'bar', 'dot', 'area', 'cell', 'rule'];
+export const COLUMN_KINDS: readonly ColumnKind[] = ['number', 'temporal', 'text', 'boolean', 'other'];
+
+/** A notebook chart cell: drawn from the included table `source` (a `cells` entry) with these choices. */
+export interface ReportChart {
+  kind: 'chart';
+  source: string;
+  mark: ChartMark;
+  x?: string;
+  y?: string;
+  color?: string;
+  facet?: string;
+}
+
+/** A notebook note: Markdown, scrubbed as every string of the payload; rendered with raw HTML off. */
+export interface ReportNote {
+  kind: 'note';
+  markdown: string;
+}
+
+/** The notebook part of a report in notebook order: tables (by `cells` name), charts and notes. */
+export type ReportBlock = { kind: 'table'; name: string } | ReportChart | ReportNote;
 
 export interface ReportPayload {
   version: 1;
@@ -55,6 +82,11 @@ export interface ReportPayload {
   /** segment, customers, net_revenue (in range), average_ltv (net revenue to date per customer). */
   rfm: ReportTable;
   cells: ReportCell[];
+  /**
+   * Added within version 1 (optional, so links made before it still read): the chosen notebook
+   * cells in order. Without it, `cells` are shown as tables in their order.
+   */
+  blocks?: ReportBlock[];
   withheld: Withheld[];
 }
 
@@ -119,9 +151,31 @@ export function validateReport(v: unknown): ReportPayload {
         })
       : invalid('facets'),
     rfm: table(v.rfm, 'rfm'),
-    cells: Array.isArray(v.cells) ? v.cells.map((c) => (isObject(c) ? { name: text(c.name, 'cell name'), table: table(c.table, 'cell') } : invalid('cell'))) : invalid('cells'),
+    cells: Array.isArray(v.cells) ? v.cells.map((c) => (isObject(c) ? cellOf(c, text) : invalid('cell'))) : invalid('cells'),
+    ...(v.blocks === undefined ? {} : { blocks: Array.isArray(v.blocks) ? v.blocks.map((b) => blockOf(b, text)) : invalid('blocks') }),
     withheld: Array.isArray(v.withheld)
       ? v.withheld.map((w) => (isObject(w) ? { item: text(w.item, 'withheld item'), reason: WITHHELD_REASONS.includes(w.reason as Withheld['reason']) ? (w.reason as Withheld['reason']) : invalid('withheld reason'), count: num(w.count, 'withheld count') } : invalid('withheld')))
       : invalid('withheld'),
   };
+}
+
+type Text = (x: unknown, what: string) => string;
+
+function cellOf(c: Record<string, unknown>, text: Text): ReportCell {
+  const out: ReportCell = { name: text(c.name, 'cell name'), table: table(c.table, 'cell') };
+  if (c.kinds !== undefined) {
+    if (!Array.isArray(c.kinds) || c.kinds.length !== out.table.columns.length || !c.kinds.every((k) => COLUMN_KINDS.includes(k as ColumnKind))) return invalid('cell column kinds');
+    out.kinds = c.kinds as ColumnKind[];
+  }
+  return out;
+}
+
+function blockOf(b: unknown, text: Text): ReportBlock {
+  if (!isObject(b)) return invalid('block');
+  if (b.kind === 'table') return { kind: 'table', name: text(b.name, 'table block') };
+  if (b.kind === 'note') return { kind: 'note', markdown: text(b.markdown, 'note') };
+  if (b.kind !== 'chart' || !CHART_MARK_NAMES.includes(b.mark as ChartMark)) return invalid('block kind');
+  const chart: ReportChart = { kind: 'chart', source: text(b.source, 'chart source'), mark: b.mark as ChartMark };
+  for (const field of ['x', 'y', 'color', 'facet'] as const) if (b[field] !== undefined) chart[field] = text(b[field], `chart ${field}`);
+  return chart;
 }

@@ -14,8 +14,10 @@ import type { SegmentGrid } from '../analyses/rfm-grid';
 import type { SqlQuery } from '../analyses/sql-fragment';
 import type { Database } from '../db/database';
 import { quoteIdentifier } from '../db/sql';
+import { chartDefaults, fitChoice } from '../notebook/chart';
+import { resultColumns, type ResultColumn } from '../notebook/result';
 import { CUSTOMER_COUNT_COLUMN, DEFAULT_K, checkReport, hasRelation, hide, identifyingValues, isIdentifyingColumn, mergeSmall, scrub, showable, stringsIn, suppressionMask } from './privacy';
-import { SUPPRESSED, type Figure, type ReportCell, type ReportPayload, type ReportTable, type Withheld } from './report-types';
+import { CHART_MARK_NAMES, SUPPRESSED, type Figure, type ReportBlock, type ReportCell, type ReportChart, type ReportPayload, type ReportTable, type Withheld } from './report-types';
 
 export * from './report-types';
 
@@ -35,6 +37,12 @@ export interface ReportOptions {
   grid?: SegmentGrid;
   /** Notebook results to include; each is checked and refused with a reason when it fails the rules. */
   cells?: readonly CellSource[];
+  /**
+   * The chosen notebook cells in notebook order: tables (a `cells` name), charts and notes. A chart
+   * is kept only when its source is among `cells` and passed the checks (else refused with the
+   * source's reason); with no x and y chosen it gets the notebook's defaults. Notes are scrubbed.
+   */
+  blocks?: readonly ReportBlock[];
   /** Run CUSTOMER_BASE_STATEMENTS first (after the canonical orders were built, as the CLI does). */
   buildBase?: boolean;
   /** YYYY-MM-DD; default today. */
@@ -200,7 +208,7 @@ export async function customersInData(db: Database): Promise<number> {
  * shared whole or not at all. Identifying columns are dropped; rows under k (and complements) too.
  * A query that passes can still mislabel its groups: the preview says so (residual trust).
  */
-export async function cellTable(db: Database, cell: CellSource, k: number, rowLimit: number, customers: number): Promise<{ cell: ReportCell | null; withheld: Withheld[] }> {
+export async function cellTable(db: Database, cell: CellSource, k: number, rowLimit: number, customers: number): Promise<{ cell: ReportCell | null; withheld: Withheld[]; columns?: ResultColumn[] }> {
   const withheld: Withheld[] = [];
   const refuse = (reason: Withheld['reason'], count: number) => (withheld.push({ item: cell.name, reason, count }), { cell: null, withheld });
   const relation = quoteIdentifier(cell.relation);
@@ -220,6 +228,7 @@ export async function cellTable(db: Database, cell: CellSource, k: number, rowLi
   if (rowCount > Math.floor(customers / k)) return refuse('too_many_groups', rowCount);
   if (rowCount > rowLimit) return refuse('too_many_rows', rowCount);
   const table = await db.query(`SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${relation}`);
+  const kinds = resultColumns(table.schema).map((c) => c.kind);
   const rows = table.toArray().map((r) => columns.map((c) => cellValue((r as Record<string, unknown>)[c])));
   const countAt = counts.map((c) => columns.indexOf(c));
   // A row is as small as its smallest customer count.
@@ -227,7 +236,72 @@ export async function cellTable(db: Database, cell: CellSource, k: number, rowLi
   const kept = rows.filter((_, j) => !masks.some((m) => m[j])).map((r) => r.map((v, i) => (countAt.includes(i) ? Number(v) : v)));
   if (kept.length < rows.length) withheld.push({ item: cell.name, reason: 'below_k', count: rows.length - kept.length });
   if (kept.length === 0) return { cell: null, withheld };
-  return { cell: { name: cell.name, table: { columns, rows: kept } }, withheld };
+  return { cell: { name: cell.name, table: { columns, rows: kept }, kinds }, withheld };
+}
+
+/**
+ * The notebook blocks of the report: tables that were kept; charts whose source table was kept, with
+ * the notebook's defaults when nothing was chosen and only the columns the table still has; a chart
+ * whose source was refused is refused with the source's reason ('source_not_included' when it was
+ * not chosen); notes as they are (the caller scrubs them).
+ */
+export function reportBlocks(blocks: readonly ReportBlock[], cells: readonly ReportCell[], chosen: readonly string[], withheld: readonly Withheld[]): { blocks: ReportBlock[]; withheld: Withheld[] } {
+  const out: ReportBlock[] = [];
+  const refused: Withheld[] = [];
+  blocks.forEach((block) => {
+    if (block.kind === 'note') out.push({ kind: 'note', markdown: block.markdown });
+    else if (block.kind === 'table') {
+      if (cells.some((c) => c.name === block.name)) out.push({ kind: 'table', name: block.name });
+    } else {
+      const cell = cells.find((c) => c.name === block.source);
+      if (!cell) {
+        const reason = chosen.includes(block.source) ? (withheld.find((w) => w.item === block.source && w.reason !== 'identifying_columns')?.reason ?? 'below_k') : 'source_not_included';
+        refused.push({ item: chartItem(block.source), reason, count: 1 });
+        return;
+      }
+      const columns: ResultColumn[] = cell.table.columns.map((name, j) => ({ name, kind: cell.kinds?.[j] ?? 'other', type: '' }));
+      const picked = block.x === undefined && block.y === undefined ? { ...chartDefaults(columns), mark: block.mark } : block;
+      const fit = fitChoice(picked, columns);
+      const chart: ReportChart = { kind: 'chart', source: block.source, mark: CHART_MARK_NAMES.includes(fit.mark) ? fit.mark : 'bar' };
+      for (const field of ['x', 'y', 'color', 'facet'] as const) if (fit[field] !== undefined) chart[field] = fit[field];
+      out.push(chart);
+    }
+  });
+  return { blocks: out, withheld: refused };
+}
+
+/** How a refused chart is named in the list of what was left out. */
+export const chartItem = (source: string) => `${source} (chart)`;
+
+/** The payload less its own schema words (column kinds, block kinds, chart marks): what is compared with the data. */
+const dataOf = (p: ReportPayload) => ({
+  ...p,
+  cells: p.cells.map((c) => ({ name: c.name, table: c.table })),
+  blocks: p.blocks?.map((b) => (b.kind === 'note' ? b.markdown : b.kind === 'table' ? b.name : [b.source, b.x, b.y, b.color, b.facet])),
+});
+
+/** A scrubbed payload with the schema words of `before` put back (a value "text" replaced in the data is not a column kind). */
+function keepSchema(after: ReportPayload, before: ReportPayload): ReportPayload {
+  const pick = (o: object, keys: string[]) => Object.fromEntries(keys.filter((key) => key in o).map((key) => [key, (o as Record<string, unknown>)[key]]));
+  return {
+    ...after,
+    cells: after.cells.map((c, i) => ({ ...c, ...pick(before.cells[i]!, ['kinds']) })),
+    ...(after.blocks ? { blocks: after.blocks.map((b, i) => ({ ...b, ...pick(before.blocks![i]!, ['kind', 'mark']) }) as ReportBlock) } : {}),
+  };
+}
+
+/**
+ * Replaces, word by word, the words of notes that hold an identifying value, so a note keeps its
+ * other text; the payload's final check then still sees each whole note (a value spanning words).
+ */
+async function scrubNotes(db: Database, blocks: ReportBlock[], withheld: Withheld[]): Promise<void> {
+  const notes = blocks.filter((b) => b.kind === 'note');
+  const words = notes.flatMap((n) => n.markdown.split(/\s+/)).filter(Boolean);
+  if (words.length === 0) return;
+  const found = (await identifyingValues(db, words)).strings;
+  if (found.size === 0) return;
+  for (const note of notes) note.markdown = note.markdown.replace(/\S+/g, (w) => (found.has(w) ? REMOVED : w));
+  withheld.push({ item: 'notes', reason: 'identifying_values', count: found.size });
 }
 
 /** Strings of the report's own making, never compared with the data. */
@@ -299,6 +373,9 @@ export async function buildReport(db: Database, options: ReportOptions): Promise
       if (checked.cell) cells.push(checked.cell);
     }
   }
+  const notebook = options.blocks ? reportBlocks(options.blocks, cells, (options.cells ?? []).map((c) => c.name), withheld) : null;
+  if (notebook) withheld.push(...notebook.withheld);
+  if (notebook) await scrubNotes(db, notebook.blocks, withheld);
   const segment = options.filter.segment ?? null;
   let payload: ReportPayload = {
     version: 1,
@@ -322,15 +399,16 @@ export async function buildReport(db: Database, options: ReportOptions): Promise
       rows: rfm.map((r, i) => [r.segment == null ? null : String(r.segment), hide(num(r.customers), rfmMask[i]), hide(tidy(r.net_revenue), rfmMask[i]), hide(tidy(r.average_ltv), rfmMask[i])]),
     },
     cells,
+    ...(notebook ? { blocks: notebook.blocks } : {}),
     withheld,
   };
-  const strings = [...stringsIn(payload)].filter((s) => !OWN_STRINGS.has(s));
+  const strings = [...stringsIn(dataOf(payload))].filter((s) => !OWN_STRINGS.has(s));
   // Numbers are compared only in notebook results' non-count columns: every other figure is an aggregate of the report's own SQL.
   const cellNumbers = payload.cells.flatMap((c) => c.table.rows.flatMap((r) => r.filter((v, i) => typeof v === 'number' && !CUSTOMER_COUNT_COLUMN.test(c.table.columns[i]!)) as number[]));
   const identifying = await identifyingValues(db, strings, cellNumbers);
   const found = identifying.strings.size + identifying.numbers.size;
   if (found > 0) {
-    payload = scrub(payload, identifying.strings, REMOVED);
+    payload = keepSchema(scrub(payload, identifying.strings, REMOVED), payload);
     payload.cells = payload.cells.map((c) => ({ ...c, table: { ...c.table, rows: c.table.rows.map((r) => r.map((v, i) => (typeof v === 'number' && identifying.numbers.has(v) && !CUSTOMER_COUNT_COLUMN.test(c.table.columns[i]!) ? REMOVED : v))) } }));
     payload.withheld.push({ item: 'values', reason: 'identifying_values', count: found });
   }

@@ -6,7 +6,8 @@ import { MAX_LINK_CHARS, openFragment, readFragment, shareLink, type ShareFragme
 import { DEFAULT_K } from '../share/privacy';
 import { mappingPlan, validateRecipe, type Recipe } from '../share/recipe';
 import { identifyingValues, stringsIn } from '../share/privacy';
-import { buildReport, validateReport, type CellSource, type ReportPayload } from '../share/report';
+import { buildReport, validateReport, type CellSource, type ReportBlock, type ReportPayload } from '../share/report';
+import type { NotebookCell } from '../notebook/document';
 import { exportJson } from '../notebook/transfer';
 import { reportHtml } from '../share/report-html';
 import type { AppState } from './app.svelte';
@@ -27,6 +28,20 @@ export interface SharePreview {
   identifying: number;
 }
 
+/** A chart or note cell the report can include. */
+export interface ChoosableBlock {
+  id: string;
+  kind: 'chart' | 'note';
+  /** A chart's source cell name; a note's first words. */
+  label: string;
+}
+
+/** A note's first words, for lists. */
+export const noteStart = (markdown: string) => {
+  const text = markdown.replace(/[#*_`>\[\]]/g, '').replace(/\s+/g, ' ').trim();
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+};
+
 export type RecipeCarries = 'facets' | 'segments' | 'sql' | 'notes' | 'mapping';
 
 export class ShareState {
@@ -40,6 +55,8 @@ export class ShareState {
   passphrase = $state('');
   /** Names of the notebook SQL cells to include. */
   cells = $state.raw<string[]>([]);
+  /** Ids of the notebook chart and note cells to include (a chart only with its SQL cell's result). */
+  blockIds = $state.raw<string[]>([]);
   status = $state<'idle' | 'building' | 'ready' | 'error'>('idle');
   error = $state('');
   preview = $state.raw<SharePreview | null>(null);
@@ -139,6 +156,26 @@ export class ShareState {
     return this.app.notebook.document.cells.flatMap((c) => (c.kind === 'sql' && runs[c.id]?.status === 'ready' ? [c.name] : []));
   }
 
+  /** The notebook's chart and note cells, to choose from: a chart named by its source, a note by its first words. */
+  availableBlocks(): ChoosableBlock[] {
+    return this.app.notebook.document.cells.flatMap((c): ChoosableBlock[] => {
+      if (c.kind === 'chart') return c.source ? [{ id: c.id, kind: 'chart', label: c.source }] : [];
+      if (c.kind === 'note') return c.markdown.trim() ? [{ id: c.id, kind: 'note', label: noteStart(c.markdown) }] : [];
+      return [];
+    });
+  }
+
+  /** The chosen cells in notebook order, as the report takes them. */
+  #blocks(): ReportBlock[] {
+    const chosen = this.#cellSources().map((c) => c.name);
+    return ($state.snapshot(this.app.notebook.document.cells) as NotebookCell[]).flatMap((c): ReportBlock[] => {
+      if (c.kind === 'sql') return chosen.includes(c.name) ? [{ kind: 'table', name: c.name }] : [];
+      if (!this.blockIds.includes(c.id)) return [];
+      if (c.kind === 'note') return [{ kind: 'note', markdown: c.markdown }];
+      return [{ kind: 'chart', source: c.source, mark: c.mark, ...(c.x ? { x: c.x } : {}), ...(c.y ? { y: c.y } : {}), ...(c.color ? { color: c.color } : {}), ...(c.facet ? { facet: c.facet } : {}) }];
+    });
+  }
+
   /** The chosen cells: each SQL cell's whole result is the engine table named after it, checked there in full. */
   #cellSources(): CellSource[] {
     return this.cells.filter((n) => this.availableCells().includes(n)).map((name) => ({ name, relation: name }));
@@ -155,6 +192,7 @@ export class ShareState {
         sinceGrain: d.sinceGrain,
         rfmRelation: 'rfm_customers',
         cells: this.#cellSources(),
+        blocks: this.#blocks(),
       });
       const encrypted = this.passphrase.length > 0;
       return { kind: 'report', json: JSON.stringify(payload, null, 2), link: await shareLink(this.base, 'report', payload, this.passphrase), encrypted, payload, carries: [], identifying: 0 };
