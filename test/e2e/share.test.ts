@@ -170,6 +170,63 @@ describe('sharing', () => {
     expect(await kpi(offline.page, 'customers').innerText()).toBe('12');
   });
 
+  it('a report link carries a chosen chart and note (review 6, finding 12): drawn with no file, the note scrubbed', async () => {
+    const a = await openApp(browser, server);
+    pages.push(a);
+    await loadShop(a.page);
+    await a.page.getByRole('tab', { name: 'Notebook' }).click();
+    await a.page.locator('[data-notebook-restore="restored"]').waitFor();
+    // 6 DE and 6 FR customers: each row is a group of at least k = 5, and 2 rows ≤ 12 customers ÷ 5.
+    await a.page.getByRole('button', { name: 'Add SQL' }).click();
+    const sql = a.page.locator('#view-notebook article[data-cell]').last();
+    await sql.getByLabel('Name').fill('by_country');
+    await sql.locator('textarea').fill('SELECT country, count(DISTINCT customer_id)::INTEGER AS customers, sum(amount)::DOUBLE AS revenue\nFROM orders GROUP BY 1 ORDER BY 1');
+    await sql.locator('textarea').press('Control+Enter');
+    await sql.locator('[data-run="ready"]').waitFor({ timeout: 30_000 });
+    await a.page.getByRole('button', { name: 'Add chart' }).click();
+    const chart = a.page.locator('#view-notebook article[data-cell]').last();
+    await chart.locator('figure svg').first().waitFor();
+    expect(await chart.getByLabel('Mark').inputValue()).toBe('bar');
+    await a.page.getByRole('button', { name: 'Add note' }).click();
+    const note = a.page.locator('#view-notebook article[data-cell]').last();
+    await note.getByLabel('Note (Markdown)').fill('**Germany and France** are even. Ann Archer (ann@shop.test) asked.\n\n<script>alert(1)</script>');
+    await note.getByRole('button', { name: 'Done' }).click();
+    await a.page.getByRole('tab', { name: 'Dashboard' }).click();
+    await dashboardReady(a.page);
+
+    await a.page.getByRole('button', { name: 'Share…' }).click();
+    await a.page.getByLabel('by_country', { exact: true }).check();
+    await a.page.getByLabel('Chart of by_country').check();
+    await a.page.getByLabel(/Note: Germany and France/).check();
+    const { link, json } = await share(a.page, 'Preview report');
+    expect(await a.page.getByTestId('share-blocks-included').innerText()).toBe('Notebook cells included, in order: result “by_country”, chart of “by_country”, and note “Germany and France are even. (removed) (…”.');
+    const payload = JSON.parse(json);
+    expect(payload.blocks[1]).toEqual({ kind: 'chart', source: 'by_country', mark: 'bar', x: 'country', y: 'customers' });
+    // The customer's name and e-mail are replaced word by word; the rest of the note stays.
+    expect(payload.blocks[2].markdown).toBe('**Germany and France** are even. (removed) (removed) (removed) asked.\n\n<script>alert(1)</script>');
+
+    const viewer = await openLink(link);
+    await viewer.page.locator('[data-viewer="ready"]').waitFor({ timeout: 30_000 });
+    // Drawn with Observable Plot as in the notebook: one bar per country.
+    await viewer.page.locator('[data-chart-of="by_country"] figure svg').first().waitFor();
+    expect(await viewer.page.locator('[data-chart-of="by_country"] figure svg g[aria-label="bar"] rect').count()).toBe(2);
+    const shown = viewer.page.locator('[data-note]');
+    expect(await shown.locator('strong').innerText()).toBe('Germany and France');
+    expect(await shown.innerText()).toContain('are even. (removed) (removed) (removed) asked.');
+    expect(await shown.innerText()).toContain('<script>alert(1)</script>');
+    expect(await shown.locator('script').count()).toBe(0);
+    expect(await viewer.page.locator('body').innerText()).not.toContain('Archer');
+
+    // The report file draws the same chart as inline SVG bars.
+    const download = a.page.waitForEvent('download');
+    await a.page.getByRole('button', { name: 'Download report file (HTML)' }).click();
+    const file = join(dir, 'report-cells.html');
+    await (await download).saveAs(file);
+    const offline = await openLink(pathToFileURL(file).href);
+    expect(await offline.page.locator('figure[data-chart-of="by_country"] svg rect[fill]').count()).toBeGreaterThanOrEqual(3);
+    expect(await offline.page.locator('[data-note] strong').innerText()).toBe('Germany and France');
+  });
+
   it('a locked report link says a wrong passphrase is wrong, then opens with the right one', async () => {
     const a = await openApp(browser, server);
     pages.push(a);
