@@ -91,13 +91,14 @@ export function rfmInputSql(allHistory: boolean): string {
 }
 
 /**
- * (Re)creates the temp table rfm_customers (customer_id, recency, frequency, monetary, r, f, m, fm,
- * segment, rfm_segment) from rfmInputSql's relation, scored as of `asOf` with `grid`.
+ * (Re)creates the temp table `table` (default rfm_customers: customer_id, recency, frequency,
+ * monetary, r, f, m, fm, segment, rfm_segment) from rfmInputSql's relation, scored as of `asOf`
+ * ('YYYY-MM-DD', the range's last day) with `grid`.
  */
-export function rfmCustomersSql(asOf: string, grid: SegmentGrid = PUTLER_GRID): SqlQuery {
+export function rfmCustomersSql(asOf: string, grid: SegmentGrid = PUTLER_GRID, table = 'rfm_customers'): SqlQuery {
   const scores = rfmScoresSql({ customers: RFM_INPUT_RELATION, asOf, grid });
   return {
-    sql: `CREATE OR REPLACE TEMP TABLE rfm_customers AS
+    sql: `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(table)} AS
       SELECT customer_id, recency, frequency, monetary, r, f, m, fm, segment, segment AS rfm_segment FROM (${scores.sql})`,
     params: scores.params,
   };

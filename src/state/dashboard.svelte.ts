@@ -121,8 +121,8 @@ export class DashboardState {
     this.segments = new SegmentLibrary(db, storage);
     this.value = new ValueState(db);
     // New scores change who is in an applied RFM segment: rebuild the scope (the range part stays).
+    // The scores stay those of the built range (scoreRfm reads scope_period), so no re-scoring.
     this.value.onRescored = () => {
-      this.#scoredRange = null;
       this.#scoresVersion++;
       if (this.segment && usesRfm(this.segment)) void this.refresh();
     };

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../../helpers/node-database';
-import { RFM_DEFINITIONS, rfmCellSummarySql, rfmScoresSql, rfmSegmentSummarySql } from '../../../src/analyses/rfm';
+import { RFM_DEFINITIONS, RFM_INPUT_RELATION, rfmCellSummarySql, rfmCustomersSql, rfmInputSql, rfmScoresSql, rfmSegmentSummarySql } from '../../../src/analyses/rfm';
+import { scopeSql } from '../../../src/analyses/filters';
+import { loadFixture, MARCH, run as runAll } from './fixture';
 import { GRID_PRESETS, gridCells, gridIsValid, PUTLER_GRID, RF_TUTORIAL_GRID, validateGrid, type SegmentGrid } from '../../../src/analyses/rfm-grid';
 
 let db: NodeDatabase;
@@ -143,5 +145,34 @@ describe('segment grids', () => {
   it('every segment has a description and an action, every metric a definition', () => {
     for (const grid of GRID_PRESETS) for (const s of grid.segments) expect(s.description.length * s.action.length, s.name).toBeGreaterThan(0);
     for (const [key, text] of Object.entries(RFM_DEFINITIONS)) expect(text.length, key).toBeGreaterThan(10);
+  });
+});
+
+describe('rfmInputSql and rfmCustomersSql: the scores the page, the command line and the report share', () => {
+  it('scores the range’s customers with recency to the range’s end, or every customer over all history', async () => {
+    const shop = await NodeDatabase.open();
+    await loadFixture(shop);
+    await runAll(shop, scopeSql({ range: MARCH }));
+    await shop.query(rfmInputSql(false));
+    // March's customers (fixture.ts): C01 C02 C03 C04 C07 C08 C10, each with a purchase by 03-31.
+    // C04: O05 03-03 80 and O06 03-20 120 are purchases, R01 03-25 refunds 30: orders 2, net 170, last purchase 03-20.
+    // C07: O09 02-15 (before March) and O10 03-15 60: in March 1 order, net 60, last purchase 03-15.
+    const input = await shop.rows<{ customer_id: string; orders: number; net: number }>(`SELECT customer_id, orders, net FROM ${RFM_INPUT_RELATION} ORDER BY customer_id`);
+    expect(input.map((r) => r.customer_id)).toEqual(['C01', 'C02', 'C03', 'C04', 'C07', 'C08', 'C10']);
+    expect(input.find((r) => r.customer_id === 'C04')).toEqual({ customer_id: 'C04', orders: 2, net: 170 });
+    const scores = rfmCustomersSql('2024-03-31', PUTLER_GRID, 'report_rfm');
+    await shop.query(scores.sql, { params: scores.params });
+    const rows = await shop.rows<{ customer_id: string; recency: number; frequency: number; monetary: number }>(
+      `SELECT customer_id, recency, frequency, monetary FROM report_rfm WHERE customer_id IN ('C04', 'C07') ORDER BY customer_id`,
+    );
+    // Recency to 03-31: C04 from 03-20 = 11 days; C07 from 03-15 = 16 days.
+    expect(rows).toEqual([
+      { customer_id: 'C04', recency: 11, frequency: 2, monetary: 170 },
+      { customer_id: 'C07', recency: 16, frequency: 1, monetary: 60 },
+    ]);
+    // All history: every customer with a purchase (all ten), lifetime orders and net.
+    await shop.query(rfmInputSql(true));
+    const all = await shop.rows<{ n: number; net: number }>(`SELECT count(*)::INTEGER AS n, sum(net)::DOUBLE AS net FROM ${RFM_INPUT_RELATION}`);
+    expect(all).toEqual([{ n: 10, net: 1505 }]); // Σ net to date (fixture.ts): 1575 sales − 70 refunds
   });
 });
