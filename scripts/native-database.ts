@@ -1,6 +1,12 @@
 // The Database seam over native DuckDB (@duckdb/node-api), so the benchmark runs the app's own
 // SQL modules on the native engine. Files are "registered" as symlinks in a scratch folder that
 // is the process's working directory, where DuckDB resolves the registered names.
+// The browser's engine reads files only under REGISTERED_FILES_DIR ('/clientele/', see
+// ENGINE_SETTINGS_SQL), so loadSource registers '/clientele/upload_N'. Native DuckDB reads the real
+// disk, where that folder does not exist: such a name is kept in the scratch folder without its
+// prefix, and its quoted literal in SQL is mapped there. The file guard itself is not applied
+// here: the command line runs only the app's own SQL (no notebook, no recipe), and it reads the
+// user's Parquet files from disk by path (ingestParquet), which the guard would refuse.
 import { mkdtempSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +15,7 @@ import { Bool, Field, Float64, List, Table, Utf8, vectorFromArray, type DataType
 import type { Database, QueryOptions } from '../src/db/database';
 import { quoteIdentifier, quoteLiteral } from '../src/db/sql';
 import { QueryError } from '../src/db/query-error';
+import { REGISTERED_FILES_DIR } from '../workers/engine';
 
 /** Where each Blob handed to the app's code lives on disk (Blobs from fs.openAsBlob). */
 export const blobPaths = new WeakMap<Blob, string>();
@@ -16,6 +23,8 @@ export const blobPaths = new WeakMap<Blob, string>();
 export class NativeDatabase implements Database {
   readonly #scratch = mkdtempSync(join(tmpdir(), 'clientele-native-'));
   readonly #previousDirectory = process.cwd();
+  /** Registered names under REGISTERED_FILES_DIR, as quoted in SQL, and their files' quoted paths in the scratch folder. */
+  readonly #registeredLiterals = new Map<string, string>();
   private constructor(readonly connection: DuckDBConnection) {}
 
   static async open(): Promise<NativeDatabase> {
@@ -27,7 +36,7 @@ export class NativeDatabase implements Database {
 
   async query(sql: string, options: QueryOptions = {}): Promise<Table> {
     try {
-      const reader = await this.connection.runAndReadAll(sql, (options.params ?? []) as never);
+      const reader = await this.connection.runAndReadAll(this.#local(sql), (options.params ?? []) as never);
       const names = reader.columnNames();
       const columns = reader.getColumnsJS();
       return new Table(Object.fromEntries(names.map((name, i) => {
@@ -40,11 +49,14 @@ export class NativeDatabase implements Database {
   }
 
   async registerFile(name: string, file: Blob) {
-    symlinkSync(this.#path(file), join(this.#scratch, name));
+    const local = this.#scratchPath(name);
+    symlinkSync(this.#path(file), local);
+    if (name.startsWith(REGISTERED_FILES_DIR)) this.#registeredLiterals.set(quoteLiteral(name), quoteLiteral(local));
   }
 
   async dropFile(name: string) {
-    unlinkSync(join(this.#scratch, name));
+    unlinkSync(this.#scratchPath(name));
+    this.#registeredLiterals.delete(quoteLiteral(name));
   }
 
   async ingestParquet(table: string, file: Blob) {
@@ -71,6 +83,18 @@ export class NativeDatabase implements Database {
     this.connection.closeSync();
     process.chdir(this.#previousDirectory);
     rmSync(this.#scratch, { recursive: true, force: true });
+  }
+
+  /** Where a registered name lives: a name under REGISTERED_FILES_DIR loses that prefix. */
+  #scratchPath(name: string): string {
+    return join(this.#scratch, name.startsWith(REGISTERED_FILES_DIR) ? name.slice(REGISTERED_FILES_DIR.length) : name);
+  }
+
+  /** The SQL with each registered '/clientele/…' literal pointing at its file in the scratch folder. */
+  #local(sql: string): string {
+    let local = sql;
+    for (const [literal, path] of this.#registeredLiterals) local = local.replaceAll(literal, path);
+    return local;
   }
 
   #path(file: Blob): string {

@@ -36,15 +36,34 @@ export interface ParquetRowGroups {
 }
 
 /**
+ * The folder every file the app hands DuckDB is registered under (a browser File, an address read
+ * by ranges, a unit test's buffer): the only place SQL may read from once ENGINE_SETTINGS_SQL ran.
+ */
+export const REGISTERED_FILES_DIR = '/clientele/';
+
+/** The name a file is registered under, inside REGISTERED_FILES_DIR. */
+export const registeredFileName = (name: string) => REGISTERED_FILES_DIR + name;
+
+/**
  * Every DuckDB setting the app relies on, in one place.
  * - Extension autoload/autoinstall off: the npm package ships no extensions, and fetching one is a
  *   request to a third-party host (our promise: no data and no request leaves the page), which also
  *   fails offline. Parquet is read with parquet-wasm instead.
  * - No ICU extension here, so TIMESTAMP values stay naive (no time-zone shifts).
+ * - Files: SQL may read only what the app registered under REGISTERED_FILES_DIR. A notebook cell
+ *   (perhaps from someone else's recipe link) is checked as text before it runs
+ *   (src/notebook/cell-access.ts); this is the engine's own refusal behind that check, so SQL that
+ *   slips past it still cannot read a URL ('https://…' is a path to DuckDB) or a file the user did
+ *   not give ("Permission Error: Cannot access file …"). allowed_directories must come first:
+ *   once external access is off, neither setting can be changed again while the database runs,
+ *   so a cell cannot SET its way back. In-memory ATTACH (':memory:', STORAGE_SQL) is not a file
+ *   and stays allowed.
  */
 export const ENGINE_SETTINGS_SQL = [
   'SET autoinstall_known_extensions = false',
   'SET autoload_known_extensions = false',
+  `SET allowed_directories = ['${REGISTERED_FILES_DIR}']`,
+  'SET enable_external_access = false',
 ];
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));

@@ -1,6 +1,7 @@
 // Loads one user file into a source table and describes it. Runs on the main thread but only
 // sends SQL and the file handle (or the file's URL) to the worker; nothing here touches rows in
 // JavaScript.
+import { registeredFileName } from '../../workers/engine';
 import type { Database, EngineProgress } from '../db/database';
 import { QueryError } from '../db/query-error';
 import { quoteIdentifier } from '../db/sql';
@@ -110,7 +111,8 @@ export async function loadSource(db: Database, file: Blob | UrlSource, fileName:
   const started = performance.now();
   const table = sourceTable(index);
   const loading = `loading_${index}`;
-  const registered = `upload_${index}`;
+  // The engine reads files only under its registered-files folder (ENGINE_SETTINGS_SQL).
+  const registered = registeredFileName(`upload_${index}`);
   const url = file instanceof UrlSource ? file.parse() : null;
   const { size, head, gunzipped } = file instanceof UrlSource ? await readUrlHead(file.parse()) : await readBlobHead(file);
   let sniffed: SniffedFile;

@@ -2,15 +2,24 @@
 import { createRequire } from 'node:module';
 import { tableFromIPC } from 'apache-arrow';
 import { ParquetFile, Table as ParquetTable, readParquet, writeParquet } from 'parquet-wasm/node';
-import { Engine, EngineError, type EngineProgress } from '../../workers/engine';
+import { Engine, EngineError, REGISTERED_FILES_DIR, registeredFileName, type EngineProgress } from '../../workers/engine';
 import type { Database, QueryOptions } from '../../src/db/database';
 import { QueryError } from '../../src/db/query-error';
+import { quoteLiteral } from '../../src/db/sql';
 
 const require = createRequire(import.meta.url);
 const duckdb = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs') as typeof import('@duckdb/duckdb-wasm/blocking');
 const dist = require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm').replace(/duckdb-eh\.wasm$/, '');
 
 export class NodeDatabase implements Database {
+  /**
+   * Test fixtures registered by a bare name ('q.csv'), as quoted in SQL, and their quoted
+   * registered paths. The engine reads only under REGISTERED_FILES_DIR (ENGINE_SETTINGS_SQL, as in
+   * the page), so such a fixture is registered there and its literal mapped in the test's SQL.
+   * The app's own code registers full paths (loadSource) and is never mapped.
+   */
+  readonly #fixtures = new Map<string, string>();
+
   private constructor(readonly engine: Engine) {}
 
   static async open(): Promise<NodeDatabase> {
@@ -25,11 +34,11 @@ export class NodeDatabase implements Database {
   }
 
   async query(sql: string, options: QueryOptions = {}) {
-    return tableFromIPC(await this.#call(() => this.engine.query(sql, options.params ?? [], options.onProgress, undefined, options.job)));
+    return tableFromIPC(await this.#call(() => this.engine.query(this.#registered(sql), options.params ?? [], options.onProgress, undefined, options.job)));
   }
 
   async queryParquet(sql: string, options: QueryOptions = {}) {
-    const ipc = await this.#call(() => this.engine.query(sql, options.params ?? [], undefined, undefined, options.job));
+    const ipc = await this.#call(() => this.engine.query(this.#registered(sql), options.params ?? [], undefined, undefined, options.job));
     return writeParquet(ParquetTable.fromIPCStream(ipc));
   }
 
@@ -40,11 +49,25 @@ export class NodeDatabase implements Database {
   }
 
   async registerFile(name: string, file: Blob) {
-    this.engine.bindings.registerFileBuffer(name, new Uint8Array(await file.arrayBuffer()));
+    this.engine.bindings.registerFileBuffer(this.#fixturePath(name), new Uint8Array(await file.arrayBuffer()));
   }
 
   async dropFile(name: string) {
-    this.engine.bindings.dropFile(name);
+    this.engine.bindings.dropFile(this.#fixturePath(name));
+  }
+
+  #fixturePath(name: string): string {
+    if (name.startsWith(REGISTERED_FILES_DIR)) return name;
+    const path = registeredFileName(name);
+    this.#fixtures.set(quoteLiteral(name), quoteLiteral(path));
+    return path;
+  }
+
+  /** The SQL with each bare fixture name's literal replaced by its registered path. */
+  #registered(sql: string): string {
+    let mapped = sql;
+    for (const [literal, path] of this.#fixtures) mapped = mapped.replaceAll(literal, path);
+    return mapped;
   }
 
   async ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void, job?: string) {
@@ -57,7 +80,7 @@ export class NodeDatabase implements Database {
   async registerUrl(name: string, url: string) {
     const response = await fetch(url);
     if (!response.ok) throw QueryError.from(new EngineError({ kind: 'query', message: `HTTP status ${response.status}` }));
-    this.engine.bindings.registerFileBuffer(name, new Uint8Array(await response.arrayBuffer()));
+    this.engine.bindings.registerFileBuffer(this.#fixturePath(name), new Uint8Array(await response.arrayBuffer()));
   }
 
   async ingestParquetUrl(table: string, url: string, onProgress?: (progress: EngineProgress) => void, job?: string) {

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../helpers/node-database';
 import { QueryError } from '../../src/db/query-error';
+import { STORAGE_SQL } from '../../src/ingest/orders-view';
+import { registeredFileName } from '../../workers/engine';
 
 let db: NodeDatabase;
 beforeAll(async () => {
@@ -52,5 +54,47 @@ describe('engine', () => {
     const error = (await db.query('SELECT * FROM no_such_table').catch((e: unknown) => e)) as QueryError;
     expect(error.message).toMatch(/no_such_table/);
     expect(error.sql).toBe('SELECT * FROM no_such_table');
+  });
+
+  describe('reads only the files the app registered (ENGINE_SETTINGS_SQL, behind the notebook\'s text check)', () => {
+    const permission = /Permission Error: Cannot access file/;
+
+    it('reads a file registered under the registered-files folder', async () => {
+      const name = registeredFileName('guard-0.csv');
+      await db.registerFile(name, new Blob(['id,amount\na,1.5\nb,2\n']));
+      expect(await db.rows(`SELECT count(*)::INTEGER AS n, sum(amount)::DOUBLE AS total FROM read_csv('${name}')`)).toEqual([{ n: 2, total: 3.5 }]);
+      await db.dropFile(name);
+    });
+
+    it.each([
+      ['an address', "SELECT * FROM read_csv('http://127.0.0.1:1/x.csv')"],
+      ['a file on this device', "SELECT * FROM read_text('/etc/passwd')"],
+      ['a file name in table position', "SELECT * FROM 'other.csv'"],
+      ['SQL text run by query()', "SELECT * FROM query('SELECT * FROM read_csv(''/etc/hostname'')')"],
+      ['a way out of the folder', `SELECT * FROM read_text('${registeredFileName('../etc/hostname')}')`],
+      ['a registered file under a name outside the folder', "SELECT * FROM read_csv('upload_0')"],
+    ])('refuses %s with a permission error', async (_, sql) => {
+      await db.registerFile(registeredFileName('upload_0'), new Blob(['a,b\n1,2\n']));
+      try {
+        await expect(db.query(sql)).rejects.toThrow(permission);
+      } finally {
+        await db.dropFile(registeredFileName('upload_0'));
+      }
+    });
+
+    it('cannot be turned back off by SQL', async () => {
+      await expect(db.query('SET enable_external_access = true')).rejects.toThrow(/Cannot change enable_external_access/);
+      await expect(db.query("SET allowed_directories = ['/']")).rejects.toThrow(/Cannot change allowed_directories/);
+      await expect(db.query('RESET enable_external_access')).rejects.toThrow(/Cannot change/);
+      await expect(db.query("SELECT * FROM read_text('/etc/passwd')")).rejects.toThrow(permission);
+      expect(await db.rows("SELECT current_setting('enable_external_access') AS external")).toEqual([{ external: false }]);
+    });
+
+    it('still attaches the compact in-memory database used above 2M rows', async () => {
+      for (const sql of STORAGE_SQL) await db.query(sql);
+      await db.query('CREATE OR REPLACE TABLE compact.main.guard_check AS SELECT range::INTEGER AS x FROM range(3)');
+      expect(await db.rows('SELECT sum(x)::INTEGER AS total FROM guard_check')).toEqual([{ total: 3 }]);
+      await db.query('DROP TABLE compact.main.guard_check');
+    });
   });
 });
