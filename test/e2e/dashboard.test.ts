@@ -66,7 +66,8 @@ describe('the customer dashboard', () => {
     // Repeat: A and D (2 paid orders each) = 2 of 5.
     expect(await kpi(app.page, 'Repeat customers').innerText()).toBe('2');
     expect(await kpi(app.page, 'Free-trial customers').innerText()).toBe('1');
-    expect(await app.page.getByTestId('customer-count').innerText()).toBe('5 customers');
+    // The list is read after the panels: wait for it rather than read it the moment the panels are ready.
+    await expect.poll(() => app.page.getByTestId('customer-count').innerText()).toBe('5 customers');
 
     // Facet: country DE → A and B; revenue 150 + 80 = 230.
     const de = app.page.locator('[data-facet="country"] button', { hasText: 'DE' });
