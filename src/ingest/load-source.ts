@@ -229,11 +229,16 @@ async function readBlobHead(file: Blob): Promise<SourceHead> {
 async function readGunzippedHead(file: Blob): Promise<Uint8Array | undefined> {
   const magic = new Uint8Array(await file.slice(0, 2).arrayBuffer());
   if (magic[0] !== 0x1f || magic[1] !== 0x8b) return undefined;
+  return gunzippedHead(file, SNIFF_BYTES);
+}
+
+/** Up to `limit` decompressed bytes from the start of a gzip file (what was readable, if the stream is damaged). */
+export async function gunzippedHead(file: Blob, limit: number): Promise<Uint8Array> {
   const reader = file.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
   try {
-    while (length < SNIFF_BYTES) {
+    while (length < limit) {
       const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
@@ -244,7 +249,7 @@ async function readGunzippedHead(file: Blob): Promise<Uint8Array | undefined> {
   } finally {
     reader.cancel().catch(() => undefined);
   }
-  const head = new Uint8Array(Math.min(length, SNIFF_BYTES));
+  const head = new Uint8Array(Math.min(length, limit));
   let offset = 0;
   for (const chunk of chunks) {
     head.set(chunk.subarray(0, head.length - offset), offset);

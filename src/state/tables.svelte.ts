@@ -6,7 +6,7 @@ import type { Database, EngineProgress } from '../db/database';
 import { forJob } from '../db/job-database';
 import { QueryError } from '../db/query-error';
 import { quoteIdentifier } from '../db/sql';
-import { LoadError, UrlSource, loadSource } from '../ingest/load-source';
+import { LoadError, UrlSource, gunzippedHead, loadSource } from '../ingest/load-source';
 import { buildCrmTable, dropSql, type CrmBuildContext, type SurveyKind, type SurveyScale } from '../ingest/tables/build-tables';
 import { detectTableKind, kindFromName, type KindGuess } from '../ingest/tables/guess-roles';
 import { CRM_KINDS, DATE_ROLES, SCALE_ROLES, mappingForKind, missingRequirements, type CrmKind, type CrmMapping, type CrmRole, type MissingRequirement, type ScaleRole, type TableKind } from '../ingest/tables/kinds';
@@ -274,7 +274,7 @@ export class CrmTables {
     const magic = new Uint8Array(await file.slice(0, 4).arrayBuffer());
     if (/\.parquet$/i.test(fileName) || String.fromCharCode(...magic) === 'PAR1') return { ...orders, kind: kindFromName(fileName) } as Pick<KindGuess, 'kind' | 'bestCrm' | 'closeCall'>;
     const gzip = magic[0] === 0x1f && magic[1] === 0x8b;
-    let head = gzip ? await gunzipHead(file) : new Uint8Array(await file.slice(0, PEEK_BYTES).arrayBuffer());
+    let head = gzip ? await gunzippedHead(file, PEEK_BYTES) : new Uint8Array(await file.slice(0, PEEK_BYTES).arrayBuffer());
     if (gzip || file.size > PEEK_BYTES) head = head.subarray(0, head.lastIndexOf(0x0a) + 1);
     const name = fileName.replace(/\.gz$/i, '');
     try {
@@ -340,30 +340,4 @@ class TableRefused extends Error {
   constructor(readonly rejection: TableRejection) {
     super(`${rejection.fileName} would build no ${rejection.kind} table`);
   }
-}
-
-/** The first PEEK_BYTES of a gzip file, decompressed (what was readable, if the stream is damaged). */
-async function gunzipHead(file: Blob): Promise<Uint8Array> {
-  const reader = file.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  try {
-    while (length < PEEK_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      length += value.length;
-    }
-  } catch {
-    // Judge by what came out before the damage; the orders' loader reports the damage itself.
-  } finally {
-    reader.cancel().catch(() => undefined);
-  }
-  const head = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    head.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return head;
 }
