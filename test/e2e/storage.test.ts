@@ -64,6 +64,7 @@ describe('keep my data in this browser', () => {
     app = await openApp(browser, server);
     const { page } = app;
     const storage = page.locator('section.storage');
+    await storage.locator('summary').click();
     await storage.getByLabel('Keep my data in this browser').check();
     await page.locator('section.storage[data-storage="on"]').waitFor();
     expect(await storage.innerText()).toContain('Nothing leaves the device.');

@@ -2,6 +2,8 @@
 export const storageMessages = {
   'storage.title': 'Storage',
   'storage.keep': 'Keep my data in this browser',
+  'storage.summaryOff': 'Your data on this device',
+  'storage.summaryOn': 'Your data on this device: kept in this browser',
   'storage.keepHelp': 'Copies each file you load into this browser’s private storage on this device, so reloading the page brings it back without loading it again. Nothing leaves the device. A file opened by URL is kept as its address only, not its contents. Turning this off deletes the copies.',
   'storage.unavailable': 'This browser cannot keep files for this page (it has no Origin Private File System the page can write to), so after a reload you will need to load your file again. Everything else works. A recent Chrome, Edge or Firefox can keep them.',
   'storage.persisted': 'The browser will keep this data until you delete it.',
