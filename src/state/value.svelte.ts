@@ -231,6 +231,8 @@ export class ValueState {
    */
   open = $state(false);
   #stale = true;
+  /** Counts the times rfm_customers was (re)scored: a signal for views that read it, whether or not the section is open. */
+  scored = $state(0);
 
   #options: ValueRefreshOptions = { allHistory: false };
   #scoredAsOf = '';
@@ -358,6 +360,7 @@ export class ValueState {
     const scores = rfmCustomersSql(asOf, this.grid);
     await this.db.query(scores.sql, { params: scores.params });
     this.#scoredAsOf = asOf;
+    this.scored++;
   }
 
   /** Re-scores (after a grid or history change), then counts. */

@@ -251,6 +251,9 @@ describe('DashboardState with the value panels computed lazily', () => {
     expect(scored).toHaveLength(10);
     expect(scored.find((r) => r.customer_id === 'C01')!.rfm_segment).toBe('At Risk');
     expect(dashboard.list!.rows.find((r) => r.customer_id === 'C06')!.rfm_segment).toBe('Lost');
+    // The views that read rfm_customers (Feedback & support) are told it was scored.
+    const scorings = dashboard.value.scored;
+    expect(scorings).toBeGreaterThan(0);
 
     // Opened: the same figures as computing them eagerly on the same scope.
     await dashboard.value.setOpen(true);
@@ -266,6 +269,7 @@ describe('DashboardState with the value panels computed lazily', () => {
     // Open, a filter change refreshes them with the panels; closed again, it drops them as stale.
     dashboard.facets = { country: ['FR'] };
     await dashboard.refresh();
+    expect(dashboard.value.scored).toBe(scorings); // same range: not scored again
     // France: C03, C04, C10 → LTV (0 + 170 + 10) / 3 = 60.
     expect(dashboard.value.ltv.data!.historical.ltv).toBeCloseTo(60);
     await dashboard.value.setOpen(false);
