@@ -9,7 +9,7 @@ import { DATA_FACTS_SQL, SCOPE_PERIOD_MS_SQL, dashboardFilterSql, dashboardPanel
 import type { SinceGrain } from '../analyses/facets';
 import { FACET_DIMENSIONS, isItemDimension, type DashboardFilter, type FacetDimension } from '../analyses/filters';
 import { KPI_IDS, type KpiId, type KpiValues } from '../analyses/kpis';
-import { rfmScoresSql } from '../analyses/rfm';
+import { rfmCustomersSql, rfmInputSql } from '../analyses/rfm';
 import type { SegmentGrid } from '../analyses/rfm-grid';
 import type { SqlQuery } from '../analyses/sql-fragment';
 import type { Database } from '../db/database';
@@ -328,8 +328,10 @@ export async function buildReport(db: Database, options: ReportOptions): Promise
   for (const q of dashboardRangeSql(plan())) await run(q);
   if (!rfmRelation) {
     const [end] = await run(`SELECT strftime(end_day - 1, '%Y-%m-%d') AS d FROM scope_period`);
-    const scores = rfmScoresSql({ customers: 'scope_range', asOf: String(end?.d), grid: options.grid });
-    await db.query(`CREATE OR REPLACE TEMP TABLE report_rfm AS SELECT customer_id, segment, segment AS rfm_segment FROM (${scores.sql})`, { params: scores.params });
+    // Scored as the page scores it (recency to the range's end, from purchases up to it), into a table of its own.
+    await db.query(rfmInputSql(false));
+    const scores = rfmCustomersSql(String(end?.d), options.grid, 'report_rfm');
+    await db.query(scores.sql, { params: scores.params });
     rfmRelation = 'report_rfm';
   }
   for (const q of dashboardFilterSql(plan())) await run(q);
