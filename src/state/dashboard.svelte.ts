@@ -103,7 +103,7 @@ export class DashboardState {
   #listGeneration = 0;
   /** The range the range-bound scope tables were built for; null when they must be rebuilt. */
   #builtRange: string | null = null;
-  /** The range rfm_customers was scored for; null when it must be scored again. */
+  /** What rfm_customers was scored for (#rfmKey); null when it must be scored again. */
   #scoredRange: string | null = null;
   /** Counts RFM scorings: the panels of an RFM segment depend on which scores it read. */
   #scoresVersion = 0;
@@ -124,6 +124,8 @@ export class DashboardState {
     // The scores stay those of the built range (scoreRfm reads scope_period), so no re-scoring.
     this.value.onRescored = () => {
       this.#scoresVersion++;
+      // The value section re-scored (grid or history change) on the built range's scope tables.
+      if (this.#builtRange !== null) this.#scoredRange = this.#rfmKey(this.#builtRange);
       if (this.segment && usesRfm(this.segment)) void this.refresh();
     };
   }
@@ -198,14 +200,12 @@ export class DashboardState {
         }
         return true;
       };
-      if (rangeChanged) {
-        this.#scoredRange = null;
-        if (!(await run(dashboardRangeSql(plan)))) return;
-      }
+      // A new range needs new scores unless they are all history's (#rfmKey says which).
+      if (rangeChanged && !(await run(dashboardRangeSql(plan)))) return;
       // RFM scores rank the range's customers. Only an RFM segment rule in the filter step needs them
       // before the panels; otherwise they are scored after the panels are painted (for the list's
       // segment column, the RFM panel and the CRM views), off the path the user waits on.
-      if (filter.segment && usesRfm(filter.segment) && !(await this.#scoreRfm(rangeKey, generation))) return;
+      if (filter.segment && usesRfm(filter.segment) && !(await this.#scoreRfm(this.#rfmKey(rangeKey), generation))) return;
       // The scope views read the flag tables by name: with the range's views in place, a facet or
       // segment change rewrites only the two flag tables.
       if (!(await run(rangeChanged ? dashboardFilterSql(plan) : dashboardFlagsSql(plan)))) return;
@@ -254,7 +254,7 @@ export class DashboardState {
       return;
     }
     try {
-      if (!(await this.#scoreRfm(JSON.stringify(filter.range), generation))) return;
+      if (!(await this.#scoreRfm(this.#rfmKey(JSON.stringify(filter.range)), generation))) return;
     } catch (error) {
       // The panels stand; the RFM panel says what went wrong when it is opened.
       this.value.invalidate(QueryError.from(error).message.split('\n')[0] ?? '');
@@ -289,13 +289,21 @@ export class DashboardState {
     }
   }
 
-  /** Scores RFM for the range `rangeKey` unless it already is; false when a newer refresh took over. */
-  async #scoreRfm(rangeKey: string, generation: number): Promise<boolean> {
-    if (this.#scoredRange === rangeKey) return true;
+  /**
+   * What RFM scores depend on: the range (none with "all history", which scores every customer as of
+   * the data's last day whatever the range) and the grid.
+   */
+  #rfmKey(rangeKey: string): string {
+    return JSON.stringify([this.value.allHistory ? 'all' : rangeKey, this.value.grid]);
+  }
+
+  /** Scores RFM for `key` (#rfmKey) unless it already is; false when a newer refresh took over. */
+  async #scoreRfm(key: string, generation: number): Promise<boolean> {
+    if (this.#scoredRange === key) return true;
     if (generation !== this.#generation) return false;
     await this.value.scoreRfm();
     this.#scoresVersion++;
-    this.#scoredRange = rangeKey;
+    this.#scoredRange = key;
     return generation === this.#generation;
   }
 

@@ -308,6 +308,35 @@ describe('DashboardState with the value panels computed lazily', () => {
     expect(dashboard.list!.rows.map((r) => r.customer_id).sort()).toEqual(['C06', 'C10']);
   });
 
+  it('does not re-score RFM on a range change in "all history" mode, and re-scores once it is off', async () => {
+    globalThis.requestAnimationFrame ??= ((f: FrameRequestCallback) => (f(0), 0)) as typeof requestAnimationFrame;
+    const dashboard = new DashboardState(db);
+    await dashboard.reset();
+    // All history: every customer scored as of the data's last day (re-scores once, from the value section).
+    await dashboard.value.refresh({ allHistory: true });
+    const scorings = dashboard.value.scored;
+    dashboard.preset = 'custom';
+    dashboard.custom = MARCH;
+    await dashboard.refresh();
+    expect(customersKpi(dashboard)).toBe(7); // March: C01 C02 C03 C04 C07 C08 C10
+    expect(dashboard.value.scored).toBe(scorings); // the range changed, the all-history scores did not
+    expect(await rfmRows()).toHaveLength(10); // still all ten customers (all history)
+    // History off: scored on March's seven customers, and a second March refresh does not score again.
+    await dashboard.value.refresh({ allHistory: false });
+    expect(dashboard.value.scored).toBe(scorings + 1);
+    expect((await rfmRows()).map((r) => r.customer_id)).toEqual(['C01', 'C02', 'C03', 'C04', 'C07', 'C08', 'C10']);
+    dashboard.facets = { country: ['FR'] };
+    await dashboard.refresh();
+    expect(dashboard.value.scored).toBe(scorings + 1);
+    // Another range without all history: scored again.
+    dashboard.facets = {};
+    dashboard.preset = 'all';
+    dashboard.custom = null;
+    await dashboard.refresh();
+    expect(dashboard.value.scored).toBe(scorings + 2);
+    expect(await rfmRows()).toHaveLength(10);
+  });
+
   it('keeps the panels of recent filter states: a facet clicked off again is painted without its panel query, with the same figures', async () => {
     let panelQueries = 0;
     const counting = Object.create(db, {
