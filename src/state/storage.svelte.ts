@@ -90,6 +90,11 @@ export class StorageState {
   error = $state('');
   /** What was done: restored files, or forgotten data after the reload. */
   notice = $state('');
+  /** Stored files that could not be restored on this visit: still stored, until the user tries again or removes them. */
+  unrestored = $state.raw<{ id: string; fileName: string }[]>([]);
+  /** The stored file being tried again, if any; the last one that failed again. */
+  retrying = $state<string | null>(null);
+  retryFailed = $state<string | null>(null);
 
   readonly #host: StorageHost;
   readonly #env: StorageEnvironment;
@@ -135,6 +140,7 @@ export class StorageState {
     }
     this.#ready = true;
     await this.sync();
+    this.#refreshUnrestored();
   }
 
   /** Brings storage in step with what is loaded; calls while one runs coalesce into one more run. */
@@ -173,6 +179,7 @@ export class StorageState {
     this.#tableEntries.clear();
     this.#refused.clear();
     this.#manifest = null;
+    this.#refreshUnrestored();
     this.stored = 0;
     await this.#refreshFacts();
   }
@@ -215,53 +222,119 @@ export class StorageState {
 
   async #restore(store: OpfsStore, manifest: StorageManifest): Promise<void> {
     const host = this.#host;
-    const tables = host.tables;
-    const failed: string[] = [];
-    const total = manifest.sources.length + (tables ? manifest.tables.length : 0);
+    const entries = [...manifest.sources.map((entry) => ({ entry, table: false })), ...(host.tables ? manifest.tables.map((entry) => ({ entry, table: true })) : [])];
+    const total = entries.length;
+    let restored = 0;
     this.restoring = { total, done: 0 };
-    const open = async (entry: StoredSource) => {
-      try {
-        return entry.url ? new UrlSource(entry.url) : await store.readFile(entry.id);
-      } catch {
-        failed.push(entry.fileName);
-        return null;
-      }
-    };
-    const step = () => (this.restoring = { total, done: (this.restoring?.done ?? 0) + 1 });
-    for (const entry of manifest.sources) {
-      const file = await open(entry);
-      if (file) {
-        host.loadMode = host.sources.length === 0 ? 'replace' : 'add';
-        const before = new Set(host.sources.map((s) => s.loaded.index));
-        await host.loadFile(file, entry.fileName);
-        const loaded = host.loadFailure ? undefined : host.sources.find((s) => !before.has(s.loaded.index));
-        if (!loaded) failed.push(entry.fileName);
-        else {
-          this.#entries.set(loaded.loaded.index, entry);
-          const columns = loaded.loaded.columns.map((c) => c.name);
-          for (const { role, column } of mappingSteps(loaded.mapping, entry.mapping, columns)) await host.setRole(loaded.loaded.index, role as ColumnRole, column);
-        }
-      }
-      step();
-    }
-    for (const entry of tables ? manifest.tables : []) {
-      const file = await open(entry);
-      if (file && tables) {
-        const before = new Set(tables.entries.map((e) => e.loaded.index));
-        const loaded = (await tables.load(file, entry.fileName, entry.kind!, 'add')) ? tables.entries.find((e) => !before.has(e.loaded.index)) : undefined;
-        if (!loaded) failed.push(entry.fileName);
-        else {
-          this.#tableEntries.set(loaded.loaded.index, entry);
-          const columns = loaded.loaded.columns.map((c) => c.name);
-          for (const { role, column } of mappingSteps(loaded.mapping, entry.mapping, columns)) await tables.setRole(loaded.loaded.index, role, column);
-        }
-      }
-      step();
+    for (const { entry, table } of entries) {
+      if (await this.#restoreOne(store, entry, table)) restored++;
+      this.restoring = { total, done: (this.restoring?.done ?? 0) + 1 };
     }
     host.loadMode = manifest.loadMode;
     this.restoring = null;
-    this.notice = host.format.t('storage.restored', { count: host.format.integer(total - failed.length) });
-    if (failed.length > 0) this.error = host.format.t('storage.restoreFailed', { names: host.format.list(failed) });
+    this.notice = host.format.t('storage.restored', { count: host.format.integer(restored) });
+  }
+
+  /** Loads one stored file into the app with its stored mapping; false when it could not be read or loaded (it stays stored). */
+  async #restoreOne(store: OpfsStore, entry: StoredSource, table: boolean): Promise<boolean> {
+    const host = this.#host;
+    let file: Blob | UrlSource;
+    try {
+      file = entry.url ? new UrlSource(entry.url) : await store.readFile(entry.id);
+    } catch {
+      return false;
+    }
+    try {
+      if (table) {
+        const tables = host.tables;
+        if (!tables) return false;
+        const before = new Set(tables.entries.map((e) => e.loaded.index));
+        const loaded = (await tables.load(file, entry.fileName, entry.kind!, 'add')) ? tables.entries.find((e) => !before.has(e.loaded.index)) : undefined;
+        if (!loaded) return false;
+        this.#tableEntries.set(loaded.loaded.index, entry);
+        const columns = loaded.loaded.columns.map((c) => c.name);
+        for (const { role, column } of mappingSteps(loaded.mapping, entry.mapping, columns)) await tables.setRole(loaded.loaded.index, role, column);
+        return true;
+      }
+      host.loadMode = host.sources.length === 0 ? 'replace' : 'add';
+      const before = new Set(host.sources.map((s) => s.loaded.index));
+      await host.loadFile(file, entry.fileName);
+      const loaded = host.loadFailure ? undefined : host.sources.find((s) => !before.has(s.loaded.index));
+      if (!loaded) return false;
+      this.#entries.set(loaded.loaded.index, entry);
+      const columns = loaded.loaded.columns.map((c) => c.name);
+      for (const { role, column } of mappingSteps(loaded.mapping, entry.mapping, columns)) await host.setRole(loaded.loaded.index, role as ColumnRole, column);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The stored entries no loaded source accounts for: their restore failed; they stay stored until the user removes them. */
+  #refreshUnrestored(): void {
+    const manifest = this.#manifest;
+    if (!manifest || !this.enabled) {
+      this.unrestored = [];
+      return;
+    }
+    const accounted = new Set([...this.#entries.values(), ...this.#tableEntries.values()].map((e) => e.id));
+    const lists = this.#host.tables ? [...manifest.sources, ...manifest.tables] : manifest.sources;
+    this.unrestored = lists.filter((e) => !accounted.has(e.id)).map((e) => ({ id: e.id, fileName: e.fileName }));
+  }
+
+  /** Runs `work` after whatever storage work is under way, one at a time. */
+  #queue(work: () => Promise<void>): Promise<void> {
+    this.#chain = this.#chain.then(work, work);
+    return this.#chain;
+  }
+
+  /** "Try again" on a stored file that could not be restored: loads it (added to what is loaded), then saves. */
+  async retry(id: string): Promise<void> {
+    const host = this.#host;
+    await this.#queue(async () => {
+      const manifest = this.#manifest;
+      const table = manifest?.tables.find((e) => e.id === id);
+      const entry = manifest?.sources.find((e) => e.id === id) ?? table;
+      if (!entry || !this.unrestored.some((u) => u.id === id)) return;
+      this.error = '';
+      this.notice = '';
+      this.retrying = id;
+      const mode = host.loadMode;
+      let ok = false;
+      try {
+        ok = await this.#restoreOne(await this.#openStore(), entry, entry === table);
+      } catch {
+        ok = false;
+      } finally {
+        host.loadMode = mode;
+        this.retrying = null;
+      }
+      this.retryFailed = ok ? null : id;
+      if (ok) this.notice = host.format.t('storage.restored', { count: host.format.integer(1) });
+      this.#refreshUnrestored();
+    });
+    await this.sync();
+  }
+
+  /** "Remove it" on a stored file that could not be restored: deletes the stored copy and its entry. */
+  async removeStored(id: string): Promise<void> {
+    await this.#queue(async () => {
+      const manifest = this.#manifest;
+      if (!manifest || !this.unrestored.some((u) => u.id === id)) return;
+      try {
+        const store = await this.#openStore();
+        await store.removeFile(id);
+        this.#manifest = { ...manifest, sources: manifest.sources.filter((e) => e.id !== id), tables: manifest.tables.filter((e) => e.id !== id) };
+        await store.writeManifest(this.#manifest);
+        this.saves++;
+        this.stored = this.#manifest.sources.length + this.#manifest.tables.length;
+        this.error = '';
+      } catch (error) {
+        this.error = this.#storeErrorText(toStoreError(error), '');
+      }
+      this.#refreshUnrestored();
+    });
+    await this.#refreshFacts();
   }
 
   async #syncNow(): Promise<void> {
@@ -291,6 +364,7 @@ export class StorageState {
     } catch (error) {
       this.error = this.#storeErrorText(toStoreError(error), '');
     }
+    this.#refreshUnrestored();
     await this.#refreshFacts();
   }
 

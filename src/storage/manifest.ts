@@ -54,9 +54,15 @@ export interface LiveSource {
 export interface SyncPlan {
   /** Sources loaded but not yet stored: copy their files. */
   add: LiveSource[];
-  /** Stored ids whose source was removed: delete their files. */
+  /** Stored ids whose loaded source the user removed: delete their files. */
   remove: string[];
-  /** The stored list once the copies are done, in the app's order (sources being added go in by index). */
+  /**
+   * Stored entries no loaded source accounts for: a restore that failed (out of memory, a URL
+   * server down, a table that no longer matches). They are the user's data and stay stored until
+   * the user removes them; only a source the user removed is ever deleted.
+   */
+  kept: StoredSource[];
+  /** The stored list once the copies are done, in the app's order (sources being added go in by index), then the kept entries. */
   next: (added: Map<number, StoredSource>) => StoredSource[];
 }
 
@@ -68,17 +74,19 @@ export function planSync(live: LiveSource[], stored: Map<number, StoredSource>, 
   const liveIndexes = new Set(live.map((s) => s.index));
   const add = live.filter((s) => !stored.has(s.index));
   const remove = [...stored].filter(([index]) => !liveIndexes.has(index)).map(([, s]) => s.id);
-  // Entries in the manifest that no loaded source accounts for (a restore that failed) go too.
   const accounted = new Set([...stored.values()].map((s) => s.id));
-  for (const { id } of known) if (!accounted.has(id) && !remove.includes(id)) remove.push(id);
+  const kept = known.filter(({ id }) => !accounted.has(id));
   return {
     add,
     remove,
-    next: (added) =>
-      live.flatMap((s) => {
+    kept,
+    next: (added) => [
+      ...live.flatMap((s) => {
         const entry = stored.get(s.index) ?? added.get(s.index);
         return entry ? [{ ...entry, fileName: s.fileName, mapping: { ...s.mapping }, ...(s.kind ? { kind: s.kind } : {}) }] : [];
       }),
+      ...kept,
+    ],
   };
 }
 

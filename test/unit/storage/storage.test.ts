@@ -132,6 +132,89 @@ describe('keep my data in this browser', () => {
     expect(again.tables.present.customers).toBe(true);
   });
 
+  it('a failed restore keeps the stored file and its manifest entry, offers try again and remove (final review #1: data loss)', async () => {
+    const browser = profile();
+    const first = await newApp();
+    const storage = new StorageState(first, browser.env);
+    await storage.start();
+    await first.loadFile(new Blob([CSV]), 'shop.csv');
+    await first.setRole(first.sources[0]!.loaded.index, 'customer_id', 'ref');
+    await storage.setEnabled(true);
+    const manifestNow = async () => parseManifest(await (folder(browser.root).entries.get('manifest.json') as Blob).text());
+    const storedId = (await manifestNow()).sources[0]!.id;
+
+    // Next visit: loading the stored file fails (out of memory in a smaller tab), as AppState reports it.
+    const again = await newApp();
+    const realLoad = again.loadFile.bind(again);
+    let failLoads = true;
+    again.loadFile = async (file, name) => {
+      if (!failLoads) return realLoad(file, name);
+      again.loadFailure = { fileName: name, problem: 'unreadable', detail: 'Out of memory' };
+    };
+    const restored = new StorageState(again, browser.env);
+    await restored.start();
+    expect(again.sources).toHaveLength(0);
+    // The stored copy and its entry are still there, byte for byte, and the page names the file.
+    expect(await (folder(browser.root).entries.get(storedId) as Blob).text()).toBe(CSV);
+    expect((await manifestNow()).sources.map((s) => [s.id, s.fileName, s.mapping.customer_id])).toEqual([[storedId, 'shop.csv', 'ref']]);
+    expect(restored.unrestored).toEqual([{ id: storedId, fileName: 'shop.csv' }]);
+    expect(restored.stored).toBe(1);
+
+    // Loading another file meanwhile stores it beside, and still does not delete the unrestored one.
+    failLoads = false;
+    await again.loadFile(new Blob([CSV.replace(/O(\d)/g, 'P$1')]), 'more.csv');
+    await restored.sync();
+    expect((await manifestNow()).sources.map((s) => s.fileName)).toEqual(['more.csv', 'shop.csv']);
+    expect(folder(browser.root).entries.has(storedId)).toBe(true);
+
+    // A retry that fails again says so and keeps it.
+    failLoads = true;
+    await restored.retry(storedId);
+    expect(restored.retryFailed).toBe(storedId);
+    expect(restored.unrestored.map((u) => u.fileName)).toEqual(['shop.csv']);
+    expect(folder(browser.root).entries.has(storedId)).toBe(true);
+
+    // "Try again" once memory is back: loaded with its stored mapping, kept under the same id.
+    failLoads = false;
+    await restored.retry(storedId);
+    expect(restored.unrestored).toEqual([]);
+    expect(again.sources.map((s) => s.loaded.fileName)).toEqual(['more.csv', 'shop.csv']);
+    expect(again.sources[1]!.mapping.customer_id).toBe('ref');
+    expect((await manifestNow()).sources.map((s) => [s.fileName, s.id === storedId])).toEqual([['more.csv', false], ['shop.csv', true]]);
+
+    // Another visit where it fails again: "Remove it" deletes the copy and the entry, and only that one.
+    const third = await newApp();
+    const thirdLoad = third.loadFile.bind(third);
+    third.loadFile = async (file, name) => {
+      if (name !== 'shop.csv') return thirdLoad(file, name);
+      third.loadFailure = { fileName: name, problem: 'unreadable', detail: 'Out of memory' };
+    };
+    const last = new StorageState(third, browser.env);
+    await last.start();
+    expect(third.sources.map((s) => s.loaded.fileName)).toEqual(['more.csv']);
+    expect(last.unrestored.map((u) => u.fileName)).toEqual(['shop.csv']);
+    await last.removeStored(storedId);
+    expect(last.unrestored).toEqual([]);
+    expect(folder(browser.root).entries.has(storedId)).toBe(false);
+    expect((await manifestNow()).sources.map((s) => s.fileName)).toEqual(['more.csv']);
+    expect(last.stored).toBe(1);
+  });
+
+  it('a stored file that cannot be read (missing copy) is kept in the manifest until removed (final review #1)', async () => {
+    const browser = profile();
+    const app = await newApp();
+    const storage = new StorageState(app, browser.env);
+    await storage.start();
+    await app.loadFile(new Blob([CSV]), 'shop.csv');
+    await storage.setEnabled(true);
+    const id = parseManifest(await (folder(browser.root).entries.get('manifest.json') as Blob).text()).sources[0]!.id;
+    folder(browser.root).entries.delete(id);
+    const next = new StorageState(await newApp(), browser.env);
+    await next.start();
+    expect(next.unrestored).toEqual([{ id, fileName: 'shop.csv' }]);
+    expect(parseManifest(await (folder(browser.root).entries.get('manifest.json') as Blob).text()).sources.map((s) => s.id)).toEqual([id]);
+  });
+
   it('keeps a file opened by URL as its address only', async () => {
     const browser = profile();
     const storage = new StorageState(
@@ -269,7 +352,7 @@ describe('storage plans', () => {
     expect(mappingSteps({}, { customer_id: 'gone' }, ['id'])).toEqual([]);
   });
 
-  it('plans copies for new sources, deletions for removed ones and for entries no source accounts for', () => {
+  it('plans copies for new sources, deletions only for sources the user removed; keeps entries no source accounts for (a failed restore)', () => {
     const a: StoredSource = { id: 'a', fileName: 'a.csv', bytes: 1, mapping: {} };
     const orphan: StoredSource = { id: 'orphan', fileName: 'x.csv', bytes: 1, mapping: {} };
     const removed: StoredSource = { id: 'r', fileName: 'r.csv', bytes: 1, mapping: {} };
@@ -279,9 +362,10 @@ describe('storage plans', () => {
       [a, orphan, removed],
     );
     expect(plan.add.map((s) => s.index)).toEqual([2]);
-    expect(plan.remove.sort()).toEqual(['orphan', 'r']);
+    expect(plan.remove).toEqual(['r']);
+    expect(plan.kept).toEqual([orphan]);
     const b: StoredSource = { id: 'b', fileName: 'b.csv', bytes: 2, mapping: {} };
-    expect(plan.next(new Map([[2, b]]))).toEqual([b, { ...a, mapping: { amount: 'total' } }]);
+    expect(plan.next(new Map([[2, b]]))).toEqual([b, { ...a, mapping: { amount: 'total' } }, orphan]);
   });
 
   it('reads a damaged or foreign manifest as empty', () => {
