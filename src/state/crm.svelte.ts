@@ -9,7 +9,7 @@ import type { Database } from '../db/database';
 import { forJob } from '../db/job-database';
 import { QueryError } from '../db/query-error';
 import { toCsv } from '../analyses/csv-export';
-import type { Segment } from '../analyses/segments';
+import { usesRfm, type Segment } from '../analyses/segments';
 import type { SqlQuery } from '../analyses/sql-fragment';
 import type { BgNbdParams } from '../analyses/clv/bgnbd';
 import { CRM_PRESENCE_SQL, type CrmPresence } from '../analyses/crm/crm-tables';
@@ -41,6 +41,8 @@ export interface CrmInputs {
   segments: readonly Segment[];
   /** The fitted BG/NBD model (weeks), for P(alive); null before a fit. */
   bgnbd: BgNbdParams | null;
+  /** How many times the dashboard scored RFM into rfm_customers (ValueState.scored): a change means new scores. */
+  scored: number;
 }
 
 export type Presence = CrmPresence & { orders: boolean; rfm: boolean };
@@ -112,7 +114,9 @@ export class CrmState {
 
   readonly #db: Database;
   #generation: Record<CrmPanel, number> = { nps: 0, support: 0, acquisition: 0, geography: 0, segments: 0, churn: 0 };
-  #inputs: CrmInputs = { orders: false, segments: [], bgnbd: null };
+  #inputs: CrmInputs = { orders: false, segments: [], bgnbd: null, scored: 0 };
+  /** Counts refresh() calls: the latest one's presence wins. */
+  #refreshGeneration = 0;
 
   constructor(db: Database) {
     this.#db = forJob(db, JOB);
@@ -125,8 +129,11 @@ export class CrmState {
   /** Which tables exist; then every panel. */
   async refresh(inputs: CrmInputs = this.#inputs): Promise<void> {
     this.#inputs = inputs;
+    const generation = ++this.#refreshGeneration;
     try {
       const names = new Set((await this.#rows({ sql: CRM_PRESENCE_SQL, params: [] })).map((r) => String(r.name)));
+      // A newer refresh started meanwhile (another table loaded): its presence and panels win.
+      if (generation !== this.#refreshGeneration) return;
       this.presence = {
         customers: names.has('customer_profiles'),
         surveys: names.has('survey_answers'),
@@ -137,21 +144,38 @@ export class CrmState {
       };
       this.presenceError = '';
     } catch (error) {
-      this.presenceError = QueryError.from(error).message.split('\n')[0] ?? '';
+      if (generation === this.#refreshGeneration) this.presenceError = QueryError.from(error).message.split('\n')[0] ?? '';
       return;
     }
-    for (const panel of PANELS) await this.load(panel);
+    for (const panel of PANELS) {
+      if (generation !== this.#refreshGeneration) return;
+      await this.load(panel);
+    }
   }
 
-  /** The RFM scores or the CLV fit changed on the dashboard: only the panels reading them. */
+  /**
+   * The RFM scores, the saved segments or the CLV fit changed on the dashboard: only the panels reading
+   * what changed. NPS reads RFM scores only by RFM segment (or by saved segments with an RFM rule), saved
+   * segments only by segment; churn risk reads the fit (P(alive)).
+   */
   async refreshFromDashboard(inputs: CrmInputs): Promise<void> {
-    const modelChanged = inputs.bgnbd !== this.#inputs.bgnbd;
+    const previous = this.#inputs;
     this.#inputs = inputs;
+    const modelChanged = inputs.bgnbd !== previous.bgnbd;
+    const scoresChanged = inputs.scored !== previous.scored;
+    const segmentsChanged = inputs.segments !== previous.segments;
     if (!this.presence || !this.anyLoaded) return;
-    const [rfm] = await this.#rows({ sql: `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'rfm_customers'`, params: [] }).catch(() => []);
-    this.presence = { ...this.presence, rfm: Number(rfm?.n ?? 0) > 0 };
-    await this.load('nps');
-    if (modelChanged) await this.load('churn');
+    const generation = this.#refreshGeneration;
+    if (scoresChanged) {
+      const [rfm] = await this.#rows({ sql: `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'rfm_customers'`, params: [] }).catch(() => []);
+      // A full refresh started meanwhile: it reads the presence and every panel itself.
+      if (generation !== this.#refreshGeneration || !this.presence) return;
+      this.presence = { ...this.presence, rfm: Number(rfm?.n ?? 0) > 0 };
+    }
+    const segmentsReadScores = scoresChanged && inputs.segments.some(usesRfm);
+    const npsChanged = this.npsBy === 'rfm_segment' ? scoresChanged : this.npsBy === 'segment' && (segmentsChanged || segmentsReadScores);
+    if (npsChanged) await this.load('nps');
+    if (modelChanged && generation === this.#refreshGeneration) await this.load('churn');
   }
 
   cancel(): void {
