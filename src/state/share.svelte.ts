@@ -70,16 +70,18 @@ export class ShareState {
   ) {}
 
   /**
-   * Reads a #recipe= fragment: the notebook opens at once, the rest waits for a file. The fragment
-   * is then taken out of the address (history.replaceState), so a reload does not open the recipe
-   * again over the edits made since. A recipe that does not pass validateRecipe changes nothing.
+   * Reads a #recipe= fragment: the notebook opens at once, the rest waits for a file. Once the recipe
+   * is decoded and valid, the fragment is taken out of the address (history.replaceState), so a reload
+   * does not open the recipe again over the edits made since. A recipe that does not pass
+   * validateRecipe changes nothing, and its fragment stays in the address (the banner says so) for
+   * the user to check or send back; dismissing the banner takes it out.
    */
   async readRecipe(hash: string): Promise<void> {
     const fragment = readFragment(hash);
     if (fragment?.kind !== 'recipe') return;
-    if (typeof history !== 'undefined' && typeof location !== 'undefined' && location.hash === hash) history.replaceState(history.state, '', location.href.split('#')[0]);
     try {
       const recipe = validateRecipe(await openFragment(fragment));
+      dropFragment(hash);
       this.recipe = recipe;
       if (recipe.notebook) await this.#openNotebook(recipe.notebook);
       this.recipeStage = 'waiting';
@@ -112,6 +114,8 @@ export class ShareState {
   }
 
   dismissRecipe(): void {
+    // An unreadable link was left in the address: dismissed, it goes (a reload would show the error again).
+    if (this.recipeStage === 'invalid' && typeof location !== 'undefined') dropFragment(location.hash);
     this.recipeStage = 'none';
     this.recipe = null;
   }
@@ -216,6 +220,13 @@ export class ShareState {
   /** The previewed report as one HTML file. */
   reportFile(): string | null {
     return this.preview?.payload ? reportHtml(this.preview.payload, this.app.format) : null;
+  }
+}
+
+/** Takes a recipe fragment `hash` out of the page's address, if it is still there. */
+function dropFragment(hash: string): void {
+  if (typeof history !== 'undefined' && typeof location !== 'undefined' && location.hash === hash && readFragment(hash)?.kind === 'recipe') {
+    history.replaceState(history.state, '', location.href.split('#')[0]);
   }
 }
 

@@ -42,7 +42,7 @@ export const shareMessages = {
   'share.banner.applying': 'Restoring the analysis from the link…',
   'share.banner.applied': 'The analysis from the link was restored.',
   'share.banner.missing': 'These columns named in the link are not in your file, so those roles were left as guessed: {roles}.',
-  'share.banner.invalid': 'This recipe link could not be read: {detail}. Check that it was copied whole, or ask for it again.',
+  'share.banner.invalid': 'This recipe link could not be read: {detail}. Check that it was copied whole, or ask for it again. The link is left in the address bar; Dismiss takes it out.',
   'share.banner.dismiss': 'Dismiss',
 
   'share.viewer.locked': 'This report is protected by a passphrase.',
