@@ -18,8 +18,13 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'scope_orders', 'scope_range', 'scope_all', 'scope_customers', 'prev_scope_customers',
   'customer_profiles', 'survey_answers', 'support_tickets', 'marketing_spend',
 ]);
-/** Prefixes of the dashboard's and the value panels' working tables. */
-const RESERVED_PREFIXES = ['scope_', 'prev_scope_', 'value_', 'source_', 'duckdb_', 'pg_', 'sqlite_'];
+/**
+ * Prefixes of the app's working tables: the dashboard's scope (filters.ts), the value panels
+ * (value_rfm_input…), each loaded file (source_N) and the one being loaded (loading_N, dropped by
+ * load-source.ts), the CRM staging tables (crm_staged_<kind>, read unqualified by build-tables.ts),
+ * the shared report's (report_rfm), and the engine's catalogues.
+ */
+export const RESERVED_PREFIXES: readonly string[] = ['scope_', 'prev_scope_', 'value_', 'source_', 'loading_', 'crm_staged_', 'report_', 'duckdb_', 'pg_', 'sqlite_'];
 
 // DuckDB's reserved keywords (duckdb_keywords() WHERE keyword_category = 'reserved'): a table with
 // one of these names must always be quoted.
@@ -47,6 +52,8 @@ export function nameProblem(name: string, others: readonly string[]): NameProble
 export function freeName(base: string, taken: readonly string[]): string {
   let stem = base.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 50) || 'result';
   if (!/^[A-Za-z_]/.test(stem)) stem = `q_${stem}`;
+  // A stem with a reserved prefix stays reserved whatever number follows it: move it off the prefix.
+  if (RESERVED_PREFIXES.some((p) => stem.toLowerCase().startsWith(p))) stem = `my_${stem}`;
   for (let n = 1; ; n++) {
     const name = n === 1 ? stem : `${stem}_${n}`;
     if (nameProblem(name, taken) === null) return name;

@@ -56,7 +56,7 @@ export const notebookMessages = {
   'notebook.problem.name.empty': 'Give the cell a name: later cells read its result by that name.',
   'notebook.problem.name.pattern': 'The name “{name}” cannot be used: use letters, digits and _ only, starting with a letter or _ (at most 63).',
   'notebook.problem.name.keyword': 'The name “{name}” is a SQL keyword: choose another, e.g. “{name}_1”.',
-  'notebook.problem.name.reserved': 'The name “{name}” belongs to one of the app’s tables and would hide it from every query: choose another.',
+  'notebook.problem.name.reserved': 'The name “{name}” belongs to one of the app’s tables, or starts like its working tables (scope_, value_, source_, loading_, crm_staged_, report_…), and would hide or lose them: choose another.',
   'notebook.problem.name.duplicate': 'Another cell is already called “{name}”: give each cell its own name.',
   'notebook.problem.taken': 'A loaded table or view is already called “{name}”; a cell by that name would hide it. Rename the cell.',
   'notebook.problem.later': 'This cell reads “{name}”, which is a later cell: a cell can read only earlier cells. Move the cell below “{name}”.',

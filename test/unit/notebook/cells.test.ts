@@ -31,6 +31,20 @@ describe('cell names', () => {
     expect(freeName('Customers over time!', ['customers_over_time'])).toBe('Customers_over_time_2');
     expect(freeName('orders', [])).toBe('orders_2');
   });
+
+  it('refuses the names of the app’s working tables: loading_N, report_rfm, crm_staged_* (final review #2: cell names collide with working tables)', () => {
+    // load-source.ts drops "loading_N" after each load; share/report.ts replaces report_rfm;
+    // build-tables.ts reads crm_staged_<kind> unqualified, so a cell's temp table would shadow it.
+    for (const name of ['loading_3', 'LOADING_0', 'report_rfm', 'crm_staged_surveys', 'crm_staged_customers', 'value_rfm_input', 'scope_flags', 'source_1']) {
+      expect(nameProblem(name, []), name).toBe('reserved');
+    }
+    expect(nameProblem('loadings', [])).toBeNull();
+    expect(nameProblem('my_report', [])).toBeNull();
+    // A suggested name never lands on a reserved prefix (and never loops looking for one).
+    expect(freeName('report rfm', [])).toBe('my_report_rfm');
+    expect(freeName('loading_1', [])).toBe('my_loading_1');
+    expect(freeName('scope customers', [])).toBe('my_scope_customers');
+  });
 });
 
 describe('cell statements', () => {
