@@ -1,11 +1,11 @@
 // Sharing: the recipe link (read from the page's fragment, applied once the recipient loads a
 // file) and the report (built from the dashboard's SQL, previewed exactly, as a link or a file).
 import { QueryError } from '../db/query-error';
-import { ShareError, PBKDF2_ITERATIONS } from '../share/codec';
+import { ShareError, PBKDF2_ITERATIONS, type ShareProblem } from '../share/codec';
 import { MAX_LINK_CHARS, openFragment, readFragment, shareLink, type ShareFragment } from '../share/links';
 import { DEFAULT_K } from '../share/privacy';
 import { mappingPlan, validateRecipe, type Recipe } from '../share/recipe';
-import { identifyingValues, stringsIn } from '../share/privacy';
+import { identifyingValues, PrivacyViolation, stringsIn } from '../share/privacy';
 import { buildReport, validateReport, type CellSource, type ReportBlock, type ReportPayload } from '../share/report';
 import type { NotebookCell } from '../notebook/document';
 import { exportJson } from '../notebook/transfer';
@@ -44,10 +44,25 @@ export const noteStart = (markdown: string) => {
 
 export type RecipeCarries = 'facets' | 'segments' | 'sql' | 'notes' | 'mapping';
 
+/**
+ * Why a link could not be read: `problem` names the catalogue message (share.problem.* for a report,
+ * share.recipeProblem.* for a recipe); `detail` is the technical part (which field, which version),
+ * shown inside the message only where it helps to say what is wrong.
+ */
+export interface LinkProblem {
+  problem: ShareProblem;
+  detail: string;
+}
+
+/** A ShareError as a LinkProblem; anything else thrown while reading a link means it is damaged. */
+export const linkProblem = (error: unknown): LinkProblem =>
+  error instanceof ShareError ? { problem: error.problem, detail: error.message } : { problem: 'damaged', detail: String(error) };
+
 export class ShareState {
   recipe = $state.raw<Recipe | null>(null);
   recipeStage = $state<RecipeStage>('none');
-  recipeError = $state('');
+  /** Why the recipe link could not be read (stage 'invalid'). */
+  recipeProblem = $state.raw<LinkProblem | null>(null);
   /** Roles named in the recipe whose columns the loaded file lacks ("customer_email (Email)"). */
   missingRoles = $state.raw<string[]>([]);
 
@@ -87,7 +102,7 @@ export class ShareState {
       this.recipeStage = 'waiting';
     } catch (error) {
       this.recipeStage = 'invalid';
-      this.recipeError = error instanceof ShareError ? error.message : String(error);
+      this.recipeProblem = linkProblem(error);
     }
   }
 
@@ -213,8 +228,16 @@ export class ShareState {
       this.status = 'ready';
     } catch (error) {
       this.status = 'error';
-      this.error = error instanceof Error && !(error instanceof QueryError) ? error.message : QueryError.from(error).message.split('\n')[0] ?? '';
+      this.error = this.#buildError(error);
     }
+  }
+
+  /** What went wrong building a link, in the catalogue's words (an engine error keeps the engine's first line). */
+  #buildError(error: unknown): string {
+    const t = this.app.format.t.bind(this.app.format);
+    if (error instanceof PrivacyViolation) return t('share.error.privacy', { detail: error.message });
+    if (error instanceof ShareError) return t(error.problem === 'too_large' ? 'share.error.tooLarge' : 'share.error.unreadable', { detail: error.message });
+    return QueryError.from(error).message.split('\n')[0] ?? '';
   }
 
   /** The previewed report as one HTML file. */
@@ -243,7 +266,7 @@ export function recipeCarries(recipe: Recipe): RecipeCarries[] {
 /** The read-only viewer of a #report= / #report-locked= link: no data, no engine needed. */
 export class ReportView {
   status = $state<'locked' | 'opening' | 'ready' | 'error'>('opening');
-  problem = $state.raw<{ problem: ShareError['problem']; detail: string } | null>(null);
+  problem = $state.raw<LinkProblem | null>(null);
   payload = $state.raw<ReportPayload | null>(null);
 
   constructor(readonly fragment: ShareFragment) {
@@ -258,7 +281,7 @@ export class ReportView {
       this.problem = null;
       this.status = 'ready';
     } catch (error) {
-      this.problem = error instanceof ShareError ? { problem: error.problem, detail: error.message } : { problem: 'damaged', detail: String(error) };
+      this.problem = linkProblem(error);
       // A wrong passphrase may be retried; anything else is final.
       this.status = this.fragment.kind === 'report-locked' && this.problem.problem === 'wrong_passphrase' ? 'locked' : 'error';
     }

@@ -162,9 +162,19 @@ export class CrmTables {
     for (const kind of CRM_KINDS) {
       const url = files[kind];
       const name = url.split('/').pop() ?? `${kind}.csv`;
+      let response: Response;
       try {
-        const response = await fetch(url);
-        if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+        response = await fetch(url);
+      } catch (error) {
+        // Said with the catalogue's words (problem.url_*): the server's own status line is only quoted.
+        this.failure = { fileName: name, problem: 'url_unreachable', detail: error instanceof Error ? error.message : String(error) };
+        return;
+      }
+      if (!response.ok) {
+        this.failure = { fileName: name, problem: 'url_status', detail: `${response.status} ${response.statusText}`.trim() };
+        return;
+      }
+      try {
         if (!(await this.load(await response.blob(), name, kind, 'replace'))) return;
       } catch (error) {
         this.failure = { fileName: name, problem: 'unreadable', detail: error instanceof Error ? error.message : String(error) };

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeJson } from '../../../src/share/codec';
 import type { AppState } from '../../../src/state/app.svelte';
 import { ShareState } from '../../../src/state/share.svelte';
+import { Formatter } from '../../../src/i18n/format';
+import { PrivacyViolation } from '../../../src/share/privacy';
 
 describe('ShareState.readRecipe', () => {
   it('a recipe with a bad notebook cell is refused in words and the user’s notebook is untouched (review 6, finding 7)', async () => {
@@ -11,7 +13,8 @@ describe('ShareState.readRecipe', () => {
     const bad = { version: 1, notebook: { version: 1, title: 'x', cells: [{ id: 'z', kind: 'sql' }] }, sources: [], view: { preset: 'all', custom: null, facets: {} }, savedSegments: [] };
     await share.readRecipe(`#recipe=${await encodeJson(bad)}`);
     expect(share.recipeStage).toBe('invalid');
-    expect(share.recipeError).toBe('notebook cell 1: a SQL cell needs a name and SQL text');
+    // Shown as share.recipeProblem.invalid, with the technical detail inside.
+    expect(share.recipeProblem).toEqual({ problem: 'invalid', detail: 'notebook cell 1: a SQL cell needs a name and SQL text' });
     expect(open).not.toHaveBeenCalled();
   });
 
@@ -32,6 +35,7 @@ describe('ShareState.readRecipe', () => {
         const share = new ShareState(app(), 'https://example.test/app/');
         await share.readRecipe(hash);
         expect(share.recipeStage).toBe('invalid');
+        expect(share.recipeProblem!.problem).toBe(hash.includes('*') ? 'damaged' : 'invalid');
         expect(replaceState).not.toHaveBeenCalled();
         share.dismissRecipe();
         expect(replaceState).toHaveBeenCalledWith(null, '', 'https://example.test/app/');
@@ -44,8 +48,32 @@ describe('ShareState.readRecipe', () => {
       const replaceState = page(hash);
       const share = new ShareState(app(), 'https://example.test/app/');
       await share.readRecipe(hash);
-      expect(share.recipeStage, share.recipeError).toBe('waiting');
+      expect(share.recipeStage, share.recipeProblem?.detail).toBe('waiting');
       expect(replaceState).toHaveBeenCalledWith(null, '', 'https://example.test/app/');
     });
+  });
+});
+
+describe('ShareState build errors', () => {
+  const appFailing = (error: Error) =>
+    ({
+      format: new Formatter('en-US'),
+      db: { query: vi.fn(async () => Promise.reject(error)) },
+      dashboard: { filter: { range: null, facets: {}, segment: null }, grain: 'month', churnWindowDays: 90, sinceGrain: 'month' },
+      notebook: { document: { version: 1, title: 'mine', cells: [] }, runs: {} },
+    }) as unknown as AppState;
+
+  it('says a privacy check failure in the catalogue’s words, with what it found', async () => {
+    const share = new ShareState(appFailing(new PrivacyViolation('KPI customers: 3')), 'https://example.test/');
+    await share.makeReport();
+    expect(share.status).toBe('error');
+    expect(share.error).toBe(new Formatter('en-US').t('share.error.privacy', { detail: 'KPI customers: 3' }));
+    expect(share.error).toMatch(/^The report was stopped before it was shared/);
+  });
+
+  it('keeps an engine error’s first line', async () => {
+    const share = new ShareState(appFailing(new Error('Out of Memory Error: could not allocate\nmore lines')), 'https://example.test/');
+    await share.makeReport();
+    expect(share.error).toBe('Out of Memory Error: could not allocate');
   });
 });
