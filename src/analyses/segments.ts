@@ -104,7 +104,8 @@ function ruleSql(rule: SegmentRule, options: Required<Pick<SegmentSqlOptions, 'a
     case 'churn': {
       if (!(CHURN_RISKS as readonly string[]).includes(rule.risk)) return fail(`Unknown churn risk ${JSON.stringify(rule.risk)}.`);
       // The Feedback & support list's own query, so the segment and the list can never disagree.
-      const overdue = churnRiskSql({ onlyOverdue: true });
+      // A set, not a list: no ORDER BY inside IN (…).
+      const overdue = churnRiskSql({ onlyOverdue: true, ordered: false });
       return sql`${column('customer_id')} IN (SELECT customer_id FROM (${new Fragment(overdue.sql, overdue.params as SqlParam[])}))`;
     }
   }

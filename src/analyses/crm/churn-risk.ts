@@ -33,11 +33,14 @@ export interface ChurnRiskOptions {
   requireLowPAlive?: boolean;
   /** Only overdue customers (the exportable segment); otherwise every customer with a rhythm. */
   onlyOverdue?: boolean;
+  /** Highest risk first (the default, for the list); false leaves the order out, for a set of customers (IN (…)). */
+  ordered?: boolean;
 }
 
 /**
  * One row per customer with ≥ 2 purchase days: customer_id, name, email, purchase_days, first_day,
- * last_day, rhythm_days, days_since, risk, overdue, p_alive (NULL without a model), ltv. Highest risk first.
+ * last_day, rhythm_days, days_since, risk, overdue, p_alive (NULL without a model), ltv. Highest risk first
+ * unless `ordered` is false.
  */
 export function churnRiskSql(options: ChurnRiskOptions = {}): SqlQuery {
   const factor = options.factor ?? OVERDUE_FACTOR;
@@ -73,8 +76,8 @@ export function churnRiskSql(options: ChurnRiskOptions = {}): SqlQuery {
         ${pAlive} AS p_alive, b.ltv
       FROM s LEFT JOIN customer_base b USING (customer_id)
     )
-    SELECT * FROM scored WHERE ${raw(filters)}
-    ORDER BY risk DESC, customer_id`;
+    SELECT * FROM scored WHERE ${raw(filters)}${raw(options.ordered === false ? '' : `
+    ORDER BY risk DESC, customer_id`)}`;
 }
 
 /** One row: with_rhythm (customers with ≥ 2 purchase days), overdue, overdue_low_p_alive (NULL without a model). */

@@ -167,6 +167,17 @@ describe('the churn risk rule', () => {
     expect(list.map((r) => r.customer_id).sort()).toEqual(['C01', 'C04', 'C07']);
   });
 
+  it('embeds the churn list as a set: no ORDER BY inside IN (…), the list itself still ordered by risk', async () => {
+    const where = segmentPredicate(one('Overdue', 'and', overdue), { alias: 'b' });
+    expect(where.sql).toContain('IN (SELECT customer_id FROM (');
+    expect(where.sql).not.toMatch(/ORDER BY/i);
+    expect(churnRiskSql({ onlyOverdue: true }).sql).toMatch(/ORDER BY risk DESC, customer_id\s*$/);
+    expect(churnRiskSql({ onlyOverdue: true, ordered: false }).sql).not.toMatch(/ORDER BY/i);
+    // Risk = days since ÷ rhythm: C04 102 / 17 = 6, C07 107 / 29 ≈ 3.69, C01 117 / 55 ≈ 2.13 → highest first.
+    const list = await rowsOf<{ customer_id: string }>(later, churnRiskSql({ onlyOverdue: true }));
+    expect(list.map((r) => r.customer_id)).toEqual(['C04', 'C07', 'C01']);
+  });
+
   it('AND with a country, OR with a country, and inside groups', async () => {
     const uk: SegmentRule = { kind: 'text', field: 'country', op: 'is', value: 'UK' };
     const de: SegmentRule = { kind: 'text', field: 'country', op: 'is', value: 'DE' };
