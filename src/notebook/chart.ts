@@ -29,6 +29,23 @@ export function chartDefaults(columns: readonly ResultColumn[]): ChartChoice {
   return { mark: 'bar', x: columns[0]?.name, y: columns[1]?.name };
 }
 
+/**
+ * What a chart cell shows: its own choice, or, while neither x nor y is chosen, the defaults from
+ * the column types. Derived for display only: viewing a chart never edits the notebook.
+ */
+export function shownChoice(cell: ChartChoice, columns: readonly ResultColumn[]): { choice: ChartChoice; auto: boolean } {
+  const auto = cell.x === undefined && cell.y === undefined && columns.length > 0;
+  return { choice: auto ? chartDefaults(columns) : { mark: cell.mark, x: cell.x, y: cell.y, color: cell.color, facet: cell.facet }, auto };
+}
+
+/**
+ * The patch a user's choice writes: over shown defaults, the whole choice they see with their
+ * change (so what stays on screen is what is saved); a new source starts from nothing.
+ */
+export function choicePatch<P extends Partial<ChartChoice> & { source?: string }>(shown: { choice: ChartChoice; auto: boolean }, patch: P): P | (ChartChoice & P) {
+  return shown.auto && !('source' in patch) ? { ...shown.choice, ...patch } : patch;
+}
+
 /** A chart choice that names only columns the result has (a column renamed in the SQL is dropped). */
 export function fitChoice(choice: ChartChoice, columns: readonly ResultColumn[]): ChartChoice {
   const has = (name: string | undefined) => (name !== undefined && columns.some((c) => c.name === name) ? name : undefined);
