@@ -454,6 +454,11 @@ export class NotebookState {
     this.focus = cells[0]!.id;
     await this.runCell(cells[0]!.id);
   }
+
+  /** The cell to bring into view is in view: nothing more to bring (a later focus on another cell stays). */
+  focused(id: string): void {
+    if (this.focus === id) this.focus = null;
+  }
 }
 
 class NameTakenError extends Error {}
