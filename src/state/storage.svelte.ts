@@ -189,6 +189,9 @@ export class StorageState {
    * (segments, settings, this very option), then reloads so nothing stays in memory.
    */
   async forget(): Promise<void> {
+    // Off while the data goes, so no sync copies it back; on again if forgetting fails, as the
+    // stored option (KEEP_KEY, removed only once everything is forgotten) still says.
+    const was = this.enabled;
     this.enabled = false;
     this.#abort?.abort();
     await this.#chain;
@@ -197,6 +200,7 @@ export class StorageState {
       if (this.available) count = await (await this.#openStore()).clear();
       await this.#host.notebook.forget();
     } catch (error) {
+      if (was) await this.#resumeAfterFailedForget();
       this.error = this.#host.format.t('storage.forgetFailed', { detail: error instanceof Error ? error.message : String(error) });
       return;
     }
@@ -208,6 +212,25 @@ export class StorageState {
     }
     this.#env.session?.setItem(FORGOTTEN_KEY, String(count));
     this.#env.reload();
+  }
+
+  /**
+   * Forgetting failed part way: the option is on again, and what the store still holds is read
+   * back, so a copy that was deleted is made again on the next sync and nothing kept is lost.
+   */
+  async #resumeAfterFailedForget(): Promise<void> {
+    this.enabled = true;
+    try {
+      const manifest = await (await this.#openStore()).readManifest();
+      this.#manifest = manifest;
+      const ids = new Set([...manifest.sources, ...manifest.tables].map((e) => e.id));
+      for (const entries of [this.#entries, this.#tableEntries]) for (const [index, entry] of [...entries]) if (!ids.has(entry.id)) entries.delete(index);
+    } catch {
+      this.#manifest = null;
+      this.#entries.clear();
+      this.#tableEntries.clear();
+    }
+    await this.sync();
   }
 
   /** Stops a copy in progress (the component is going away). */

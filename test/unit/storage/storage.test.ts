@@ -289,6 +289,35 @@ describe('keep my data in this browser', () => {
     expect(next.notice).toBe('Forgotten: 1 stored files, notebooks, segments.');
   });
 
+  it('a failed forget leaves the option on as stored, keeps storage working and does not reload (final review #12: option half on)', async () => {
+    const browser = profile();
+    const app = await newApp();
+    app.notebook.forget = async () => {
+      throw new Error('IndexedDB is blocked');
+    };
+    const storage = new StorageState(app, browser.env);
+    await storage.start();
+    await app.loadFile(new Blob([CSV]), 'shop.csv');
+    await storage.setEnabled(true);
+    expect(storage.stored).toBe(1);
+    await storage.forget();
+    expect(storage.error).toBe('Could not forget everything (IndexedDB is blocked). Nothing was reloaded. Try again, or clear this site’s data in the browser’s settings.');
+    expect(browser.reloads()).toBe(0);
+    // The option shown and the option stored agree: on.
+    expect(storage.enabled).toBe(true);
+    expect(browser.local.getItem(KEEP_KEY)).toBe('on');
+    // The stored files were already deleted; storage copies the loaded file again, and a reload restores it.
+    const manifest = parseManifest(await (folder(browser.root).entries.get('manifest.json') as Blob).text());
+    expect(manifest.sources.map((s) => s.fileName)).toEqual(['shop.csv']);
+    expect(await (folder(browser.root).entries.get(manifest.sources[0]!.id) as Blob).text()).toBe(CSV);
+    expect(storage.stored).toBe(1);
+    expect(storage.unrestored).toEqual([]);
+    const again = await newApp();
+    const next = new StorageState(again, browser.env);
+    await next.start();
+    expect(again.sources.map((s) => s.loaded.fileName)).toEqual(['shop.csv']);
+  });
+
   it('forget everything counts every stored file: the orders and the CRM tables (review 6 #14)', async () => {
     const browser = profile();
     const app = await newApp();
