@@ -26,6 +26,3 @@ export function profilesRelation(present: boolean): string {
 export function rfmRelation(present: boolean): string {
   return present ? '(SELECT customer_id, rfm_segment FROM rfm_customers)' : '(SELECT NULL::VARCHAR AS customer_id, NULL::VARCHAR AS rfm_segment WHERE FALSE)';
 }
-
-/** Rows of a breakdown whose group could not be told (customer not in the orders, no profile, no date) have grp NULL: shown as "unknown". */
-export const UNKNOWN_GROUP = null;
