@@ -1,30 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openApp, serveDist, settled, type AppPage, type StaticServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { type AppPage, e2eSuite, settled } from './harness';
 
-let server: StaticServer;
-let browser: Browser;
+const suite = e2eSuite('clientele-churn-segment-');
 let app: AppPage;
-let dir: string;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'clientele-churn-segment-'));
-  server = await serveDist();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-afterEach(async () => {
-  expect(app.offOrigin).toEqual([]);
-  expect(app.pageErrors).toEqual([]);
-  await app.page.context().close();
-});
 
 const kpi = (page: Page, name: string) => page.locator('dl.kpis > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) }).locator('.value');
 const dashboardReady = (page: Page) => page.locator('[data-dashboard="ready"]').waitFor({ timeout: 60_000 });
@@ -75,9 +56,9 @@ async function exportedIds(page: Page): Promise<{ header: string; ids: string[] 
 
 describe('churn risk as a segment', () => {
   it('builds "overdue" in the segment builder, alone and with a country, filters the dashboard and exports exactly those customers', async () => {
-    const path = join(dir, 'rhythm.csv');
+    const path = join(suite.dir, 'rhythm.csv');
     writeFileSync(path, CSV);
-    app = await openApp(browser, server);
+    app = await suite.open();
     await app.page.setInputFiles('input[type=file]', path);
     await settled(app.page);
     await dashboardReady(app.page);

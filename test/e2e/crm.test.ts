@@ -1,24 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { dropFile, launchChromium, openApp, serveDist, settled, type AppPage, type StaticServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { type AppPage, dropFile, e2eSuite, settled } from './harness';
 
-let server: StaticServer;
-let browser: Browser;
+const suite = e2eSuite('clientele-crm-');
 let app: AppPage;
-
-beforeAll(async () => {
-  server = await serveDist();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  expect(app.offOrigin).toEqual([]);
-  expect(app.pageErrors).toEqual([]);
-  await app.page.context().close();
-});
 
 // Seven customers A–G (F in Singapore, too small for the 110m map; G's country in German); Z is in the survey and ticket files only.
 const ORDERS = [
@@ -73,7 +58,7 @@ async function drop(page: Page, name: string, text: string): Promise<void> {
 
 describe('Feedback & support', () => {
   it('says what can be loaded, then reads NPS, CSAT and FCR of hand-made files from the screen, and draws the map', async () => {
-    app = await openApp(browser, server);
+    app = await suite.open();
     const { page } = app;
     await page.getByRole('tab', { name: 'Feedback & support' }).click();
     await page.locator('.crm[data-crm="empty"]').waitFor({ timeout: 30_000 });

@@ -1,32 +1,13 @@
-import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { tableFromIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node';
-import { launchChromium, openApp, serveDist, settled, type AppPage, type StaticServer } from './harness';
+import { type AppPage, e2eSuite, settled } from './harness';
 
-let server: StaticServer;
-let browser: Browser;
+const suite = e2eSuite('clientele-dashboard-');
 let app: AppPage;
-let dir: string;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'clientele-dashboard-'));
-  server = await serveDist();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-afterEach(async () => {
-  expect(app.offOrigin).toEqual([]);
-  expect(app.pageErrors).toEqual([]);
-  await app.page.context().close();
-});
 
 const kpi = (page: Page, name: string) => page.locator('dl.kpis > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) }).locator('.value');
 const number = (text: string) => Number(text.replace(/[^\d.-]/g, ''));
@@ -51,9 +32,9 @@ const CSV = [
 
 describe('the customer dashboard', () => {
   it('shows KPIs, filters by a facet and a date range, builds a segment, opens a customer and exports the list', async () => {
-    const path = join(dir, 'shop.csv');
+    const path = join(suite.dir, 'shop.csv');
     writeFileSync(path, CSV);
-    app = await openApp(browser, server);
+    app = await suite.open();
     await app.page.setInputFiles('input[type=file]', path);
     await settled(app.page);
     await dashboardReady(app.page);
@@ -156,7 +137,7 @@ describe('the customer dashboard', () => {
   });
 
   it('scores RFM on the sample, and clicking a segment filters every panel to its customers', async () => {
-    app = await openApp(browser, server);
+    app = await suite.open();
     await app.page.getByRole('button', { name: 'Try sample data' }).click();
     await settled(app.page);
     await dashboardReady(app.page);

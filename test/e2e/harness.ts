@@ -1,9 +1,11 @@
 // Drives the built site in Debian's Chromium as a user would, from a sub-path on a plain static
 // server (no COOP/COEP headers, like GitHub Pages), recording every request the page makes.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { onTestFailed } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, type StaticServer } from '../../scripts/static-server';
+import { afterAll, afterEach, beforeAll, expect, onTestFailed } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, serveDist, type StaticServer } from '../../scripts/static-server';
 
 export { SUB_PATH, serveDist, type StaticServer } from '../../scripts/static-server';
 
@@ -65,4 +67,56 @@ export async function dropFile(page: Page, name: string, bytes: Uint8Array, type
     { name, data: Array.from(bytes), type },
   );
   await page.dispatchEvent('section.drop', 'drop', { dataTransfer: transfer });
+}
+
+export interface E2eSuite {
+  readonly server: StaticServer;
+  readonly browser: Browser;
+  /** A scratch folder for the files the tests write; removed after the file's tests. */
+  readonly dir: string;
+  /** Opens the app in a fresh browser context (see openApp); it is checked and closed after the test. */
+  open(allow?: readonly string[]): Promise<AppPage>;
+}
+
+/**
+ * The set-up a test file shares: the built site served, Chromium launched, a scratch folder; after
+ * each test, every page it opened must have made no off-origin request and thrown no error.
+ */
+export function e2eSuite(scratchPrefix = 'clientele-e2e-'): E2eSuite {
+  let server: StaticServer | undefined;
+  let browser: Browser | undefined;
+  let dir = '';
+  let opened: AppPage[] = [];
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), scratchPrefix));
+    server = await serveDist();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    const pages = opened;
+    opened = [];
+    try {
+      for (const app of pages) {
+        expect(app.offOrigin).toEqual([]);
+        expect(app.pageErrors).toEqual([]);
+      }
+    } finally {
+      for (const app of pages) await app.page.context().close();
+    }
+  });
+  return {
+    get server() { return server!; },
+    get browser() { return browser!; },
+    get dir() { return dir; },
+    async open(allow = []) {
+      const app = await openApp(browser!, server!, allow);
+      opened.push(app);
+      return app;
+    },
+  };
 }

@@ -1,31 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, openApp, serveDist, settled, type StaticServer } from './harness';
+import { expect, it } from 'vitest';
+import { e2eSuite, settled } from './harness';
 import { writeLargeCsv } from './fixtures';
 
-let server: StaticServer;
-let browser: Browser;
-let dir: string;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'clientele-huge-'));
-  server = await serveDist();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const suite = e2eSuite('clientele-huge-');
 
 it('reads a 1 GB CSV from the file handle; when orders do not fit in memory it says so and keeps the earlier file', async () => {
-  const path = join(dir, 'huge.csv');
+  const path = join(suite.dir, 'huge.csv');
   const rows = await writeLargeCsv(path, 1_000_000_000);
-  const app = await openApp(browser, server);
-  await app.page.setInputFiles('input[type=file]', writeSmallCsv(dir));
+  const app = await suite.open();
+  await app.page.setInputFiles('input[type=file]', writeSmallCsv(suite.dir));
   await settled(app.page);
   expect(await app.page.getByTestId('quality-summary').innerText()).toMatch(/^2 of 2 rows used/);
 

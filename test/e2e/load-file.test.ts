@@ -1,29 +1,17 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { dropFile, launchChromium, openApp, serveDist, settled, type AppPage, type StaticServer } from './harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropFile, e2eSuite, settled, type AppPage } from './harness';
 import { writeFixtures, type Fixtures } from './fixtures';
 
-let server: StaticServer;
-let browser: Browser;
+const suite = e2eSuite('clientele-load-file-');
 let files: Fixtures;
 let app: AppPage;
 
-beforeAll(async () => {
+beforeAll(() => {
   files = writeFixtures();
-  server = await serveDist();
-  browser = await launchChromium();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+afterAll(() => {
   rmSync(files.dir, { recursive: true, force: true });
-});
-afterEach(async () => {
-  // Promise 1: nothing the page did went to another origin.
-  expect(app.offOrigin).toEqual([]);
-  expect(app.pageErrors).toEqual([]);
-  await app.page.context().close();
 });
 
 const fact = (page: AppPage['page'], card: string, term: string) =>
@@ -33,7 +21,7 @@ const chosen = (page: AppPage['page'], card: string, role: string) =>
 
 describe('loading orders in the browser', () => {
   it('loads the sample data from a sub-path and guesses the mapping', async () => {
-    app = await openApp(browser, server);
+    app = await suite.open();
     await app.page.getByRole('button', { name: 'Try sample data' }).click();
     await settled(app.page);
     const card = 'sample-orders.csv';
@@ -45,7 +33,7 @@ describe('loading orders in the browser', () => {
   });
 
   it('shows a dropped CSV: rows, schema, mapping and the quality report', async () => {
-    app = await openApp(browser, server);
+    app = await suite.open();
     await dropFile(app.page, 'orders.csv', readFileSync(files.ordersCsv));
     await settled(app.page);
     expect(await fact(app.page, 'orders.csv', 'Rows').innerText()).toBe('6');
@@ -59,7 +47,7 @@ describe('loading orders in the browser', () => {
   });
 
   it('adds a Parquet file of invoice lines to a CSV, grouping lines into orders', async () => {
-    app = await openApp(browser, server);
+    app = await suite.open();
     await app.page.setInputFiles('input[type=file]', files.ordersCsv);
     await settled(app.page);
     await app.page.getByLabel('add it to what is loaded').check();
@@ -73,7 +61,7 @@ describe('loading orders in the browser', () => {
   });
 
   it('says what is wrong with a binary file and keeps what was loaded', async () => {
-    app = await openApp(browser, server);
+    app = await suite.open();
     await app.page.setInputFiles('input[type=file]', files.ordersCsv);
     await settled(app.page);
     await app.page.setInputFiles('input[type=file]', files.binaryCsv);
@@ -86,7 +74,7 @@ describe('loading orders in the browser', () => {
   });
 
   it('says which roles are missing and keeps the analytics off until they are set', async () => {
-    app = await openApp(browser, server);
+    app = await suite.open();
     await app.page.setInputFiles('input[type=file]', files.noCustomerCsv);
     await settled(app.page);
     expect(await app.page.getByTestId('mapping-missing').innerText()).toBe(
@@ -97,7 +85,7 @@ describe('loading orders in the browser', () => {
   });
 
   it('shows progress while a large file loads, and Cancel leaves the page usable', async () => {
-    app = await openApp(browser, server);
+    app = await suite.open();
     await app.page.setInputFiles('input[type=file]', files.ordersCsv);
     await settled(app.page);
     await app.page.setInputFiles('input[type=file]', files.bigCsv);

@@ -1,30 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openApp, serveDist, settled, type AppPage, type StaticServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { type AppPage, e2eSuite, settled } from './harness';
 
-let server: StaticServer;
-let browser: Browser;
+const suite = e2eSuite('clientele-storage-');
 let app: AppPage;
-let dir: string;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'clientele-storage-'));
-  server = await serveDist();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-afterEach(async () => {
-  expect(app.offOrigin).toEqual([]);
-  expect(app.pageErrors).toEqual([]);
-  await app.page.context().close();
-});
 
 const kpi = (page: Page, name: string) => page.locator('dl.kpis > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) }).locator('.value');
 const dashboardReady = (page: Page) => page.locator('[data-dashboard="ready"]').waitFor({ timeout: 60_000 });
@@ -59,9 +40,9 @@ const CSV = [
 
 describe('keep my data in this browser', () => {
   it('brings a loaded file and a changed mapping back after a reload, and forgets everything', async () => {
-    const path = join(dir, 'shop.csv');
+    const path = join(suite.dir, 'shop.csv');
     writeFileSync(path, CSV);
-    app = await openApp(browser, server);
+    app = await suite.open();
     const { page } = app;
     const storage = page.locator('section.storage');
     await storage.locator('summary').click();
@@ -160,9 +141,9 @@ describe('keep my data in this browser', () => {
   });
 
   it('a stored file that could not be restored stays stored and is named, with Try again and Remove it (final review #1: data loss)', async () => {
-    const path = join(dir, 'shop.csv');
+    const path = join(suite.dir, 'shop.csv');
     writeFileSync(path, CSV);
-    app = await openApp(browser, server);
+    app = await suite.open();
     const { page } = app;
     const storage = page.locator('section.storage');
     await storage.locator('summary').click();

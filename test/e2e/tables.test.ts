@@ -1,24 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { dropFile, launchChromium, openApp, serveDist, settled, type AppPage, type StaticServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { type AppPage, dropFile, e2eSuite, settled } from './harness';
 
-let server: StaticServer;
-let browser: Browser;
+const suite = e2eSuite('clientele-tables-');
 let app: AppPage;
-
-beforeAll(async () => {
-  server = await serveDist();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  expect(app.offOrigin).toEqual([]);
-  expect(app.pageErrors).toEqual([]);
-  await app.page.context().close();
-});
 
 // Customers C00001–C00004 are in the sample orders; X99999 is not. R5's NPS 12 is off the 0–10 scale.
 const SURVEYS = [
@@ -55,7 +40,7 @@ async function drop(page: Page, name: string, text: string): Promise<void> {
 
 describe('CRM tables beside the orders', () => {
   it('loads surveys and tickets next to the sample orders, changes a kind, reports a broken file, removes a table', async () => {
-    app = await openApp(browser, server);
+    app = await suite.open();
     const { page } = app;
     await page.getByRole('button', { name: 'Try sample data' }).click();
     await settled(page);
@@ -137,7 +122,7 @@ describe('CRM tables beside the orders', () => {
   });
 
   it('loads the sample CRM data: four tables matching the sample orders’ customers', async () => {
-    app = await openApp(browser, server);
+    app = await suite.open();
     const { page } = app;
     await page.getByRole('button', { name: 'Try sample data' }).click();
     await settled(page);
