@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { Bool, Field, Float64, List, Table, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
+import { toCsv } from '../src/analyses/csv-export';
 import type { Database, QueryOptions } from '../src/db/database';
 import { quoteIdentifier, quoteLiteral } from '../src/db/sql';
 import { QueryError } from '../src/db/query-error';
@@ -65,6 +66,10 @@ export class NativeDatabase implements Database {
 
   async queryParquet(): Promise<Uint8Array> {
     throw new Error('NativeDatabase: the benchmark exports nothing.');
+  }
+
+  async queryCsv(sql: string, options: QueryOptions = {}): Promise<Uint8Array> {
+    return new TextEncoder().encode(toCsv(await this.query(sql, options)));
   }
 
   async registerUrl(): Promise<void> {

@@ -20,6 +20,11 @@ export interface Database {
   registerFile(name: string, file: Blob): Promise<void>;
   /** A query's result as a Parquet file (for exports): written beside the engine, without the Parquet extension. */
   queryParquet(sql: string, options?: QueryOptions): Promise<Uint8Array>;
+  /**
+   * A query's result as CSV (UTF-8 bytes; formula-like cells neutralised, see analyses/csv-export),
+   * written beside the engine so a big export never holds the page.
+   */
+  queryCsv(sql: string, options?: QueryOptions): Promise<Uint8Array>;
   dropFile(name: string): Promise<void>;
   /** Reads a Parquet file into a new table `table`. */
   ingestParquet(table: string, file: Blob, onProgress?: (progress: EngineProgress) => void, job?: string): Promise<void>;

@@ -9,6 +9,7 @@ export function forJob(db: Database, job: string): Database {
   return {
     query: (sql, options = {}) => db.query(sql, { ...options, job }),
     queryParquet: (sql, options = {}) => db.queryParquet(sql, { ...options, job }),
+    queryCsv: (sql, options = {}) => db.queryCsv(sql, { ...options, job }),
     registerFile: (name, file) => db.registerFile(name, file),
     dropFile: (name) => db.dropFile(name),
     ingestParquet: (table, file, onProgress) => db.ingestParquet(table, file, onProgress, job),

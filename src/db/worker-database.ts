@@ -27,6 +27,10 @@ export class WorkerDatabase implements Database {
     return (await this.#call(() => this.#api.queryParquet(sql, options.params ?? [], options.job))) as Uint8Array;
   }
 
+  async queryCsv(sql: string, options: QueryOptions = {}) {
+    return (await this.#call(() => this.#api.queryCsv(sql, options.params ?? [], options.job))) as Uint8Array;
+  }
+
   registerFile(name: string, file: Blob) {
     return this.#call(() => this.#api.registerFile(name, file));
   }

@@ -8,7 +8,6 @@ import type { Table } from 'apache-arrow';
 import type { Database } from '../db/database';
 import { forJob } from '../db/job-database';
 import { QueryError } from '../db/query-error';
-import { toCsv } from '../analyses/csv-export';
 import { usesRfm, type Segment } from '../analyses/segments';
 import type { SqlQuery } from '../analyses/sql-fragment';
 import type { BgNbdParams } from '../analyses/clv/bgnbd';
@@ -290,14 +289,14 @@ export class CrmState {
   }
 
   /** Every overdue customer (with the P(alive) filter if chosen) as CSV, formula cells neutralised. */
-  async churnCsv(): Promise<string> {
+  async churnCsv(): Promise<Uint8Array> {
     const q = churnRiskSql({ bgnbd: this.#inputs.bgnbd, onlyOverdue: true, requireLowPAlive: this.requireLowPAlive });
-    return toCsv(await this.#db.query(q.sql, { params: q.params }));
+    return this.#db.queryCsv(q.sql, { params: q.params });
   }
 
   /** The interested customers who never bought in a matching category (one interest, or all) as CSV. */
-  async interestCsv(interest: string | null): Promise<string> {
+  async interestCsv(interest: string | null): Promise<Uint8Array> {
     const q = neverBoughtSql(interest);
-    return toCsv(await this.#db.query(q.sql, { params: q.params }));
+    return this.#db.queryCsv(q.sql, { params: q.params });
   }
 }

@@ -6,7 +6,6 @@ import type { Database } from '../db/database';
 import { ACTIVITY_COLUMNS, ACTIVITY_DEFINITIONS, DEFAULT_CHURN_WINDOW_DAYS, type Grain } from '../analyses/activity-series';
 import { CUSTOMER_BASE_STATEMENTS } from '../analyses/customer-base';
 import { customerCountSql, customerListSql, type CustomerListColumn } from '../analyses/customer-list';
-import { toCsv } from '../analyses/csv-export';
 import { customerProductsSql, customerProfileSql, customerTimelineSql } from '../analyses/customer-report';
 import { DATA_FACTS_SQL, dashboardFilterSql, dashboardFlagsSql, dashboardPanelsStatementSql, dashboardRangeSql, type DashboardPart, type DashboardPlanOptions } from '../analyses/dashboard';
 import type { SinceGrain } from '../analyses/facets';
@@ -347,10 +346,10 @@ export class DashboardState {
     }
   }
 
-  /** The whole current list (filter, segment and search applied) as CSV text, formula cells neutralised. */
-  async listAsCsv(): Promise<string> {
+  /** The whole current list (filter, segment and search applied) as CSV, formula cells neutralised, written in the worker. */
+  async listAsCsv(): Promise<Uint8Array> {
     const q = customerListSql({ ...this.#plan(this.filter).list, offset: 0, limit: null });
-    return toCsv(await this.db.query(q.sql, { params: q.params }));
+    return this.db.queryCsv(q.sql, { params: q.params });
   }
 
   /** The same list as a Parquet file, written in the worker. */

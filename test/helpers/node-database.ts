@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tableFromIPC } from 'apache-arrow';
 import { ParquetFile, Table as ParquetTable, readParquet, writeParquet } from 'parquet-wasm/node';
 import { Engine, EngineError, REGISTERED_FILES_DIR, registeredFileName, type EngineProgress } from '../../workers/engine';
+import { toCsv } from '../../src/analyses/csv-export';
 import type { Database, QueryOptions } from '../../src/db/database';
 import { QueryError } from '../../src/db/query-error';
 import { quoteLiteral } from '../../src/db/sql';
@@ -40,6 +41,10 @@ export class NodeDatabase implements Database {
   async queryParquet(sql: string, options: QueryOptions = {}) {
     const ipc = await this.#call(() => this.engine.query(this.#registered(sql), options.params ?? [], undefined, undefined, options.job));
     return writeParquet(ParquetTable.fromIPCStream(ipc));
+  }
+
+  async queryCsv(sql: string, options: QueryOptions = {}) {
+    return new TextEncoder().encode(toCsv(await this.query(sql, options)));
   }
 
   /** Rows as plain objects, for assertions. */

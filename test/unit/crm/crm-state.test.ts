@@ -66,9 +66,9 @@ describe('CrmState', () => {
     const crm = new CrmState(db);
     await crm.refresh({ ...inputs, bgnbd: { r: 0.25, alpha: 4, a: 0.8, b: 2.5 } });
     expect(crm.churn.data).toMatchObject({ withModel: true, summary: { with_rhythm: 4, overdue: 0 } });
-    expect((await crm.churnCsv()).split('\r\n')[0]).toBe('customer_id,name,email,purchase_days,first_day,last_day,rhythm_days,days_since,risk,overdue,p_alive,ltv');
+    expect(new TextDecoder().decode(await crm.churnCsv()).split('\r\n')[0]).toBe('customer_id,name,email,purchase_days,first_day,last_day,rhythm_days,days_since,risk,overdue,p_alive,ltv');
     // Interested in kitchen and never bought in Kitchen: X99 (only in the customer file).
-    expect((await crm.interestCsv('kitchen')).split('\r\n').slice(1, 2)).toEqual(['X99,kitchen,Xia,xia@example.com,false']);
+    expect(new TextDecoder().decode(await crm.interestCsv('kitchen')).split('\r\n').slice(1, 2)).toEqual(['X99,kitchen,Xia,xia@example.com,false']);
   });
 
   it('reloads NPS after an RFM scoring only when it is broken down by RFM segment (or by a segment with an RFM rule), and churn only after a new fit', async () => {
