@@ -3,7 +3,7 @@
 import type { Grain } from '../analyses/activity-series';
 import { FACET_DIMENSIONS, type FacetDimension } from '../analyses/filters';
 import { KPI_IDS, type KpiId } from '../analyses/kpis';
-import type { ChartMark } from '../notebook/document';
+import type { ChartCell, ChartMark } from '../notebook/document';
 import type { ColumnKind } from '../notebook/result';
 import { ShareError } from './codec';
 
@@ -39,14 +39,8 @@ export const CHART_MARK_NAMES: readonly ChartMark[] = ['line', 'bar', 'dot', 'ar
 export const COLUMN_KINDS: readonly ColumnKind[] = ['number', 'temporal', 'text', 'boolean', 'other'];
 
 /** A notebook chart cell: drawn from the included table `source` (a `cells` entry) with these choices. */
-export interface ReportChart {
+export interface ReportChart extends Pick<ChartCell, 'source' | 'mark' | 'x' | 'y' | 'color' | 'facet'> {
   kind: 'chart';
-  source: string;
-  mark: ChartMark;
-  x?: string;
-  y?: string;
-  color?: string;
-  facet?: string;
 }
 
 /** A notebook note: Markdown, scrubbed as every string of the payload; rendered with raw HTML off. */
