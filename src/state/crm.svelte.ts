@@ -23,8 +23,9 @@ import { churnRiskSql, churnRiskSummarySql } from '../analyses/crm/churn-risk';
 import { countryKey } from '../geo/countries';
 import { ATLAS_KEYS } from '../geo/atlas-keys';
 
-export type Status = 'idle' | 'loading' | 'ready' | 'error';
-export type Row = Record<string, unknown>;
+import type { Row, Status } from './dashboard.svelte';
+
+export type { Row, Status };
 export interface Async<T> {
   status: Status;
   data: T | null;

@@ -32,8 +32,9 @@ import {
   type CustomerClv,
 } from './clv-fit';
 
-export type Status = 'idle' | 'loading' | 'ready' | 'error';
-export type Row = Record<string, unknown>;
+import type { Row, Status } from './dashboard.svelte';
+
+export type { Row, Status };
 
 /** A result with its status: the latest request wins, stale answers are dropped. */
 export interface Async<T> {
