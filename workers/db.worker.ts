@@ -16,8 +16,10 @@ const readFile = BROWSER_RUNTIME.readFile.bind(BROWSER_RUNTIME);
 BROWSER_RUNTIME.readFile = (mod, fileId, buffer, bytes, location) => {
   const n = readFile(mod, fileId, buffer, bytes, location);
   bytesRead.set(fileId, Math.max(bytesRead.get(fileId) ?? 0, location + n));
+  runningEngine?.reportProgress();
   return n;
 };
+let runningEngine: Engine | null = null;
 
 let enginePromise: Promise<Engine> | null = null;
 let engineInfo = { version: '', bundle: '' };
@@ -42,7 +44,8 @@ function engine(): Promise<Engine> {
     ]);
     // createDuckDB picks the eh bundle where wasm exceptions are supported, mvp elsewhere.
     engineInfo = { version: bindings.getVersion(), bundle: (await getPlatformFeatures()).wasmExceptions ? 'eh' : 'mvp' };
-    return new Engine(bindings);
+    runningEngine = new Engine(bindings);
+    return runningEngine;
   })();
   // A failed start must not stay failed forever: the next call tries again.
   enginePromise.catch(() => (enginePromise = null));

@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { tableFromIPC } from 'apache-arrow';
 import { ParquetFile, Table as ParquetTable, readParquet, writeParquet } from 'parquet-wasm/node';
+import type { DuckDBBindings } from '#duckdb-browser-blocking';
 import { Engine, EngineError, REGISTERED_FILES_DIR, registeredFileName, type EngineProgress } from '../../workers/engine';
 import { toCsv } from '../../src/analyses/csv-export';
 import type { Database, QueryOptions } from '../../src/db/database';
@@ -23,7 +24,8 @@ export class NodeDatabase implements Database {
 
   private constructor(readonly engine: Engine) {}
 
-  static async open(): Promise<NodeDatabase> {
+  /** `wrap` lets a test stand between the Engine and the bindings (to act inside a blocking call). */
+  static async open(wrap: (bindings: DuckDBBindings) => DuckDBBindings = (b) => b): Promise<NodeDatabase> {
     const bindings = await duckdb.createDuckDB(
       { mvp: { mainModule: dist + 'duckdb-mvp.wasm', mainWorker: '' }, eh: { mainModule: dist + 'duckdb-eh.wasm', mainWorker: '' } },
       new duckdb.VoidLogger(),
@@ -31,7 +33,7 @@ export class NodeDatabase implements Database {
     );
     await bindings.instantiate(() => {});
     bindings.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
-    return new NodeDatabase(new Engine(bindings));
+    return new NodeDatabase(new Engine(wrap(bindings)));
   }
 
   async query(sql: string, options: QueryOptions = {}) {

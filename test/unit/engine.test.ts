@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../helpers/node-database';
 import { QueryError } from '../../src/db/query-error';
 import { STORAGE_SQL } from '../../src/ingest/orders-view';
-import { registeredFileName } from '../../workers/engine';
+import { registeredFileName, type EngineProgress } from '../../workers/engine';
+import type { DuckDBBindings } from '#duckdb-browser-blocking';
 
 let db: NodeDatabase;
 beforeAll(async () => {
@@ -48,6 +49,28 @@ describe('engine', () => {
     // Another job runs as usual.
     expect(await db.rows('SELECT 42::INTEGER AS ok')).toEqual([{ ok: 42 }]);
     expect((await db.query('SELECT 1 AS one', { job: 'load-2' })).numRows).toBe(1);
+  });
+
+  it('tells progress from inside a blocking engine step, as a file read by range requests does', async () => {
+    // In the page the runtime calls reportProgress() from each file read. A CSV on a server can
+    // arrive within the engine's first step (one synchronous call), where the polling loop never
+    // runs: the load showed no progress for its whole download (CI, load-url e2e).
+    let reading: NodeDatabase | undefined;
+    const readingDuringStart = (bindings: DuckDBBindings) =>
+      new Proxy(bindings, {
+        get(target, key) {
+          const value: unknown = Reflect.get(target, key);
+          if (key === 'startPendingQuery') return (...args: Parameters<DuckDBBindings['startPendingQuery']>) => (reading!.engine.reportProgress(), target.startPendingQuery(...args));
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    reading = await NodeDatabase.open(readingDuringStart);
+    const told: EngineProgress[] = [];
+    await reading.engine.query('SELECT 1', [], (p) => told.push(p), () => ({ bytesRead: 5, bytesTotal: 10 }));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ bytesRead: 5, bytesTotal: 10 });
+    reading.engine.reportProgress(); // no query running: nobody to tell
+    expect(told).toHaveLength(1);
   });
 
   it('reports a failing statement with its SQL', async () => {
