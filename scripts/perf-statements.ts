@@ -5,8 +5,10 @@
 import { openAsBlob } from 'node:fs';
 import { resolve } from 'node:path';
 import { CUSTOMER_BASE_STATEMENTS } from '../src/analyses/customer-base';
-import { DATA_FACTS_SQL, dashboardFilterSql, dashboardFlagsSql, dashboardPanelsList, dashboardRangeSql, type DashboardPlanOptions } from '../src/analyses/dashboard';
-import { facetSql } from '../src/analyses/facets';
+import { DATA_FACTS_SQL, dashboardFilterSql, dashboardFlagsSql, dashboardPanelsList, dashboardPanelsSql, dashboardRangeSql, type DashboardPlanOptions } from '../src/analyses/dashboard';
+import { facetSql, facetsSql } from '../src/analyses/facets';
+import { FACET_DIMENSIONS } from '../src/analyses/filters';
+import { dashboardSummarySql } from '../src/analyses/kpis';
 import { rfmCustomersSql, rfmInputSql } from '../src/analyses/rfm';
 import type { Segment } from '../src/analyses/segments';
 import { buildOrders, prepareSource } from '../src/ingest/build-orders';
@@ -70,8 +72,18 @@ const plan = async (options: DashboardPlanOptions, rangeChanged: boolean) => {
 };
 
 await step('first dashboard (all time)', () => plan(base, true));
+// The one panel statement by its parts (each run alone, so their sum is more than the whole).
+const parts = (options: DashboardPlanOptions) => async () => {
+  const panels = dashboardPanelsSql(options, 'month');
+  await q('part kpis + acquisition + pareto', dashboardSummarySql(50, 'period'));
+  await q('part activity', panels.activity);
+  for (const dimension of FACET_DIMENSIONS) await q(`part facet ${dimension}`, facetsSql([{ dimension, limit: options.facetLimit }]));
+  await q('part list', panels.list);
+};
+await step('panel statement by part (all time)', parts(base));
 const country = String((await db.query(facetSql({ dimension: 'country', limit: 1 }).sql, { params: facetSql({ dimension: 'country', limit: 1 }).params })).get(0)?.value);
 await step('facet click (country on)', () => plan({ ...base, filter: { range: null, facets: { country: [country] } } }, false));
+await step('panel statement by part (country on)', parts({ ...base, filter: { range: null, facets: { country: [country] } } }));
 await step('facet click (country off)', () => plan(base, false));
 await step('date range (last 90)', () => plan({ ...base, filter: { range: presetRange('last_90', lastDay) } }, true));
 await step('date range (all)', () => plan(base, true));
