@@ -91,15 +91,15 @@ function panels(countryCode: number) {
     const cid = o.cid[r]!;
     if (fails[cid]) continue;
     const m = monthOf(o.day[r]!) - first;
-    revenueBy[m] += o.amount[r]!;
-    if (purchase[r]) { ordersBy[m]++; if (lastSeen[cid] !== m) { lastSeen[cid] = m; purchasers[m]++; } }
+    revenueBy[m] = revenueBy[m]! + o.amount[r]!;
+    if (purchase[r]) { ordersBy[m] = ordersBy[m]! + 1; if (lastSeen[cid] !== m) { lastSeen[cid] = m; purchasers[m] = purchasers[m]! + 1; } }
   }
-  for (let i = 0; i < n; i++) if (!fails[i + 1] && c.orders[i]! > 0) newBy[monthOf(c.firstDay[i]!) - first]++;
+  for (let i = 0; i < n; i++) if (!fails[i + 1] && c.orders[i]! > 0) { const m = monthOf(c.firstDay[i]!) - first; newBy[m] = newBy[m]! + 1; }
   const lastDay = Math.floor(o.day[o.day.length - 1]!);
   for (let r = 0; r < pd.cid.length; r++) {
     if (fails[pd.cid[r]!]) continue;
     const lapse = pd.day[r]! + 90;
-    if ((pd.next[r]! === -1 || pd.next[r]! > lapse) && lapse <= lastDay) lostBy[monthOf(lapse) - first]++;
+    if ((pd.next[r]! === -1 || pd.next[r]! > lapse) && lapse <= lastDay) { const m = monthOf(lapse) - first; lostBy[m] = lostBy[m]! + 1; }
   }
   // Facet lists: customer dimensions in one pass, item dimensions in one pass over the item sets
   const facetCounts = cardinality.map((k) => new Int32Array(k));
@@ -110,15 +110,17 @@ function panels(countryCode: number) {
     for (let d = 0; d < c.dims.length; d++) {
       if (f & ~(d === 0 ? 1 : 0)) continue;
       const v = c.dims[d]![i]!;
-      facetCounts[d]![v]++;
-      facetRevenue[d]![v] += c.revenue[i]!;
+      const counts = facetCounts[d]!, revenue = facetRevenue[d]!;
+      counts[v] = counts[v]! + 1;
+      revenue[v] = revenue[v]! + c.revenue[i]!;
     }
   }
   const itemCounts = itemCardinality.map((k) => new Int32Array(k));
   for (let r = 0; r < it.cid.length; r++) {
     const cid = it.cid[r]!;
     if (fails[cid] || c.orders[cid - 1]! === 0) continue;
-    itemCounts[it.dim[r]!]![it.code[r]!]++;
+    const counts = itemCounts[it.dim[r]!]!, code = it.code[r]!;
+    counts[code] = counts[code]! + 1;
   }
   const top = (counts: Int32Array) => Array.from(counts, (v, k) => [k, v] as [number, number]).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, 12);
   return {
