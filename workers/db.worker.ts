@@ -7,6 +7,8 @@ import initParquet, { ParquetFile, Table as ParquetTable, writeParquet } from 'p
 import parquetModule from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { tableFromIPC } from 'apache-arrow';
 import { toCsv } from '../src/analyses/csv-export';
+import { PanelIndex, type PanelVersions } from '../src/analyses/crossfilter/panel-index';
+import type { DashboardPlanOptions } from '../src/analyses/dashboard';
 import { Engine, EngineError, type EngineProgress, type ParquetRowGroups, type ProgressListener } from './engine';
 
 // DuckDB reads registered files through the runtime's readFile; the furthest offset it has reached
@@ -155,7 +157,25 @@ const api = {
   async cancel(job?: string) {
     (await engine()).cancel(job);
   },
+  /** The dashboard's panels from arrays held here, beside the engine: a filter change reads only its flags. */
+  async preparePanels(version: number) {
+    try {
+      return await panelIndex.prepare(version);
+    } catch (error) {
+      panelIndex.forget();
+      plainError(error);
+    }
+  },
+  async dashboardPanels(plan: DashboardPlanOptions, versions: PanelVersions) {
+    try {
+      return await panelIndex.panels(plan, versions);
+    } catch (error) {
+      plainError(error);
+    }
+  },
 };
+
+const panelIndex = new PanelIndex(async (sql) => tableFromIPC(await (await engine()).query(sql)));
 
 let loadingFile = '';
 function bytesProgress(): Partial<EngineProgress> {

@@ -1,5 +1,7 @@
 import type { Table } from 'apache-arrow';
 import type { EngineProgress } from '../../workers/engine';
+import type { DashboardPlanOptions } from '../analyses/dashboard';
+import type { PanelVersions } from '../analyses/crossfilter/panel-index';
 
 export type { EngineProgress };
 
@@ -40,4 +42,12 @@ export interface Database {
    * the database keeps everything loaded before it.
    */
   cancel(job?: string): Promise<void>;
+  /**
+   * Reads the arrays the dashboard's panels can be computed from (analyses/crossfilter) for data set
+   * `version`, after the customer base was built; false when they were not built. Optional: without
+   * it the dashboard runs the SQL plan.
+   */
+  preparePanels?(version: number): Promise<boolean>;
+  /** dashboardPanelsStatementSql's rows for `plan`, from those arrays; null when the SQL plan must answer. */
+  dashboardPanels?(plan: DashboardPlanOptions, versions: PanelVersions): Promise<Record<string, unknown>[] | null>;
 }

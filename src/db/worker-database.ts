@@ -2,6 +2,8 @@ import * as Comlink from 'comlink';
 import { tableFromIPC } from 'apache-arrow';
 import type { DbApi } from '../../workers/db.worker';
 import type { Database, EngineProgress, QueryOptions } from './database';
+import type { DashboardPlanOptions } from '../analyses/dashboard';
+import type { PanelVersions } from '../analyses/crossfilter/panel-index';
 import { QueryError } from './query-error';
 
 /** The app's Database: every call goes to the worker that owns DuckDB; the main thread only decodes Arrow. */
@@ -53,6 +55,14 @@ export class WorkerDatabase implements Database {
 
   cancel(job?: string) {
     return this.#api.cancel(job);
+  }
+
+  async preparePanels(version: number) {
+    return (await this.#call(() => this.#api.preparePanels(version))) === true;
+  }
+
+  async dashboardPanels(plan: DashboardPlanOptions, versions: PanelVersions) {
+    return (await this.#call(() => this.#api.dashboardPanels(plan, versions))) ?? null;
   }
 
   async #call<T>(call: () => Promise<T>): Promise<T> {

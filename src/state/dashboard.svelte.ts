@@ -20,6 +20,10 @@ import { SegmentLibrary } from './segments.svelte';
 import { ValueState, type CustomerPrediction } from './value.svelte';
 
 export type Row = Record<string, unknown>;
+
+/** Versions of the data set and of the range's scope tables, unique in the page: one database may serve several states. */
+let lastPanelVersion = 0;
+const nextPanelVersion = () => ++lastPanelVersion;
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
 
 export interface FacetValue {
@@ -108,6 +112,8 @@ export class DashboardState {
   #scoresVersion = 0;
   /** The panels' rows of recent filter states of this data set, by #cacheKey, oldest first. */
   #panelCache = new Map<string, Row[]>();
+  /** Which data set and which range's scope tables the worker's panel arrays must match (Database.dashboardPanels). */
+  #panelVersions = { data: 0, range: 0 };
 
   readonly segments: SegmentLibrary;
   /** RFM, LTV, cohorts and predictive CLV over the same scope. */
@@ -141,6 +147,7 @@ export class DashboardState {
     this.#builtRange = null;
     this.#scoredRange = null;
     this.#panelCache.clear();
+    this.#panelVersions = { data: nextPanelVersion(), range: nextPanelVersion() };
     this.value.forgetFit();
     try {
       for (const statement of CUSTOMER_BASE_STATEMENTS) await this.db.query(statement);
@@ -164,7 +171,11 @@ export class DashboardState {
       if (generation === this.#generation) this.#fail(error);
       return;
     }
+    const dataVersion = this.#panelVersions.data;
     await this.refresh();
+    // After the first dashboard is on screen, unless another data set came meanwhile: the arrays
+    // later filter states' panels are computed from.
+    if (dataVersion === this.#panelVersions.data) await this.db.preparePanels?.(dataVersion).catch(() => false);
   }
 
   clear(): void {
@@ -200,6 +211,7 @@ export class DashboardState {
         return true;
       };
       // A new range needs new scores unless they are all history's (#rfmKey says which).
+      if (rangeChanged) this.#panelVersions = { ...this.#panelVersions, range: nextPanelVersion() };
       if (rangeChanged && !(await run(dashboardRangeSql(plan)))) return;
       // RFM scores rank the range's customers. Only an RFM segment rule in the filter step needs them
       // before the panels; otherwise they are scored after the panels are painted (for the list's
@@ -213,7 +225,10 @@ export class DashboardState {
       // since the data was loaded (a facet clicked off again) is read from the cache instead.
       const cacheKey = this.#cacheKey(plan);
       const cached = this.#panelCache.get(cacheKey);
-      const rowsOf = cached ?? (await this.#run(dashboardPanelsStatementSql(plan)));
+      // From the worker's arrays where they answer (a filter change reads only its flags), else by SQL.
+      const rowsOf = cached ?? (await this.db.dashboardPanels?.(plan, this.#panelVersions)) ?? (await this.#run(dashboardPanelsStatementSql(plan)));
+      // A newer refresh may have rewritten the flag tables meanwhile: these rows are not this state's to keep.
+      if (generation !== this.#generation) return;
       this.#remember(cacheKey, rowsOf);
       const part = (name: DashboardPart, columns: string[]) =>
         rowsOf.filter((r) => r.part === name).map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])));

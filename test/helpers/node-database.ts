@@ -5,6 +5,8 @@ import { ParquetFile, Table as ParquetTable, readParquet, writeParquet } from 'p
 import type { DuckDBBindings } from '#duckdb-browser-blocking';
 import { Engine, EngineError, REGISTERED_FILES_DIR, registeredFileName, type EngineProgress } from '../../workers/engine';
 import { toCsv } from '../../src/analyses/csv-export';
+import { PanelIndex, type PanelVersions } from '../../src/analyses/crossfilter/panel-index';
+import type { DashboardPlanOptions } from '../../src/analyses/dashboard';
 import type { Database, QueryOptions } from '../../src/db/database';
 import { QueryError } from '../../src/db/query-error';
 import { quoteLiteral } from '../../src/db/sql';
@@ -123,6 +125,17 @@ export class NodeDatabase implements Database {
 
   async cancel(job?: string) {
     this.engine.cancel(job);
+  }
+
+  // As the worker: the dashboard's panels from arrays beside the engine, so DashboardState's tests run that path.
+  readonly #panelIndex = new PanelIndex((sql) => this.query(sql));
+
+  preparePanels(version: number) {
+    return this.#call(() => this.#panelIndex.prepare(version));
+  }
+
+  dashboardPanels(plan: DashboardPlanOptions, versions: PanelVersions) {
+    return this.#call(() => this.#panelIndex.panels(plan, versions));
   }
 
   async #call<T>(call: () => Promise<T>): Promise<T> {

@@ -338,9 +338,20 @@ describe('DashboardState with the value panels computed lazily', () => {
   });
 
   it('keeps the panels of recent filter states: a facet clicked off again is painted without its panel query, with the same figures', async () => {
+    // Panels computed: by the SQL plan's statement or from the worker's arrays (Database.dashboardPanels).
     let panelQueries = 0;
+    let fromArrays = 0;
     const counting = Object.create(db, {
       query: { value: (sql: string, options?: Parameters<NodeDatabase['query']>[1]) => ((panelQueries += sql.includes(`'period' AS part`) ? 1 : 0), db.query(sql, options)) },
+      preparePanels: { value: (version: number) => db.preparePanels(version) },
+      dashboardPanels: {
+        value: async (...args: Parameters<NodeDatabase['dashboardPanels']>) => {
+          const rows = await db.dashboardPanels(...args);
+          panelQueries += rows ? 1 : 0;
+          fromArrays += rows ? 1 : 0;
+          return rows;
+        },
+      },
     }) as NodeDatabase;
     const dashboard = new DashboardState(counting);
     await dashboard.reset();
@@ -349,6 +360,7 @@ describe('DashboardState with the value panels computed lazily', () => {
     dashboard.facets = { country: ['FR'] };
     await dashboard.refresh();
     expect(panelQueries).toBe(2);
+    expect(fromArrays).toBe(1); // the first state by SQL (the arrays are read after it), this one from the arrays
     expect(customersKpi(dashboard)).toBe(3); // all time, France: C03, C04, C10
     dashboard.facets = {};
     await dashboard.refresh();

@@ -1,0 +1,191 @@
+// The dashboard's panels from arrays held beside the engine (panels.ts), read out of the tables the
+// SQL plan builds: data-wide arrays once per data set (prepare), one range's scope rows once per
+// range, the filter flags on every state. At 1M orders a facet click's panels take tens of
+// milliseconds this way against hundreds by SQL (docs/benchmarks.md). Where a case is not covered
+// (a facet search, filters on a dated range, a NULL where a figure is expected) panels() answers
+// null and the caller runs the SQL plan: the arrays never guess.
+import type { Table, Vector } from 'apache-arrow';
+import { customerFilterPredicate } from '../filters';
+import type { DashboardPlanOptions } from '../dashboard';
+import type { Grain } from '../activity-series';
+import {
+  ATTRIBUTE_DIMENSIONS, DAY_MS, FLAG_BITS, ITEM_DIMENSIONS, panelRows,
+  type AttributeDimension, type DataArrays, type ItemSets, type Period, type ScopeRows, type ScopeState,
+} from './panels';
+
+export type ReadTable = (sql: string) => Promise<Table>;
+
+/** Which data set and which range's scope tables a request is for (the caller counts both). */
+export interface PanelVersions {
+  data: number;
+  range: number;
+}
+
+interface RangeArrays {
+  version: number;
+  current: Omit<ScopeState, 'fails'>;
+  previous: Omit<ScopeState, 'fails'>;
+  items: ItemSets;
+}
+
+/** Above this many orders the arrays are not built (their memory is the JavaScript heap's, beside DuckDB's). */
+export const PANEL_INDEX_MAX_ORDERS = 3_000_000;
+
+export class PanelIndex {
+  readonly #read: ReadTable;
+  #data: { version: number; arrays: DataArrays; customers: number } | null = null;
+  #range: RangeArrays | null = null;
+
+  constructor(read: ReadTable) {
+    this.#read = read;
+  }
+
+  /** Reads the data-wide arrays for data set `version` (after the customer base was built); false when too big or not covered. */
+  async prepare(version: number): Promise<boolean> {
+    this.#data = null;
+    this.#range = null;
+    const [counts] = rowsOf(await this.#read('SELECT (SELECT count(*) FROM customer_orders)::DOUBLE AS orders, (SELECT COALESCE(max(cid), 0) FROM customer_base)::DOUBLE AS customers'));
+    const orders = Number(counts?.orders ?? 0);
+    const customers = Number(counts?.customers ?? 0);
+    if (orders > PANEL_INDEX_MAX_ORDERS) return false;
+    const arrays = await this.#readData(customers);
+    if (!arrays) return false;
+    this.#data = { version, arrays, customers };
+    return true;
+  }
+
+  /** Drops the arrays: the data changed. */
+  forget(): void {
+    this.#data = null;
+    this.#range = null;
+  }
+
+  /**
+   * The rows dashboardPanelsStatementSql would return for `plan`, after the caller ran its scope
+   * statements; null when this index cannot answer (then run the SQL).
+   */
+  async panels(plan: DashboardPlanOptions, versions: PanelVersions): Promise<Record<string, unknown>[] | null> {
+    const data = this.#data;
+    if (!data || data.version !== versions.data) return null;
+    if (Object.values(plan.facetSearch ?? {}).some((term) => term)) return null;
+    const filtered = customerFilterPredicate(plan.filter, plan).sql !== 'TRUE';
+    // Lost customers of a filtered dated range are matched among customers without orders in it,
+    // whom the range's flag table does not hold.
+    if (filtered && plan.filter.range !== null) return null;
+    if (!(Math.round(plan.churnWindowDays) >= 1)) return null;
+    if (this.#range?.version !== versions.range) {
+      this.#range = null;
+      const range = await this.#readRange(versions.range, data.customers, data.arrays.attributes);
+      if (!range) return null;
+      this.#range = range;
+    }
+    const range = this.#range;
+    const [currentFails, previousFails] = [await this.#readFlags('scope_flags', range.current), await this.#readFlags('prev_scope_flags', range.previous)];
+    if (!currentFails || !previousFails) return null;
+    return panelRows({ ...range.current, fails: currentFails }, { ...range.previous, fails: previousFails }, data.arrays, range.items, {
+      grain: plan.grain,
+      churnWindowDays: plan.churnWindowDays,
+      facetLimit: plan.facetLimit,
+      sinceGrain: plan.sinceGrain,
+      filtered,
+    });
+  }
+
+  async #readData(customers: number): Promise<DataArrays | null> {
+    const attributes = {} as DataArrays['attributes'];
+    const dictionary = (d: AttributeDimension) =>
+      `(SELECT value, (row_number() OVER (ORDER BY value ASC NULLS LAST) - 1)::INTEGER AS code FROM (SELECT DISTINCT ${d} AS value FROM customer_base))`;
+    for (const d of ATTRIBUTE_DIMENSIONS) {
+      const values = await this.#read(`SELECT value FROM ${dictionary(d)} ORDER BY code`);
+      attributes[d] = { codeByCid: new Int32Array(customers + 1), values: Array.from(values.getChild('value')!, (v) => (v == null ? null : String(v))) };
+    }
+    const codes = await this.#read(`SELECT b.cid, ${ATTRIBUTE_DIMENSIONS.map((d) => `d_${d}.code AS ${d}`).join(', ')}
+      FROM customer_base b ${ATTRIBUTE_DIMENSIONS.map((d) => `LEFT JOIN ${dictionary(d)} d_${d} ON d_${d}.value IS NOT DISTINCT FROM b.${d}`).join(' ')}`);
+    const cids = ints(codes, 'cid');
+    for (const d of ATTRIBUTE_DIMENSIONS) {
+      const code = ints(codes, d);
+      const target = attributes[d].codeByCid;
+      for (let r = 0; r < cids.length; r++) target[cids[r]!] = code[r]!;
+    }
+    const orders = await this.#read(`SELECT cid, floor(epoch_ms(ordered_at) / ${DAY_MS})::INTEGER AS day, purchase::UTINYINT AS purchase, amount, refund FROM customer_orders ORDER BY ordered_at`);
+    const days = await this.#read(`SELECT cid, (day - DATE '1970-01-01')::INTEGER AS day, COALESCE((next_day - DATE '1970-01-01')::INTEGER, -1) AS next_day FROM purchase_days`);
+    const itemCodes = rowsOf(await this.#read(`SELECT dim, code, value FROM item_codes WHERE code IS NOT NULL ORDER BY dim, code`));
+    if (!noNulls(orders, ['cid', 'day', 'purchase', 'amount', 'refund']) || !noNulls(days, ['cid', 'day'])) return null;
+    const itemValues = {} as DataArrays['itemValues'];
+    for (const d of ITEM_DIMENSIONS) {
+      const values: (string | null)[] = [null];
+      for (const row of itemCodes) if (row.dim === d) values[Number(row.code)] = String(row.value);
+      itemValues[d] = values;
+    }
+    return {
+      attributes,
+      orders: { cid: ints(orders, 'cid'), day: ints(orders, 'day'), purchase: ints8(orders, 'purchase'), amount: doubles(orders, 'amount'), refund: doubles(orders, 'refund') },
+      purchaseDays: { cid: ints(days, 'cid'), day: ints(days, 'day'), nextDay: ints(days, 'next_day') },
+      itemValues,
+    };
+  }
+
+  async #readRange(version: number, customers: number, attributes: DataArrays['attributes']): Promise<RangeArrays | null> {
+    const current = await this.#readScope('scope_period', 'scope_range', customers, attributes);
+    const previous = await this.#readScope('prev_scope_period', 'prev_scope_range', customers, attributes);
+    const items = await this.#read(`SELECT CASE dim ${ITEM_DIMENSIONS.map((d, i) => `WHEN '${d}' THEN ${i}`).join(' ')} END::UTINYINT AS dim, COALESCE(code, 0)::INTEGER AS code, cid FROM scope_items`);
+    if (!current || !previous || !noNulls(items, ['dim', 'cid'])) return null;
+    return { version, current, previous, items: { dim: ints8(items, 'dim'), code: ints(items, 'code'), cid: ints(items, 'cid') } };
+  }
+
+  async #readScope(periodTable: string, rangeTable: string, customers: number, attributes: DataArrays['attributes']): Promise<Omit<ScopeState, 'fails'> | null> {
+    const [p] = rowsOf(await this.#read(`SELECT epoch_ms(start_at)::DOUBLE AS start_ms, epoch_ms(end_at)::DOUBLE AS end_ms,
+        (start_day - DATE '1970-01-01')::INTEGER AS start_day, (end_day - DATE '1970-01-01')::INTEGER AS end_day,
+        (observed_end_day - DATE '1970-01-01')::INTEGER AS observed_end_day, days, grain FROM ${periodTable}`));
+    if (!p) return null;
+    const period: Period = {
+      startMs: Number(p.start_ms), endMs: Number(p.end_ms), startDay: Number(p.start_day), endDay: Number(p.end_day),
+      observedEndDay: Number(p.observed_end_day), days: Number(p.days), grain: String(p.grain) as Grain,
+    };
+    // A NULL in a test counts as false (FILTER (WHERE NULL) leaves the row out), so COALESCE keeps
+    // the meaning; the three tests travel as the bits of one small integer.
+    const t = await this.#read(`SELECT cid,
+        (COALESCE(purchased, FALSE)::UTINYINT + 2 * COALESCE(is_new, FALSE)::UTINYINT + 4 * COALESCE(is_returning, FALSE)::UTINYINT)::UTINYINT AS tests,
+        CASE kind WHEN 'free_trial' THEN 1 WHEN 'one_time' THEN 2 WHEN 'repeat' THEN 3 ELSE 0 END::UTINYINT AS kind,
+        revenue::DOUBLE AS revenue, refunds::DOUBLE AS refunds, net::DOUBLE AS net, orders::DOUBLE AS orders, paid_orders::DOUBLE AS paid_orders,
+        ltv::DOUBLE AS ltv, first_order_revenue::DOUBLE AS first_order_revenue,
+        COALESCE(floor(epoch_ms(first_order_at) / ${DAY_MS})::DOUBLE, 'NaN'::DOUBLE) AS first_order_day
+      FROM ${rangeTable}`);
+    // The figures the panels sum must all be there: SQL's sums skip NULLs, plain addition would not.
+    if (!noNulls(t, ['cid', 'revenue', 'refunds', 'net', 'orders', 'paid_orders', 'ltv', 'first_order_revenue'])) return null;
+    const tests = ints8(t, 'tests');
+    const bit = (b: number) => Uint8Array.from(tests, (v) => (v >> b) & 1);
+    const rows: ScopeRows = {
+      n: t.numRows, cid: ints(t, 'cid'), purchased: bit(0), isNew: bit(1), isReturning: bit(2), kind: ints8(t, 'kind'),
+      revenue: doubles(t, 'revenue'), refunds: doubles(t, 'refunds'), net: doubles(t, 'net'), orders: doubles(t, 'orders'), paidOrders: doubles(t, 'paid_orders'),
+      ltv: doubles(t, 'ltv'), firstOrderRevenue: doubles(t, 'first_order_revenue'), firstOrderDay: doubles(t, 'first_order_day'),
+    };
+    const rowByCid = new Int32Array(customers + 1).fill(-1);
+    for (let i = 0; i < rows.n; i++) rowByCid[rows.cid[i]!] = i;
+    const codes = {} as ScopeState['codes'];
+    for (const d of ATTRIBUTE_DIMENSIONS) codes[d] = Int32Array.from(rows.cid, (cid) => attributes[d].codeByCid[cid]!);
+    return { period, rows, rowByCid, codes };
+  }
+
+  /** The filters each row fails, as bits (flagBit); null when the flag table's rows are not the range's rows in order. */
+  async #readFlags(flagTable: string, scope: Omit<ScopeState, 'fails'>): Promise<Uint32Array | null> {
+    // A NULL flag fails, as in the SQL's AND of flags.
+    const t = await this.#read(`SELECT cid, (${FLAG_BITS.map((d, bit) => `(NOT COALESCE(f_${d}, FALSE))::INTEGER * ${2 ** bit}`).join(' + ')})::INTEGER AS fails FROM ${flagTable}`);
+    if (t.numRows !== scope.rows.n) return null;
+    const cid = ints(t, 'cid');
+    for (let i = 0; i < cid.length; i++) if (cid[i] !== scope.rows.cid[i]) return null;
+    return Uint32Array.from(ints(t, 'fails'));
+  }
+}
+
+const rowsOf = (t: Table) => t.toArray().map((r) => ({ ...r.toJSON() }) as Record<string, unknown>);
+const column = (t: Table, name: string): Vector => t.getChild(name)!;
+const noNulls = (t: Table, names: string[]) => names.every((n) => column(t, n).nullCount === 0);
+// toArray() hands a column of one type without NULLs over as one typed array (a copy only across batches).
+function typed<T extends Int32Array | Uint8Array | Float64Array>(t: Table, name: string, type: { from(values: Iterable<number>): T }, kind: new (n: number) => T): T {
+  const values: unknown = column(t, name).toArray();
+  return values instanceof kind ? values : type.from(values as Iterable<number>);
+}
+const ints = (t: Table, name: string) => typed(t, name, Int32Array, Int32Array);
+const ints8 = (t: Table, name: string) => typed(t, name, Uint8Array, Uint8Array);
+const doubles = (t: Table, name: string) => typed(t, name, Float64Array, Float64Array);

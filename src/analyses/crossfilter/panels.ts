@@ -1,0 +1,392 @@
+// The dashboard's panels for one filter state, computed from arrays instead of by SQL: the same rows
+// dashboardPanelsStatementSql returns (period, kpis, acquisition, pareto, activity, facets), from the
+// scope tables read out once per range (scope-arrays.ts) and the filter flags read out per state.
+// What a customer's range figures are (orders, revenue, new, kind…) and who passes a filter stay
+// defined by the SQL (filters.ts, segments.ts); this module only counts, sums, ranks and buckets,
+// as kpis.ts, activity-series.ts and facets.ts say. test/unit/analyses/crossfilter.test.ts checks
+// it row for row against the SQL plan.
+import { FACET_DIMENSIONS, type FacetDimension } from '../filters';
+import type { Grain } from '../activity-series';
+import type { SinceGrain } from '../facets';
+
+export const DAY_MS = 86_400_000;
+
+/** One period's scope_range, row i of each array being row i of the table (and of its flag table). */
+export interface ScopeRows {
+  n: number;
+  cid: Int32Array;
+  purchased: Uint8Array;
+  isNew: Uint8Array;
+  isReturning: Uint8Array;
+  /** 0 none, 1 free_trial, 2 one_time, 3 repeat */
+  kind: Uint8Array;
+  revenue: Float64Array;
+  refunds: Float64Array;
+  net: Float64Array;
+  orders: Float64Array;
+  paidOrders: Float64Array;
+  ltv: Float64Array;
+  firstOrderRevenue: Float64Array;
+  /** Days since 1970-01-01 of the first purchase (whole days: first_order_at truncated), NaN for none. */
+  firstOrderDay: Float64Array;
+}
+
+export interface Period {
+  startMs: number;
+  endMs: number;
+  /** Days since 1970-01-01. */
+  startDay: number;
+  endDay: number;
+  observedEndDay: number;
+  days: number;
+  grain: Grain;
+}
+
+/** Data-wide arrays: customer attributes by cid, orders in time order, purchase days, item values. */
+export interface DataArrays {
+  /** Per customer-column dimension (and customer_since by grain): code by cid (index cid), and the values in DuckDB's order. */
+  attributes: Record<AttributeDimension, { codeByCid: Int32Array; values: (string | null)[] }>;
+  /** Orders in time order; day: days since 1970-01-01 of ordered_at. */
+  orders: { cid: Int32Array; day: Int32Array; purchase: Uint8Array; amount: Float64Array; refund: Float64Array };
+  purchaseDays: { cid: Int32Array; day: Int32Array; nextDay: Int32Array };
+  /** Per item dimension: value by code (code 0: no value), in DuckDB's order of the values. */
+  itemValues: Record<ItemDimension, (string | null)[]>;
+}
+
+/** scope_items of a period: (dimension index in ITEM_DIMENSIONS, code, cid). */
+export interface ItemSets {
+  dim: Uint8Array;
+  code: Int32Array;
+  cid: Int32Array;
+}
+
+export const ATTRIBUTE_DIMENSIONS = ['country', 'city', 'channel', 'value_band', 'since_year', 'since_quarter', 'since_month'] as const;
+export type AttributeDimension = (typeof ATTRIBUTE_DIMENSIONS)[number];
+export const ITEM_DIMENSIONS = ['product', 'category', 'status'] as const;
+export type ItemDimension = (typeof ITEM_DIMENSIONS)[number];
+
+/** The bit a failed filter sets in a row's flags: one per facet dimension (FACET_DIMENSIONS order), then the segment. */
+export const FLAG_BITS = [...FACET_DIMENSIONS, 'segment'] as const;
+export const flagBit = (d: FacetDimension | 'segment') => 1 << FLAG_BITS.indexOf(d);
+
+export interface PanelOptions {
+  grain: Grain | 'auto';
+  churnWindowDays: number;
+  facetLimit: number;
+  sinceGrain?: SinceGrain;
+  /** Whether any facet or segment is applied (activity-series.ts: lost customers are then matched, orders restricted). */
+  filtered: boolean;
+}
+
+export interface ScopeState {
+  period: Period;
+  rows: ScopeRows;
+  /** Row index by cid, −1 for a customer without a row. */
+  rowByCid: Int32Array;
+  /** Each customer-column dimension's value codes in row order (DataArrays.attributes' codes). */
+  codes: Record<AttributeDimension, Int32Array>;
+  /** Per row: the bits (flagBit) of the filters it fails. */
+  fails: Uint32Array;
+}
+
+type Row = Record<string, unknown>;
+
+// ---- calendar (UTC days, as DuckDB's naive timestamps) ----------------------------------------
+
+const dayOfMs = (ms: number) => Math.floor(ms / DAY_MS);
+const msOfDay = (day: number) => day * DAY_MS;
+
+/** date_trunc(grain, day) as days since 1970-01-01 (weeks start on Monday, as ISO weeks). */
+export function truncDay(grain: Grain, day: number): number {
+  if (grain === 'day') return day;
+  if (grain === 'week') return day - ((((day + 3) % 7) + 7) % 7);
+  const d = new Date(msOfDay(day));
+  return dayOfMs(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+}
+
+function nextPeriod(grain: Grain, day: number): number {
+  if (grain === 'day') return day + 1;
+  if (grain === 'week') return day + 7;
+  const d = new Date(msOfDay(day));
+  return dayOfMs(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+}
+
+/** The periods' starts from date_trunc(grain, start) to the last day before `end`, with a day → bucket lookup. */
+function buckets(grain: Grain, startDay: number, endDay: number) {
+  const starts: number[] = [];
+  for (let s = truncDay(grain, startDay); s <= endDay - 1; s = nextPeriod(grain, s)) starts.push(s);
+  const first = starts[0] ?? startDay;
+  const last = starts.length > 0 ? nextPeriod(grain, starts[starts.length - 1]!) : first;
+  const index = new Int32Array(Math.max(0, last - first)).fill(-1);
+  starts.forEach((s, i) => index.fill(i, s - first, nextPeriod(grain, s) - first));
+  /** The bucket of a day (any day of it, not only its start), or -1 outside them. */
+  const of = (day: number) => (day >= first && day < last ? index[day - first]! : -1);
+  return { starts, of };
+}
+
+// ---- the parts -------------------------------------------------------------------------------
+
+const SUMMARY_KPIS = [
+  'customers', 'new_customers', 'returning_customers', 'revenue', 'refunds', 'net_revenue', 'orders', 'revenue_per_customer', 'average_order_value',
+  'purchase_frequency', 'average_ltv', 'top20_revenue_share', 'new_customers_per_day', 'acquired_revenue_per_day', 'new_customer_interval_ms',
+  'free_trial_customers', 'one_time_customers', 'repeat_customers', 'free_trial_share', 'one_time_share', 'repeat_share',
+] as const;
+
+const divide = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
+
+/**
+ * The running totals of the purchasers' revenues, largest first, as kpis.ts ranks them (revenue
+ * descending, then cid): customers tied on revenue add the same amount whichever comes first, so
+ * the totals need the revenues in order only.
+ */
+function ranking(s: ScopeState): { running: Float64Array } {
+  const revenues = new Float64Array(s.rows.n);
+  let n = 0;
+  for (let i = 0; i < s.rows.n; i++) if (s.fails[i] === 0 && s.rows.purchased[i]) revenues[n++] = s.rows.revenue[i]!;
+  const sorted = revenues.subarray(0, n).sort();
+  const running = new Float64Array(n);
+  let sum = 0;
+  for (let k = 0; k < n; k++) running[k] = sum += sorted[n - 1 - k]!;
+  return { running };
+}
+
+/** One row of KPIS_SQL (kpis.ts summarySql) for a period. */
+function summary(label: 'current' | 'previous', s: ScopeState, ranked: { running: Float64Array }): Row {
+  const r = s.rows;
+  let rows = 0, customers = 0, isNew = 0, returning = 0, revenue = 0, refunds = 0, net = 0, orders = 0, paid = 0, ltv = 0, acquired = 0;
+  const kinds = [0, 0, 0, 0];
+  for (let i = 0; i < r.n; i++) {
+    if (s.fails[i] !== 0) continue;
+    rows++;
+    revenue += r.revenue[i]!;
+    refunds += r.refunds[i]!;
+    net += r.net[i]!;
+    orders += r.orders[i]!;
+    paid += r.paidOrders[i]!;
+    kinds[r.kind[i]!]!++;
+    if (r.purchased[i]) {
+      customers++;
+      ltv += r.ltv[i]!;
+    }
+    if (r.isNew[i]) {
+      isNew++;
+      acquired += r.firstOrderRevenue[i]!;
+    }
+    if (r.isReturning[i]) returning++;
+  }
+  // sum() over no rows is NULL in SQL; the COALESCEd ones are 0.
+  const sumOrNull = (x: number) => (rows === 0 ? null : x);
+  const n = ranked.running.length;
+  const top20 = n === 0 ? null : ranked.running[Math.max(Math.ceil(0.2 * n), 1) - 1]!;
+  const days = s.period.days;
+  const values: Record<(typeof SUMMARY_KPIS)[number], number | null> = {
+    customers,
+    new_customers: isNew,
+    returning_customers: returning,
+    revenue,
+    refunds,
+    net_revenue: net,
+    orders,
+    revenue_per_customer: divide(sumOrNull(revenue), customers),
+    average_order_value: divide(sumOrNull(revenue), sumOrNull(paid)),
+    purchase_frequency: divide(sumOrNull(orders), customers),
+    average_ltv: customers === 0 ? null : ltv / customers,
+    top20_revenue_share: divide(top20, sumOrNull(revenue)),
+    new_customers_per_day: divide(isNew, days),
+    acquired_revenue_per_day: divide(acquired, days),
+    new_customer_interval_ms: divide(days * DAY_MS, isNew),
+    free_trial_customers: kinds[1]!,
+    one_time_customers: kinds[2]!,
+    repeat_customers: kinds[3]!,
+    free_trial_share: divide(kinds[1]!, customers),
+    one_time_share: divide(kinds[2]!, customers),
+    repeat_share: divide(kinds[3]!, customers),
+  };
+  return { part: 'kpis', period: label, ...values };
+}
+
+function acquisition(s: ScopeState): Row[] {
+  const counts = new Map<number, { customers: number; revenue: number }>();
+  const truncated = new Map<number, number>();
+  for (let i = 0; i < s.rows.n; i++) {
+    if (s.fails[i] !== 0 || !s.rows.purchased[i]) continue;
+    const day = s.rows.firstOrderDay[i]!;
+    let start = truncated.get(day);
+    if (start === undefined) truncated.set(day, (start = truncDay(s.period.grain, day)));
+    const e = counts.get(start) ?? { customers: 0, revenue: 0 };
+    e.customers++;
+    e.revenue += s.rows.firstOrderRevenue[i]!;
+    counts.set(start, e);
+  }
+  return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([start, e]) => ({ part: 'acquisition', period_start: msOfDay(start), customers: e.customers, first_order_revenue: e.revenue }));
+}
+
+function pareto(ranked: { running: Float64Array }, points = 50): Row[] {
+  const out: Row[] = [{ part: 'pareto', customer_share: 0, revenue_share: 0 }];
+  const n = ranked.running.length;
+  if (n === 0) return out;
+  const total = ranked.running[n - 1]!;
+  for (let k = 1; k <= points; k++) {
+    const rank = Math.max(Math.ceil((k * n) / points), 1);
+    out.push({ part: 'pareto', customer_share: k / points, revenue_share: total === 0 ? null : ranked.running[rank - 1]! / total });
+  }
+  return out;
+}
+
+function activity(s: ScopeState, data: DataArrays, options: PanelOptions): Row[] {
+  // Who passes every filter, by cid: lost customers are matched on the customer, not only on the range's rows.
+  const passesByCid = new Uint8Array(s.rowByCid.length);
+  for (let i = 0; i < s.rows.n; i++) if (s.fails[i] === 0) passesByCid[s.rows.cid[i]!] = 1;
+  const grain = options.grain === 'auto' ? s.period.grain : options.grain;
+  const window = Math.round(options.churnWindowDays);
+  const { starts, of } = buckets(grain, s.period.startDay, s.period.endDay);
+  const k = starts.length;
+  const newBy = new Float64Array(k), lostBy = new Float64Array(k), purchasers = new Float64Array(k), orders = new Float64Array(k), revenue = new Float64Array(k), refunds = new Float64Array(k);
+  for (let i = 0; i < s.rows.n; i++) {
+    if (s.fails[i] !== 0 || !s.rows.isNew[i]) continue;
+    const b = of(s.rows.firstOrderDay[i]!);
+    if (b >= 0) newBy[b]!++;
+  }
+  // Lapses: a customer lapses on day + window when their next purchase day is later (or never).
+  const lapses = new Set<number>();
+  const pd = data.purchaseDays;
+  for (let r = 0; r < pd.cid.length; r++) {
+    const cid = pd.cid[r]!;
+    if (options.filtered && !passesByCid[cid]) continue;
+    const lapse = pd.day[r]! + window;
+    if (pd.nextDay[r]! !== -1 && pd.nextDay[r]! <= lapse) continue;
+    if (lapse < s.period.startDay || lapse >= s.period.observedEndDay) continue;
+    const b = of(lapse);
+    if (b < 0) continue;
+    // Windows shorter than a month can lapse one customer twice in a period: counted once (count DISTINCT).
+    if (window < 31) {
+      const key = b * passesByCid.length + cid;
+      if (lapses.has(key)) continue;
+      lapses.add(key);
+    }
+    lostBy[b]!++;
+  }
+  // Orders in range, in time order: purchasers counted once per customer and period.
+  const o = data.orders;
+  const seenIn = new Int32Array(passesByCid.length).fill(-1);
+  // The range's bounds are midnights (scope_period): ordered_at ≥ start_at is day ≥ start_day.
+  let from = lowerBound(o.day, s.period.startDay);
+  const to = lowerBound(o.day, s.period.endDay);
+  for (; from < to; from++) {
+    const cid = o.cid[from]!;
+    if (options.filtered && !passesByCid[cid]) continue;
+    const b = of(o.day[from]!);
+    if (b < 0) continue;
+    revenue[b]! += o.amount[from]!;
+    refunds[b]! += o.refund[from]!;
+    if (o.purchase[from]) {
+      orders[b]!++;
+      if (seenIn[cid] !== b) {
+        seenIn[cid] = b;
+        purchasers[b]!++;
+      }
+    }
+  }
+  return starts.map((start, b) => ({
+    part: 'activity',
+    period_start: msOfDay(start),
+    new_customers: newBy[b]!,
+    returning_customers: purchasers[b]! - newBy[b]!,
+    lost_customers: lostBy[b]!,
+    orders: orders[b]!,
+    revenue: revenue[b]!,
+    refunds: refunds[b]!,
+    net_revenue: revenue[b]! - refunds[b]!,
+  }));
+}
+
+/** The first index whose value is ≥ x in an ascending array. */
+function lowerBound(values: Int32Array, x: number): number {
+  let lo = 0, hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const SINCE: Record<SinceGrain, AttributeDimension> = { year: 'since_year', quarter: 'since_quarter', month: 'since_month' };
+
+function facets(s: ScopeState, data: DataArrays, items: ItemSets, options: PanelOptions): Row[] {
+  const limit = Math.max(1, Math.floor(options.facetLimit));
+  // The item dimensions' counts in one pass over the item sets, reading per cid the filters failed
+  // (with one more bit for "no purchase in range": such customers are in no list) and the revenue.
+  const NO_PURCHASE = 1 << FLAG_BITS.length;
+  const failsByCid = new Uint32Array(s.rowByCid.length).fill(NO_PURCHASE);
+  const revenueByCid = new Float64Array(s.rowByCid.length);
+  for (let i = 0; i < s.rows.n; i++) {
+    const cid = s.rows.cid[i]!;
+    failsByCid[cid] = s.rows.purchased[i] ? s.fails[i]! : NO_PURCHASE;
+    revenueByCid[cid] = s.rows.revenue[i]!;
+  }
+  const itemCounts = ITEM_DIMENSIONS.map((d) => ({ customers: new Int32Array(data.itemValues[d].length), revenue: new Float64Array(data.itemValues[d].length) }));
+  // A dimension's own selection does not narrow its own list.
+  const itemOthers = ITEM_DIMENSIONS.map((d) => ~flagBit(d));
+  for (let r = 0; r < items.cid.length; r++) {
+    const cid = items.cid[r]!, dim = items.dim[r]!;
+    if ((failsByCid[cid]! & itemOthers[dim]!) !== 0) continue;
+    const counts = itemCounts[dim]!, code = items.code[r]!;
+    counts.customers[code]!++;
+    counts.revenue[code]! += revenueByCid[cid]!;
+  }
+  const out: Row[] = [];
+  for (const dimension of FACET_DIMENSIONS) {
+    const item = ITEM_DIMENSIONS.indexOf(dimension as ItemDimension);
+    let values: (string | null)[], customers: Int32Array, revenue: Float64Array;
+    if (item >= 0) {
+      values = data.itemValues[dimension as ItemDimension];
+      ({ customers, revenue } = itemCounts[item]!);
+    } else {
+      const attribute = attributeOf(dimension, options);
+      values = data.attributes[attribute].values;
+      const codes = s.codes[attribute];
+      customers = new Int32Array(values.length);
+      revenue = new Float64Array(values.length);
+      const others = ~flagBit(dimension);
+      for (let i = 0; i < s.rows.n; i++) {
+        if (!s.rows.purchased[i] || (s.fails[i]! & others) !== 0) continue;
+        const code = codes[i]!;
+        customers[code]!++;
+        revenue[code]! += s.rows.revenue[i]!;
+      }
+    }
+    // Values in DuckDB's order: customers descending, then the value (codes follow it), no value last.
+    const listed: number[] = [];
+    for (let code = 0; code < values.length; code++) if (customers[code]! > 0) listed.push(code);
+    listed.sort((a, b) => customers[b]! - customers[a]! || order(values, a) - order(values, b));
+    for (const code of listed.slice(0, limit)) {
+      out.push({ part: 'facets', dimension, value: values[code] ?? null, customers: customers[code]!, revenue: revenue[code]!, values_total: listed.length });
+    }
+  }
+  return out;
+}
+
+const attributeOf = (dimension: FacetDimension, options: PanelOptions): AttributeDimension =>
+  dimension === 'customer_since' ? SINCE[options.sinceGrain ?? 'year'] : (dimension as AttributeDimension);
+
+/** A code's place in ORDER BY value ASC NULLS LAST: codes are ranks of the values, no value last. */
+const order = (values: (string | null)[], code: number) => (values[code] === null || values[code] === undefined ? Number.MAX_SAFE_INTEGER : code);
+
+/**
+ * Every panel of dashboardPanelsStatementSql, in its order: period, kpis (current, previous),
+ * acquisition, pareto, activity, facets.
+ */
+export function panelRows(current: ScopeState, previous: ScopeState, data: DataArrays, items: ItemSets, options: PanelOptions): Row[] {
+  const ranked = ranking(current);
+  const period = current.period;
+  return [
+    { part: 'period', start_ms: period.startMs, end_ms: period.endMs, days: period.days, grain: period.grain },
+    summary('current', current, ranked),
+    summary('previous', previous, ranking(previous)),
+    ...acquisition(current),
+    ...pareto(ranked),
+    ...activity(current, data, options),
+    ...facets(current, data, items, options),
+  ];
+}

@@ -1,0 +1,176 @@
+// The panels from arrays (src/analyses/crossfilter) against the SQL plan they stand in for: for
+// every filter state below, after the same scope statements, PanelIndex.panels gives the rows of
+// dashboardPanelsStatementSql (numbers equal up to the order of a floating-point sum), or null
+// where it does not answer. The SQL plan's own figures are checked by hand in dashboard.test.ts,
+// kpis.test.ts, activity-series.test.ts and facets.test.ts.
+import { openAsBlob } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NodeDatabase } from '../../helpers/node-database';
+import type { Grain } from '../../../src/analyses/activity-series';
+import { dashboardFilterSql, dashboardPanelsStatementSql, dashboardRangeSql, type DashboardPlanOptions } from '../../../src/analyses/dashboard';
+import type { SinceGrain } from '../../../src/analyses/facets';
+import type { DashboardFilter } from '../../../src/analyses/filters';
+import type { Segment } from '../../../src/analyses/segments';
+import { PanelIndex } from '../../../src/analyses/crossfilter/panel-index';
+import { CUSTOMER_BASE_STATEMENTS } from '../../../src/analyses/customer-base';
+import { buildOrders, prepareSource } from '../../../src/ingest/build-orders';
+import { loadSource } from '../../../src/ingest/load-source';
+import { FIXTURE_CSV, loadFixture, MARCH, rowsOf, run } from './fixture';
+
+type Row = Record<string, unknown>;
+
+const PART_COLUMNS: Record<string, string[]> = {
+  period: ['start_ms', 'end_ms', 'days', 'grain'],
+  kpis: ['period', 'customers', 'new_customers', 'returning_customers', 'revenue', 'refunds', 'net_revenue', 'orders', 'revenue_per_customer', 'average_order_value',
+    'purchase_frequency', 'average_ltv', 'top20_revenue_share', 'new_customers_per_day', 'acquired_revenue_per_day', 'new_customer_interval_ms',
+    'free_trial_customers', 'one_time_customers', 'repeat_customers', 'free_trial_share', 'one_time_share', 'repeat_share'],
+  acquisition: ['period_start', 'customers', 'first_order_revenue'],
+  pareto: ['customer_share', 'revenue_share'],
+  activity: ['period_start', 'new_customers', 'returning_customers', 'lost_customers', 'orders', 'revenue', 'refunds', 'net_revenue'],
+  facets: ['dimension', 'value', 'customers', 'revenue', 'values_total'],
+};
+
+/** The rows as the app reads them (each part's own columns), numbers rounded past a sum's last bits. */
+function comparable(rows: Row[]): Row[] {
+  const round = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? v : Number(v.toPrecision(12))) : v);
+  return rows.map((r) => Object.fromEntries([['part', r.part], ...PART_COLUMNS[String(r.part)]!.map((c) => [c, round(r[c] ?? null)])]));
+}
+
+class Versions {
+  data = 0;
+  range = 0;
+}
+
+/** Runs `plan`'s scope statements as the dashboard does, then both the SQL plan and the index. */
+async function both(db: NodeDatabase, index: PanelIndex, versions: Versions, plan: DashboardPlanOptions) {
+  versions.range++;
+  await run(db, [...dashboardRangeSql(plan), ...dashboardFilterSql(plan)]);
+  const sql = await rowsOf(db, dashboardPanelsStatementSql(plan));
+  const fromArrays = await index.panels(plan, versions);
+  return { sql: comparable(sql), fromArrays: fromArrays && comparable(fromArrays) };
+}
+
+const plan = (filter: DashboardFilter, more: Partial<DashboardPlanOptions> = {}): DashboardPlanOptions => ({
+  filter, grain: 'auto', churnWindowDays: 90, facetLimit: 12, list: { limit: 25 }, ...more,
+});
+const SPENDERS: Segment = { name: 'spent 100+', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'total_revenue', op: '>=', value: 100 }] }] };
+const MUG_OR_UK: Segment = {
+  name: 'mug or UK', combine: 'or',
+  groups: [{ combine: 'and', rules: [{ kind: 'product', product: 'Mug', when: 'in_range' }] }, { combine: 'and', rules: [{ kind: 'text', field: 'country', op: 'is', value: 'UK' }] }],
+};
+
+describe('the dashboard panels from arrays', () => {
+  let db: NodeDatabase;
+  let index: PanelIndex;
+  const versions = new Versions();
+  beforeAll(async () => {
+    db = await NodeDatabase.open();
+    await loadFixture(db);
+    index = new PanelIndex((sql) => db.query(sql));
+    versions.data++;
+    expect(await index.prepare(versions.data)).toBe(true);
+  });
+
+  const ALL_TIME_FILTERS: DashboardFilter[] = [
+    { range: null },
+    { range: null, facets: { country: ['FR'] } },
+    { range: null, facets: { country: ['UK', 'US'], channel: ['web'] } },
+    { range: null, facets: { city: ["O'Fallon"] } },
+    { range: null, facets: { channel: ['web', null] } },
+    { range: null, facets: { value_band: ['next_30'] } },
+    { range: null, facets: { customer_since: ['2024', '2023-12'] } },
+    { range: null, facets: { product: ['Mug'] } },
+    { range: null, facets: { category: ['Food'], status: ['paid'] } },
+    { range: null, facets: { country: ['XX'] } },
+    { range: null, segment: SPENDERS },
+    { range: null, segment: MUG_OR_UK, facets: { channel: ['app'] } },
+  ];
+
+  it('gives the SQL plan’s rows for every all-time filter state (each facet dimension, segments, no match)', async () => {
+    for (const filter of ALL_TIME_FILTERS) {
+      const { sql, fromArrays } = await both(db, index, versions, plan(filter));
+      expect(fromArrays, JSON.stringify(filter)).toEqual(sql);
+    }
+  });
+
+  it('gives the SQL plan’s rows for each grain, churn window (below and above a month), customer-since grain and facet limit', async () => {
+    const grains: (Grain | 'auto')[] = ['auto', 'day', 'week', 'month'];
+    const sinceGrains: SinceGrain[] = ['year', 'quarter', 'month'];
+    for (const [i, grain] of grains.entries()) {
+      for (const churnWindowDays of [7, 30, 31, 90]) {
+        const options = { grain, churnWindowDays, sinceGrain: sinceGrains[i % 3]!, facetLimit: i === 1 ? 2 : 12 };
+        for (const filter of [{ range: null }, { range: null, facets: { country: ['UK'] } }, { range: MARCH }] as DashboardFilter[]) {
+          const { sql, fromArrays } = await both(db, index, versions, plan(filter, options));
+          expect(fromArrays, JSON.stringify({ filter, options })).toEqual(sql);
+        }
+      }
+    }
+  });
+
+  it('gives the SQL plan’s rows for unfiltered dated ranges, and leaves filtered dated ranges and facet searches to SQL', async () => {
+    for (const range of [MARCH, { start: '2024-01-30', end: '2024-03-01' }, { start: '2023-11-01', end: '2024-04-11' }, { start: '2024-04-10', end: '2024-04-11' }]) {
+      const { sql, fromArrays } = await both(db, index, versions, plan({ range }));
+      expect(fromArrays, JSON.stringify(range)).toEqual(sql);
+    }
+    expect((await both(db, index, versions, plan({ range: MARCH, facets: { country: ['FR'] } }))).fromArrays).toBeNull();
+    expect((await both(db, index, versions, plan({ range: null }, { facetSearch: { city: 'lon' } }))).fromArrays).toBeNull();
+  });
+
+  it('answers nothing for another data set or before prepare, and the same again once the range is read anew', async () => {
+    const filter = plan({ range: null, facets: { country: ['FR'] } });
+    await run(db, [...dashboardRangeSql(filter), ...dashboardFilterSql(filter)]);
+    expect(await index.panels(filter, { data: versions.data + 1, range: versions.range })).toBeNull();
+    expect(await new PanelIndex((sql) => db.query(sql)).panels(filter, versions)).toBeNull();
+    const first = await index.panels(filter, { ...versions, range: versions.range + 1 });
+    expect(await index.panels(filter, { ...versions, range: versions.range + 1 })).toEqual(first);
+  });
+});
+
+describe('the dashboard panels from arrays, with values missing', () => {
+  it('lists no value last among equal counts, as DuckDB orders NULLS LAST, in customer and item facets', async () => {
+    // Two more customers, each alone with their values: C11 has no product, country, city or channel;
+    // C12 bought a product of its own. Every one of their values ties with another at one customer.
+    const csv = [FIXTURE_CSV, 'O15,C11,k@example.com,Kim,2024-03-09,15,1,,,,,,paid', 'O16,C12,l@example.com,Lu,2024-03-09,15,1,Zebra,Zoo,ZZ,Zig,zine,paid'].join('\n');
+    const db = await NodeDatabase.open();
+    await loadFixture(db, csv);
+    const index = new PanelIndex((sql) => db.query(sql));
+    const versions = new Versions();
+    versions.data++;
+    expect(await index.prepare(versions.data)).toBe(true);
+    for (const filter of [{ range: null }, { range: null, facets: { product: [null] } }, { range: null, facets: { country: [null, 'ZZ'] } }] as DashboardFilter[]) {
+      const { sql, fromArrays } = await both(db, index, versions, plan(filter));
+      expect(sql.some((r) => r.part === 'facets' && r.dimension === 'product' && r.value === null), 'a product facet lists "no value"').toBe(true);
+      expect(fromArrays, JSON.stringify(filter)).toEqual(sql);
+    }
+  });
+});
+
+describe('the dashboard panels from arrays, on the sample data (17,500 order lines)', () => {
+  it('gives the SQL plan’s rows for facet clicks and segments across the sample’s values', async () => {
+    const db = await NodeDatabase.open();
+    const loaded = await loadSource(db, await openAsBlob('public/sample-orders.csv'), 'sample-orders.csv', 1);
+    await buildOrders(db, [await prepareSource(db, loaded)], new Date('2025-01-01T00:00:00Z'));
+    for (const statement of CUSTOMER_BASE_STATEMENTS) await db.query(statement);
+    const index = new PanelIndex((sql) => db.query(sql));
+    const versions = new Versions();
+    versions.data++;
+    expect(await index.prepare(versions.data)).toBe(true);
+    const top = async (column: string, n: number) =>
+      (await db.rows<{ v: string }>(`SELECT ${column}::VARCHAR AS v FROM customer_base WHERE ${column} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${n}`)).map((r) => r.v);
+    const [countries, channels, years] = [await top('country', 3), await top('channel', 2), await top('since_year', 2)];
+    const [product] = (await db.rows<{ v: string }>(`SELECT value AS v FROM item_codes WHERE dim = 'product' AND value IS NOT NULL ORDER BY code LIMIT 1`)).map((r) => r.v);
+    const filters: DashboardFilter[] = [
+      { range: null },
+      ...countries.map((c) => ({ range: null, facets: { country: [c] } })),
+      { range: null, facets: { country: countries.slice(0, 2), channel: channels } },
+      { range: null, facets: { customer_since: years, product: [product!] } },
+      { range: null, segment: SPENDERS, facets: { country: [countries[0]!] } },
+    ];
+    for (const filter of filters) {
+      for (const options of [{}, { grain: 'week' as const, churnWindowDays: 14, sinceGrain: 'quarter' as const }]) {
+        const { sql, fromArrays } = await both(db, index, versions, plan(filter, options));
+        expect(fromArrays, JSON.stringify({ filter, options })).toEqual(sql);
+      }
+    }
+  });
+});
