@@ -8,7 +8,7 @@ import { CUSTOMER_BASE_STATEMENTS } from '../src/analyses/customer-base';
 import { dashboardFilterSql, dashboardFlagsSql, dashboardPanelsStatementSql, dashboardRangeSql, type DashboardPlanOptions } from '../src/analyses/dashboard';
 import type { DashboardFilter } from '../src/analyses/filters';
 import type { Segment } from '../src/analyses/segments';
-import { PanelIndex } from '../src/analyses/crossfilter/panel-index';
+import { PanelIndex, scopeStampSql } from '../src/analyses/crossfilter/panel-index';
 import { buildOrders, prepareSource } from '../src/ingest/build-orders';
 import { loadSource } from '../src/ingest/load-source';
 import { presetRange } from '../src/state/date-presets';
@@ -35,7 +35,7 @@ console.log(`${orders} orders, ${customers} customers; arrays of the data set re
 const countries = (await db.rows<{ v: string }>(`SELECT country AS v FROM customer_base WHERE country IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 5`)).map((r) => r.v);
 const SEGMENT: Segment = { name: 'Bench', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'order_count', op: '>=', value: 2 }, { kind: 'number', field: 'total_revenue', op: '>=', value: 100 }] }] };
 const plan = (filter: DashboardFilter): DashboardPlanOptions => ({ filter, grain: 'auto', churnWindowDays: 90, facetLimit: 12, list: { limit: 25 } });
-let rangeVersion = 0;
+let stamp = 0;
 let builtRange: string | null = null;
 // Rows as comparable text: each row's non-NULL columns by name, numbers to 10 significant digits.
 const round = (rows: Record<string, unknown>[]) =>
@@ -57,13 +57,18 @@ for (const [label, filter] of states) {
   const key = JSON.stringify(filter.range);
   const [, scopeMs] = await time(async () => {
     const rangeChanged = key !== builtRange;
-    if (rangeChanged) rangeVersion++;
-    for (const q of [...(rangeChanged ? dashboardRangeSql(options) : []), ...(rangeChanged ? dashboardFilterSql(options) : dashboardFlagsSql(options))]) await db.query(q.sql, { params: q.params });
+    // As DashboardState: a new range's scope tables are stamped (panel-index.ts), unset while rebuilt.
+    if (rangeChanged) {
+      await db.query(scopeStampSql(0));
+      for (const q of dashboardRangeSql(options)) await db.query(q.sql, { params: q.params });
+      await db.query(scopeStampSql(++stamp));
+    }
+    for (const q of rangeChanged ? dashboardFilterSql(options) : dashboardFlagsSql(options)) await db.query(q.sql, { params: q.params });
     builtRange = key;
   });
   const statement = dashboardPanelsStatementSql(options);
   const [bySql, sqlMs] = await time(async () => (await db.query(statement.sql, { params: statement.params })).toArray().map((r) => ({ ...r.toJSON() })));
-  const [fromArrays, arraysMs] = await time(() => index.panels(options, { data: 1, range: rangeVersion }));
+  const [fromArrays, arraysMs] = await time(() => index.panels(options, { data: 1, range: key, stamp }));
   const same = fromArrays === null ? 'not answered' : round(fromArrays) === round(bySql) ? 'yes' : 'DIFFERENT';
   console.log(`${label} | ${Math.round(scopeMs)} | ${Math.round(sqlMs)} | ${Math.round(arraysMs)} | ${same}`);
 }

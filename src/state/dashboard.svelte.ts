@@ -13,6 +13,7 @@ import { FACET_DIMENSIONS, type DashboardFilter, type DateRange, type FacetDimen
 import { KPI_IDS, kpiChanges, type Kpi, type KpiValues } from '../analyses/kpis';
 import { usesRfm, type Segment } from '../analyses/segments';
 import type { SqlQuery } from '../analyses/sql-fragment';
+import { scopeStampSql, type PanelVersions } from '../analyses/crossfilter/panel-index';
 import { QueryError } from '../db/query-error';
 import { isOutOfMemory } from '../ingest/load-source';
 import { presetRange, type RangePreset } from './date-presets';
@@ -21,9 +22,10 @@ import { ValueState, type CustomerPrediction } from './value.svelte';
 
 export type Row = Record<string, unknown>;
 
-/** Versions of the data set and of the range's scope tables, unique in the page: one database may serve several states. */
+/** Versions of the data set and stamps of the range's scope tables, unique in the page: one database may serve several states. */
 let lastPanelVersion = 0;
 const nextPanelVersion = () => ++lastPanelVersion;
+const plainSql = (text: string): SqlQuery => ({ sql: text, params: [] });
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
 
 export interface FacetValue {
@@ -113,7 +115,7 @@ export class DashboardState {
   /** The panels' rows of recent filter states of this data set, by #cacheKey, oldest first. */
   #panelCache = new Map<string, Row[]>();
   /** Which data set and which range's scope tables the worker's panel arrays must match (Database.dashboardPanels). */
-  #panelVersions = { data: 0, range: 0 };
+  #panelVersions: PanelVersions = { data: 0, range: '', stamp: 0 };
 
   readonly segments: SegmentLibrary;
   /** RFM, LTV, cohorts and predictive CLV over the same scope. */
@@ -147,7 +149,7 @@ export class DashboardState {
     this.#builtRange = null;
     this.#scoredRange = null;
     this.#panelCache.clear();
-    this.#panelVersions = { data: nextPanelVersion(), range: nextPanelVersion() };
+    this.#panelVersions = { data: nextPanelVersion(), range: '', stamp: 0 };
     this.value.forgetFit();
     try {
       for (const statement of CUSTOMER_BASE_STATEMENTS) await this.db.query(statement);
@@ -211,8 +213,13 @@ export class DashboardState {
         return true;
       };
       // A new range needs new scores unless they are all history's (#rfmKey says which).
-      if (rangeChanged) this.#panelVersions = { ...this.#panelVersions, range: nextPanelVersion() };
-      if (rangeChanged && !(await run(dashboardRangeSql(plan)))) return;
+      if (rangeChanged) {
+        // The stamp marks the scope tables of this build: unset while they are rebuilt, so that the
+        // worker's arrays never keep rows read in between (panel-index.ts).
+        const stamp = nextPanelVersion();
+        if (!(await run([plainSql(scopeStampSql(0)), ...dashboardRangeSql(plan), plainSql(scopeStampSql(stamp))]))) return;
+        this.#panelVersions = { ...this.#panelVersions, range: rangeKey, stamp };
+      }
       // RFM scores rank the range's customers. Only an RFM segment rule in the filter step needs them
       // before the panels; otherwise they are scored after the panels are painted (for the list's
       // segment column, the RFM panel and the CRM views), off the path the user waits on.
@@ -226,7 +233,8 @@ export class DashboardState {
       const cacheKey = this.#cacheKey(plan);
       const cached = this.#panelCache.get(cacheKey);
       // From the worker's arrays where they answer (a filter change reads only its flags), else by SQL.
-      const rowsOf = cached ?? (await this.db.dashboardPanels?.(plan, this.#panelVersions)) ?? (await this.#run(dashboardPanelsStatementSql(plan)));
+      const fromArrays = cached ? null : await this.db.dashboardPanels?.(plan, this.#panelVersions).catch(() => null);
+      const rowsOf = cached ?? fromArrays ?? (await this.#run(dashboardPanelsStatementSql(plan)));
       // A newer refresh may have rewritten the flag tables meanwhile: these rows are not this state's to keep.
       if (generation !== this.#generation) return;
       this.#remember(cacheKey, rowsOf);

@@ -15,14 +15,27 @@ import {
 
 export type ReadTable = (sql: string) => Promise<Table>;
 
-/** Which data set and which range's scope tables a request is for (the caller counts both). */
+/**
+ * Which data set, which range (its key: the same range gives the same scope rows) and which build of
+ * that range's scope tables (the stamp scopeStampSql wrote after them) a request is for.
+ */
 export interface PanelVersions {
   data: number;
-  range: number;
+  range: string;
+  stamp: number;
 }
 
+/**
+ * Marks the scope tables just built for a range. Every read of them returns the stamp in the same
+ * statement, so rows read while another refresh rebuilt them for another range are never kept.
+ */
+export const scopeStampSql = (stamp: number) => `CREATE OR REPLACE TEMP TABLE scope_stamp AS SELECT ${Math.floor(stamp)}::INTEGER AS stamp`;
+const STAMP = '(SELECT stamp FROM scope_stamp) AS stamp';
+
+/** Ranges whose scope rows are kept (all time and the last ranges used, typically). */
+const RANGES_KEPT = 3;
+
 interface RangeArrays {
-  version: number;
   current: Omit<ScopeState, 'fails'>;
   previous: Omit<ScopeState, 'fails'>;
   items: ItemSets;
@@ -34,7 +47,8 @@ export const PANEL_INDEX_MAX_ORDERS = 3_000_000;
 export class PanelIndex {
   readonly #read: ReadTable;
   #data: { version: number; arrays: DataArrays; customers: number } | null = null;
-  #range: RangeArrays | null = null;
+  /** By range key, least recently used first. */
+  readonly #ranges = new Map<string, RangeArrays>();
 
   constructor(read: ReadTable) {
     this.#read = read;
@@ -43,7 +57,7 @@ export class PanelIndex {
   /** Reads the data-wide arrays for data set `version` (after the customer base was built); false when too big or not covered. */
   async prepare(version: number): Promise<boolean> {
     this.#data = null;
-    this.#range = null;
+    this.#ranges.clear();
     const [counts] = rowsOf(await this.#read('SELECT (SELECT count(*) FROM customer_orders)::DOUBLE AS orders, (SELECT COALESCE(max(cid), 0) FROM customer_base)::DOUBLE AS customers'));
     const orders = Number(counts?.orders ?? 0);
     const customers = Number(counts?.customers ?? 0);
@@ -57,7 +71,7 @@ export class PanelIndex {
   /** Drops the arrays: the data changed. */
   forget(): void {
     this.#data = null;
-    this.#range = null;
+    this.#ranges.clear();
   }
 
   /**
@@ -73,14 +87,16 @@ export class PanelIndex {
     // whom the range's flag table does not hold.
     if (filtered && plan.filter.range !== null) return null;
     if (!(Math.round(plan.churnWindowDays) >= 1)) return null;
-    if (this.#range?.version !== versions.range) {
-      this.#range = null;
-      const range = await this.#readRange(versions.range, data.customers, data.arrays.attributes);
+    let range = this.#ranges.get(versions.range);
+    if (!range) {
+      range = (await this.#readRange(versions.stamp, data.customers, data.arrays.attributes)) ?? undefined;
       if (!range) return null;
-      this.#range = range;
     }
-    const range = this.#range;
-    const [currentFails, previousFails] = [await this.#readFlags('scope_flags', range.current), await this.#readFlags('prev_scope_flags', range.previous)];
+    this.#ranges.delete(versions.range);
+    this.#ranges.set(versions.range, range);
+    for (const oldest of this.#ranges.keys()) if (this.#ranges.size > RANGES_KEPT) this.#ranges.delete(oldest);
+    const currentFails = await this.#readFlags('scope_flags', range.current, versions.stamp);
+    const previousFails = currentFails && (await this.#readFlags('prev_scope_flags', range.previous, versions.stamp));
     if (!currentFails || !previousFails) return null;
     return panelRows({ ...range.current, fails: currentFails }, { ...range.previous, fails: previousFails }, data.arrays, range.items, {
       grain: plan.grain,
@@ -125,19 +141,19 @@ export class PanelIndex {
     };
   }
 
-  async #readRange(version: number, customers: number, attributes: DataArrays['attributes']): Promise<RangeArrays | null> {
-    const current = await this.#readScope('scope_period', 'scope_range', customers, attributes);
-    const previous = await this.#readScope('prev_scope_period', 'prev_scope_range', customers, attributes);
-    const items = await this.#read(`SELECT CASE dim ${ITEM_DIMENSIONS.map((d, i) => `WHEN '${d}' THEN ${i}`).join(' ')} END::UTINYINT AS dim, COALESCE(code, 0)::INTEGER AS code, cid FROM scope_items`);
-    if (!current || !previous || !noNulls(items, ['dim', 'cid'])) return null;
-    return { version, current, previous, items: { dim: ints8(items, 'dim'), code: ints(items, 'code'), cid: ints(items, 'cid') } };
+  async #readRange(stamp: number, customers: number, attributes: DataArrays['attributes']): Promise<RangeArrays | null> {
+    const current = await this.#readScope('scope_period', 'scope_range', stamp, customers, attributes);
+    const previous = current && (await this.#readScope('prev_scope_period', 'prev_scope_range', stamp, customers, attributes));
+    const items = previous && (await this.#read(`SELECT CASE dim ${ITEM_DIMENSIONS.map((d, i) => `WHEN '${d}' THEN ${i}`).join(' ')} END::UTINYINT AS dim, COALESCE(code, 0)::INTEGER AS code, cid, ${STAMP} FROM scope_items`));
+    if (!current || !previous || !items || !stamped(items, stamp) || !noNulls(items, ['dim', 'cid'])) return null;
+    return { current, previous, items: { dim: ints8(items, 'dim'), code: ints(items, 'code'), cid: ints(items, 'cid') } };
   }
 
-  async #readScope(periodTable: string, rangeTable: string, customers: number, attributes: DataArrays['attributes']): Promise<Omit<ScopeState, 'fails'> | null> {
+  async #readScope(periodTable: string, rangeTable: string, stamp: number, customers: number, attributes: DataArrays['attributes']): Promise<Omit<ScopeState, 'fails'> | null> {
     const [p] = rowsOf(await this.#read(`SELECT epoch_ms(start_at)::DOUBLE AS start_ms, epoch_ms(end_at)::DOUBLE AS end_ms,
         (start_day - DATE '1970-01-01')::INTEGER AS start_day, (end_day - DATE '1970-01-01')::INTEGER AS end_day,
-        (observed_end_day - DATE '1970-01-01')::INTEGER AS observed_end_day, days, grain FROM ${periodTable}`));
-    if (!p) return null;
+        (observed_end_day - DATE '1970-01-01')::INTEGER AS observed_end_day, days, grain, ${STAMP} FROM ${periodTable}`));
+    if (!p || p.stamp !== stamp) return null;
     const period: Period = {
       startMs: Number(p.start_ms), endMs: Number(p.end_ms), startDay: Number(p.start_day), endDay: Number(p.end_day),
       observedEndDay: Number(p.observed_end_day), days: Number(p.days), grain: String(p.grain) as Grain,
@@ -149,12 +165,16 @@ export class PanelIndex {
         CASE kind WHEN 'free_trial' THEN 1 WHEN 'one_time' THEN 2 WHEN 'repeat' THEN 3 ELSE 0 END::UTINYINT AS kind,
         revenue::DOUBLE AS revenue, refunds::DOUBLE AS refunds, net::DOUBLE AS net, orders::DOUBLE AS orders, paid_orders::DOUBLE AS paid_orders,
         ltv::DOUBLE AS ltv, first_order_revenue::DOUBLE AS first_order_revenue,
-        COALESCE(floor(epoch_ms(first_order_at) / ${DAY_MS})::DOUBLE, 'NaN'::DOUBLE) AS first_order_day
+        COALESCE(floor(epoch_ms(first_order_at) / ${DAY_MS})::DOUBLE, 'NaN'::DOUBLE) AS first_order_day, ${STAMP}
       FROM ${rangeTable}`);
     // The figures the panels sum must all be there: SQL's sums skip NULLs, plain addition would not.
-    if (!noNulls(t, ['cid', 'revenue', 'refunds', 'net', 'orders', 'paid_orders', 'ltv', 'first_order_revenue'])) return null;
+    if (!stamped(t, stamp) || !noNulls(t, ['cid', 'revenue', 'refunds', 'net', 'orders', 'paid_orders', 'ltv', 'first_order_revenue'])) return null;
     const tests = ints8(t, 'tests');
-    const bit = (b: number) => Uint8Array.from(tests, (v) => (v >> b) & 1);
+    const bit = (b: number) => {
+      const out = new Uint8Array(tests.length);
+      for (let i = 0; i < tests.length; i++) out[i] = (tests[i]! >> b) & 1;
+      return out;
+    };
     const rows: ScopeRows = {
       n: t.numRows, cid: ints(t, 'cid'), purchased: bit(0), isNew: bit(1), isReturning: bit(2), kind: ints8(t, 'kind'),
       revenue: doubles(t, 'revenue'), refunds: doubles(t, 'refunds'), net: doubles(t, 'net'), orders: doubles(t, 'orders'), paidOrders: doubles(t, 'paid_orders'),
@@ -163,20 +183,38 @@ export class PanelIndex {
     const rowByCid = new Int32Array(customers + 1).fill(-1);
     for (let i = 0; i < rows.n; i++) rowByCid[rows.cid[i]!] = i;
     const codes = {} as ScopeState['codes'];
-    for (const d of ATTRIBUTE_DIMENSIONS) codes[d] = Int32Array.from(rows.cid, (cid) => attributes[d].codeByCid[cid]!);
+    for (const d of ATTRIBUTE_DIMENSIONS) {
+      const byCid = attributes[d].codeByCid;
+      const out = (codes[d] = new Int32Array(rows.n));
+      for (let i = 0; i < rows.n; i++) out[i] = byCid[rows.cid[i]!]!;
+    }
     return { period, rows, rowByCid, codes };
   }
 
-  /** The filters each row fails, as bits (flagBit); null when the flag table's rows are not the range's rows in order. */
-  async #readFlags(flagTable: string, scope: Omit<ScopeState, 'fails'>): Promise<Uint32Array | null> {
+  /**
+   * The filters each row fails, as bits (flagBit), in the range's row order; null when the flag
+   * table is not of that range's scope tables (another build, or other customers).
+   */
+  async #readFlags(flagTable: string, scope: Omit<ScopeState, 'fails'>, stamp: number): Promise<Uint32Array | null> {
     // A NULL flag fails, as in the SQL's AND of flags.
-    const t = await this.#read(`SELECT cid, (${FLAG_BITS.map((d, bit) => `(NOT COALESCE(f_${d}, FALSE))::INTEGER * ${2 ** bit}`).join(' + ')})::INTEGER AS fails FROM ${flagTable}`);
-    if (t.numRows !== scope.rows.n) return null;
+    const t = await this.#read(`SELECT cid, (${FLAG_BITS.map((d, bit) => `(NOT COALESCE(f_${d}, FALSE))::INTEGER * ${2 ** bit}`).join(' + ')})::INTEGER AS fails, ${STAMP} FROM ${flagTable}`);
+    if (t.numRows !== scope.rows.n || (t.numRows > 0 && !stamped(t, stamp))) return null;
     const cid = ints(t, 'cid');
-    for (let i = 0; i < cid.length; i++) if (cid[i] !== scope.rows.cid[i]) return null;
-    return Uint32Array.from(ints(t, 'fails'));
+    const failed = ints(t, 'fails');
+    const fails = new Uint32Array(scope.rows.n).fill(UNSET);
+    for (let r = 0; r < cid.length; r++) {
+      const row = scope.rowByCid[cid[r]!] ?? -1;
+      if (row < 0) return null;
+      fails[row] = failed[r]!;
+    }
+    return fails.includes(UNSET) ? null : fails;
   }
 }
+
+/** No flags read for a row yet (a value no filter combination sets). */
+const UNSET = 0xffffffff;
+/** The rows came from the scope tables built with `stamp` (scopeStampSql), read in the same statement. */
+const stamped = (t: Table, stamp: number) => t.numRows === 0 || column(t, 'stamp').get(0) === stamp;
 
 const rowsOf = (t: Table) => t.toArray().map((r) => ({ ...r.toJSON() }) as Record<string, unknown>);
 const column = (t: Table, name: string): Vector => t.getChild(name)!;

@@ -1,6 +1,6 @@
 // The dashboard's panels for one filter state, computed from arrays instead of by SQL: the same rows
 // dashboardPanelsStatementSql returns (period, kpis, acquisition, pareto, activity, facets), from the
-// scope tables read out once per range (scope-arrays.ts) and the filter flags read out per state.
+// scope tables read out once per range and the filter flags read out per state (panel-index.ts).
 // What a customer's range figures are (orders, revenue, new, kind…) and who passes a filter stay
 // defined by the SQL (filters.ts, segments.ts); this module only counts, sums, ranks and buckets,
 // as kpis.ts, activity-series.ts and facets.ts say. test/unit/analyses/crossfilter.test.ts checks
@@ -8,6 +8,7 @@
 import { FACET_DIMENSIONS, type FacetDimension } from '../filters';
 import type { Grain } from '../activity-series';
 import type { SinceGrain } from '../facets';
+import type { KpiValues } from '../kpis';
 
 export const DAY_MS = 86_400_000;
 
@@ -126,12 +127,6 @@ function buckets(grain: Grain, startDay: number, endDay: number) {
 
 // ---- the parts -------------------------------------------------------------------------------
 
-const SUMMARY_KPIS = [
-  'customers', 'new_customers', 'returning_customers', 'revenue', 'refunds', 'net_revenue', 'orders', 'revenue_per_customer', 'average_order_value',
-  'purchase_frequency', 'average_ltv', 'top20_revenue_share', 'new_customers_per_day', 'acquired_revenue_per_day', 'new_customer_interval_ms',
-  'free_trial_customers', 'one_time_customers', 'repeat_customers', 'free_trial_share', 'one_time_share', 'repeat_share',
-] as const;
-
 const divide = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
 
 /**
@@ -179,7 +174,7 @@ function summary(label: 'current' | 'previous', s: ScopeState, ranked: { running
   const n = ranked.running.length;
   const top20 = n === 0 ? null : ranked.running[Math.max(Math.ceil(0.2 * n), 1) - 1]!;
   const days = s.period.days;
-  const values: Record<(typeof SUMMARY_KPIS)[number], number | null> = {
+  const values: KpiValues = {
     customers,
     new_customers: isNew,
     returning_customers: returning,

@@ -11,7 +11,7 @@ import { dashboardFilterSql, dashboardPanelsStatementSql, dashboardRangeSql, typ
 import type { SinceGrain } from '../../../src/analyses/facets';
 import type { DashboardFilter } from '../../../src/analyses/filters';
 import type { Segment } from '../../../src/analyses/segments';
-import { PanelIndex } from '../../../src/analyses/crossfilter/panel-index';
+import { PanelIndex, scopeStampSql } from '../../../src/analyses/crossfilter/panel-index';
 import { CUSTOMER_BASE_STATEMENTS } from '../../../src/analyses/customer-base';
 import { buildOrders, prepareSource } from '../../../src/ingest/build-orders';
 import { loadSource } from '../../../src/ingest/load-source';
@@ -38,13 +38,18 @@ function comparable(rows: Row[]): Row[] {
 
 class Versions {
   data = 0;
-  range = 0;
+  range = '';
+  stamp = 0;
 }
 
-/** Runs `plan`'s scope statements as the dashboard does, then both the SQL plan and the index. */
+/** Runs `plan`'s scope statements as the dashboard does (the range's stamped), then both the SQL plan and the index. */
 async function both(db: NodeDatabase, index: PanelIndex, versions: Versions, plan: DashboardPlanOptions) {
-  versions.range++;
-  await run(db, [...dashboardRangeSql(plan), ...dashboardFilterSql(plan)]);
+  versions.range = JSON.stringify(plan.filter.range);
+  versions.stamp++;
+  await db.query(scopeStampSql(0));
+  await run(db, dashboardRangeSql(plan));
+  await db.query(scopeStampSql(versions.stamp));
+  await run(db, dashboardFilterSql(plan));
   const sql = await rowsOf(db, dashboardPanelsStatementSql(plan));
   const fromArrays = await index.panels(plan, versions);
   return { sql: comparable(sql), fromArrays: fromArrays && comparable(fromArrays) };
@@ -116,13 +121,22 @@ describe('the dashboard panels from arrays', () => {
     expect((await both(db, index, versions, plan({ range: null }, { facetSearch: { city: 'lon' } }))).fromArrays).toBeNull();
   });
 
-  it('answers nothing for another data set or before prepare, and the same again once the range is read anew', async () => {
+  it('answers nothing for another data set, before prepare, or for scope tables of another build; and keeps a range’s rows', async () => {
     const filter = plan({ range: null, facets: { country: ['FR'] } });
-    await run(db, [...dashboardRangeSql(filter), ...dashboardFilterSql(filter)]);
-    expect(await index.panels(filter, { data: versions.data + 1, range: versions.range })).toBeNull();
-    expect(await new PanelIndex((sql) => db.query(sql)).panels(filter, versions)).toBeNull();
-    const first = await index.panels(filter, { ...versions, range: versions.range + 1 });
-    expect(await index.panels(filter, { ...versions, range: versions.range + 1 })).toEqual(first);
+    const { sql } = await both(db, index, versions, filter);
+    expect(await index.panels(filter, { ...versions, data: versions.data + 1 })).toBeNull();
+    expect(await new PanelIndex((q) => db.query(q)).panels(filter, versions)).toBeNull();
+    // Tables rebuilt for another range since (the stamp moved on): rows read now are not that range's.
+    expect(await index.panels(plan({ range: MARCH }), { ...versions, range: JSON.stringify(MARCH), stamp: versions.stamp - 1 })).toBeNull();
+    // All time's rows are kept: with its tables rebuilt under a new stamp, only the flags are read.
+    const reads: string[] = [];
+    const counting = new PanelIndex((q) => (reads.push(q), db.query(q)));
+    await counting.prepare(versions.data);
+    expect(comparable((await counting.panels(filter, versions))!)).toEqual(sql);
+    reads.length = 0;
+    const again = await both(db, counting, versions, filter);
+    expect(again.fromArrays).toEqual(sql);
+    expect(reads.map((q) => /FROM (\w+)\s*$/.exec(q.trim())?.[1])).toEqual(['scope_flags', 'prev_scope_flags']);
   });
 });
 
