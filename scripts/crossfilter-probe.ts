@@ -29,7 +29,7 @@ const time = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
   const result = await run();
   return [result, performance.now() - t];
 };
-const [prepared, prepareMs] = await time(() => index.prepare(1));
+const [prepared, prepareMs] = await time(() => index.prepare({ data: 1, range: '', stamp: -1 }));
 console.log(`${orders} orders, ${customers} customers; arrays of the data set read in ${Math.round(prepareMs)} ms (${prepared ? 'ready' : 'not built'})`);
 
 const countries = (await db.rows<{ v: string }>(`SELECT country AS v FROM customer_base WHERE country IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 5`)).map((r) => r.v);

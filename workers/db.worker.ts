@@ -158,9 +158,9 @@ const api = {
     (await engine()).cancel(job);
   },
   /** The dashboard's panels from arrays held here, beside the engine: a filter change reads only its flags. */
-  async preparePanels(version: number) {
+  async preparePanels(versions: PanelVersions) {
     try {
-      return await panelIndex.prepare(version);
+      return await panelIndex.prepare(versions);
     } catch (error) {
       panelIndex.forget();
       plainError(error);

@@ -44,10 +44,10 @@ export interface Database {
   cancel(job?: string): Promise<void>;
   /**
    * Reads the arrays the dashboard's panels can be computed from (analyses/crossfilter) for data set
-   * `version`, after the customer base was built; false when they were not built. Optional: without
-   * it the dashboard runs the SQL plan.
+   * `versions.data`, after the customer base was built, and the current range's scope rows; false
+   * when they were not built. Optional: without it the dashboard runs the SQL plan.
    */
-  preparePanels?(version: number): Promise<boolean>;
+  preparePanels?(versions: PanelVersions): Promise<boolean>;
   /** dashboardPanelsStatementSql's rows for `plan`, from those arrays; null when the SQL plan must answer. */
   dashboardPanels?(plan: DashboardPlanOptions, versions: PanelVersions): Promise<Record<string, unknown>[] | null>;
 }

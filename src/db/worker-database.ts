@@ -57,8 +57,8 @@ export class WorkerDatabase implements Database {
     return this.#api.cancel(job);
   }
 
-  async preparePanels(version: number) {
-    return (await this.#call(() => this.#api.preparePanels(version))) === true;
+  async preparePanels(versions: PanelVersions) {
+    return (await this.#call(() => this.#api.preparePanels(versions))) === true;
   }
 
   async dashboardPanels(plan: DashboardPlanOptions, versions: PanelVersions) {

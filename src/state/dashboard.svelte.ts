@@ -177,7 +177,7 @@ export class DashboardState {
     await this.refresh();
     // After the first dashboard is on screen, unless another data set came meanwhile: the arrays
     // later filter states' panels are computed from.
-    if (dataVersion === this.#panelVersions.data) await this.db.preparePanels?.(dataVersion).catch(() => false);
+    if (dataVersion === this.#panelVersions.data) await this.db.preparePanels?.(this.#panelVersions).catch(() => false);
   }
 
   clear(): void {
@@ -396,7 +396,9 @@ export class DashboardState {
   toggleFacet(dimension: FacetDimension, value: string | null): void {
     const current = this.facets[dimension] ?? [];
     const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
-    this.facets = { ...this.facets, [dimension]: next };
+    // A dimension with nothing selected is left out, so the state is the same one as before its first click (#cacheKey).
+    const { [dimension]: _previous, ...others } = this.facets;
+    this.facets = next.length > 0 ? { ...others, [dimension]: next } : others;
     void this.refresh();
   }
 

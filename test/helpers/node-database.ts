@@ -130,8 +130,8 @@ export class NodeDatabase implements Database {
   // As the worker: the dashboard's panels from arrays beside the engine, so DashboardState's tests run that path.
   readonly #panelIndex = new PanelIndex((sql) => this.query(sql));
 
-  preparePanels(version: number) {
-    return this.#call(() => this.#panelIndex.prepare(version));
+  preparePanels(versions: PanelVersions) {
+    return this.#call(() => this.#panelIndex.prepare(versions));
   }
 
   dashboardPanels(plan: DashboardPlanOptions, versions: PanelVersions) {

@@ -73,7 +73,7 @@ describe('the dashboard panels from arrays', () => {
     await loadFixture(db);
     index = new PanelIndex((sql) => db.query(sql));
     versions.data++;
-    expect(await index.prepare(versions.data)).toBe(true);
+    expect(await index.prepare(versions)).toBe(true);
   });
 
   const ALL_TIME_FILTERS: DashboardFilter[] = [
@@ -131,11 +131,17 @@ describe('the dashboard panels from arrays', () => {
     // All time's rows are kept: with its tables rebuilt under a new stamp, only the flags are read.
     const reads: string[] = [];
     const counting = new PanelIndex((q) => (reads.push(q), db.query(q)));
-    await counting.prepare(versions.data);
+    await counting.prepare({ ...versions, stamp: -1 });
     expect(comparable((await counting.panels(filter, versions))!)).toEqual(sql);
     reads.length = 0;
     const again = await both(db, counting, versions, filter);
     expect(again.fromArrays).toEqual(sql);
+    expect(reads.map((q) => /FROM (\w+)\s*$/.exec(q.trim())?.[1])).toEqual(['scope_flags', 'prev_scope_flags']);
+    // Prepared while the scope tables are all time's, under their stamp: the first state reads only its flags.
+    const prepared = new PanelIndex((q) => (reads.push(q), db.query(q)));
+    await prepared.prepare(versions);
+    reads.length = 0;
+    expect(comparable((await prepared.panels(filter, versions))!)).toEqual(sql);
     expect(reads.map((q) => /FROM (\w+)\s*$/.exec(q.trim())?.[1])).toEqual(['scope_flags', 'prev_scope_flags']);
   });
 });
@@ -150,7 +156,7 @@ describe('the dashboard panels from arrays, with values missing', () => {
     const index = new PanelIndex((sql) => db.query(sql));
     const versions = new Versions();
     versions.data++;
-    expect(await index.prepare(versions.data)).toBe(true);
+    expect(await index.prepare(versions)).toBe(true);
     for (const filter of [{ range: null }, { range: null, facets: { product: [null] } }, { range: null, facets: { country: [null, 'ZZ'] } }] as DashboardFilter[]) {
       const { sql, fromArrays } = await both(db, index, versions, plan(filter));
       expect(sql.some((r) => r.part === 'facets' && r.dimension === 'product' && r.value === null), 'a product facet lists "no value"').toBe(true);
@@ -168,7 +174,7 @@ describe('the dashboard panels from arrays, on the sample data (17,500 order lin
     const index = new PanelIndex((sql) => db.query(sql));
     const versions = new Versions();
     versions.data++;
-    expect(await index.prepare(versions.data)).toBe(true);
+    expect(await index.prepare(versions)).toBe(true);
     const top = async (column: string, n: number) =>
       (await db.rows<{ v: string }>(`SELECT ${column}::VARCHAR AS v FROM customer_base WHERE ${column} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${n}`)).map((r) => r.v);
     const [countries, channels, years] = [await top('country', 3), await top('channel', 2), await top('since_year', 2)];
