@@ -32,6 +32,11 @@ export interface PanelVersions {
 export const scopeStampSql = (stamp: number) => `CREATE OR REPLACE TEMP TABLE scope_stamp AS SELECT ${Math.floor(stamp)}::INTEGER AS stamp`;
 const STAMP = '(SELECT stamp FROM scope_stamp) AS stamp';
 
+/**
+ * A range's scope rows are kept by data set and range: a prepare for an earlier data set that ends
+ * late can never leave its rows where the current data set's are looked up.
+ */
+const rangeKey = (versions: PanelVersions) => `${versions.data} ${versions.range}`;
 /** Ranges whose scope rows are kept (all time and the last ranges used, typically). */
 const RANGES_KEPT = 3;
 
@@ -47,7 +52,9 @@ export const PANEL_INDEX_MAX_ORDERS = 3_000_000;
 export class PanelIndex {
   readonly #read: ReadTable;
   #data: { version: number; arrays: DataArrays; customers: number } | null = null;
-  /** By range key, least recently used first. */
+  /** The data set the latest prepare() is for. */
+  #preparing = 0;
+  /** By rangeKey, least recently used first. */
   readonly #ranges = new Map<string, RangeArrays>();
 
   constructor(read: ReadTable) {
@@ -61,6 +68,7 @@ export class PanelIndex {
    */
   async prepare(versions: PanelVersions): Promise<boolean> {
     const version = versions.data;
+    this.#preparing = version;
     this.#data = null;
     this.#ranges.clear();
     const [counts] = rowsOf(await this.#read('SELECT (SELECT count(*) FROM customer_orders)::DOUBLE AS orders, (SELECT COALESCE(max(cid), 0) FROM customer_base)::DOUBLE AS customers'));
@@ -68,11 +76,12 @@ export class PanelIndex {
     const customers = Number(counts?.customers ?? 0);
     if (orders > PANEL_INDEX_MAX_ORDERS) return false;
     const arrays = await this.#readData(customers);
-    if (!arrays) return false;
+    // A prepare for a newer data set started meanwhile: it decides what is kept.
+    if (!arrays || this.#preparing !== version) return false;
     this.#data = { version, arrays, customers };
     // The first filter change then reads only its flags (all time's rows are ~0.5 s at 1M orders).
     const range = await this.#readRange(versions.stamp, customers, arrays.attributes).catch(() => null);
-    if (range) this.#ranges.set(versions.range, range);
+    if (range) this.#ranges.set(rangeKey(versions), range);
     return true;
   }
 
@@ -95,13 +104,14 @@ export class PanelIndex {
     // whom the range's flag table does not hold.
     if (filtered && plan.filter.range !== null) return null;
     if (!(Math.round(plan.churnWindowDays) >= 1)) return null;
-    let range = this.#ranges.get(versions.range);
+    const key = rangeKey(versions);
+    let range = this.#ranges.get(key);
     if (!range) {
       range = (await this.#readRange(versions.stamp, data.customers, data.arrays.attributes)) ?? undefined;
       if (!range) return null;
     }
-    this.#ranges.delete(versions.range);
-    this.#ranges.set(versions.range, range);
+    this.#ranges.delete(key);
+    this.#ranges.set(key, range);
     for (const oldest of this.#ranges.keys()) if (this.#ranges.size > RANGES_KEPT) this.#ranges.delete(oldest);
     const currentFails = await this.#readFlags('scope_flags', range.current, versions.stamp);
     const previousFails = currentFails && (await this.#readFlags('prev_scope_flags', range.previous, versions.stamp));

@@ -144,6 +144,25 @@ describe('the dashboard panels from arrays', () => {
     expect(comparable((await prepared.panels(filter, versions))!)).toEqual(sql);
     expect(reads.map((q) => /FROM (\w+)\s*$/.exec(q.trim())?.[1])).toEqual(['scope_flags', 'prev_scope_flags']);
   });
+  it('keeps the newer data set’s arrays when a prepare for an earlier one ends after it', async () => {
+    let gate: (() => void) | null = null;
+    let hold = false;
+    const index = new PanelIndex(async (q) => {
+      if (hold) await new Promise<void>((release) => (gate = release));
+      return db.query(q);
+    });
+    const filter = plan({ range: null, facets: { country: ['FR'] } });
+    const { sql } = await both(db, new PanelIndex((q) => db.query(q)), versions, filter);
+    hold = true;
+    const earlier = index.prepare({ ...versions, data: 900 });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    hold = false;
+    expect(await index.prepare({ ...versions, data: 901 })).toBe(true);
+    (gate as (() => void) | null)?.();
+    expect(await earlier).toBe(false);
+    expect(comparable((await index.panels(filter, { ...versions, data: 901 }))!)).toEqual(sql);
+    expect(await index.panels(filter, { ...versions, data: 900 })).toBeNull();
+  });
 });
 
 describe('the dashboard panels from arrays, with values missing', () => {
