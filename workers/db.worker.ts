@@ -173,6 +173,13 @@ const api = {
       plainError(error);
     }
   },
+  async dashboardPanelsWithoutScope(plan: DashboardPlanOptions, dataVersion: number) {
+    try {
+      return panelIndex.panelsWithoutScope(plan, dataVersion);
+    } catch (error) {
+      plainError(error);
+    }
+  },
 };
 
 const panelIndex = new PanelIndex(async (sql) => tableFromIPC(await (await engine()).query(sql)));

@@ -50,4 +50,6 @@ export interface Database {
   preparePanels?(versions: PanelVersions): Promise<boolean>;
   /** dashboardPanelsStatementSql's rows for `plan`, from those arrays; null when the SQL plan must answer. */
   dashboardPanels?(plan: DashboardPlanOptions, versions: PanelVersions): Promise<Record<string, unknown>[] | null>;
+  /** The same for an unfiltered state, before its range's scope tables are built; null when not covered. */
+  dashboardPanelsWithoutScope?(plan: DashboardPlanOptions, dataVersion: number): Promise<Record<string, unknown>[] | null>;
 }

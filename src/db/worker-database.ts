@@ -65,6 +65,10 @@ export class WorkerDatabase implements Database {
     return (await this.#call(() => this.#api.dashboardPanels(plan, versions))) ?? null;
   }
 
+  async dashboardPanelsWithoutScope(plan: DashboardPlanOptions, dataVersion: number) {
+    return (await this.#call(() => this.#api.dashboardPanelsWithoutScope(plan, dataVersion))) ?? null;
+  }
+
   async #call<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();

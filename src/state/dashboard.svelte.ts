@@ -212,6 +212,19 @@ export class DashboardState {
         }
         return true;
       };
+      // A new range of an unfiltered state is painted first, from the worker's arrays (or the cache),
+      // and its scope tables are rebuilt behind it for the list, RFM scores and exports.
+      let shown = false;
+      if (rangeChanged) {
+        const earlyKey = this.#cacheKey(plan);
+        const early = this.#panelCache.get(earlyKey) ?? (await this.db.dashboardPanelsWithoutScope?.(plan, this.#panelVersions.data).catch(() => null));
+        if (generation !== this.#generation) return;
+        if (early) {
+          this.#remember(earlyKey, early);
+          this.#show(early, started);
+          shown = true;
+        }
+      }
       // A new range needs new scores unless they are all history's (#rfmKey says which).
       if (rangeChanged) {
         // The stamp marks the scope tables of this build: unset while they are rebuilt, so that the
@@ -228,49 +241,21 @@ export class DashboardState {
       // segment change rewrites only the two flag tables.
       if (!(await run(rangeChanged ? dashboardFilterSql(plan) : dashboardFlagsSql(plan)))) return;
       this.#builtRange = rangeKey;
-      // Every panel in one statement (one round trip), rows told apart by `part`; a filter state seen
-      // since the data was loaded (a facet clicked off again) is read from the cache instead.
-      const cacheKey = this.#cacheKey(plan);
-      const cached = this.#panelCache.get(cacheKey);
-      // From the worker's arrays where they answer (a filter change reads only its flags), else by SQL.
-      const fromArrays = cached ? null : await this.db.dashboardPanels?.(plan, this.#panelVersions).catch(() => null);
-      const rowsOf = cached ?? fromArrays ?? (await this.#run(dashboardPanelsStatementSql(plan)));
-      // A newer refresh may have rewritten the flag tables meanwhile: these rows are not this state's to keep.
-      if (generation !== this.#generation) return;
-      this.#remember(cacheKey, rowsOf);
-      const part = (name: DashboardPart, columns: string[]) =>
-        rowsOf.filter((r) => r.part === name).map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])));
-      const [period] = part('period', ['start_ms', 'end_ms', 'days', 'grain']);
-      const kpiRows = part('kpis', ['period', ...KPI_IDS]);
-      const acquisition = part('acquisition', ['period_start', 'customers', 'first_order_revenue']);
-      const pareto = part('pareto', ['customer_share', 'revenue_share']);
-      const activity = part('activity', ACTIVITY_COLUMNS);
-      const facets: FacetList[] = [];
-      const facetRows = part('facets', ['dimension', 'value', 'customers', 'revenue', 'values_total']);
-      for (const dimension of FACET_DIMENSIONS) {
-        const values = facetRows.filter((v) => v.dimension === dimension);
-        facets.push({
-          dimension,
-          values: values.map((v) => ({ value: v.value == null ? null : String(v.value), customers: Number(v.customers), revenue: Number(v.revenue) })),
-          total: Number(values[0]?.values_total ?? 0),
-        });
+      if (!shown) {
+        // Every panel in one statement (one round trip), rows told apart by `part`; a filter state seen
+        // since the data was loaded (a facet clicked off again) is read from the cache instead.
+        const cacheKey = this.#cacheKey(plan);
+        const cached = this.#panelCache.get(cacheKey);
+        // From the worker's arrays where they answer (a filter change reads only its flags), else by SQL.
+        const fromArrays = cached ? null : await this.db.dashboardPanels?.(plan, this.#panelVersions).catch(() => null);
+        const rowsOf = cached ?? fromArrays ?? (await this.#run(dashboardPanelsStatementSql(plan)));
+        // A newer refresh may have rewritten the flag tables meanwhile: these rows are not this state's to keep.
+        if (generation !== this.#generation) return;
+        this.#remember(cacheKey, rowsOf);
+        this.#show(rowsOf, started);
       }
       if (generation !== this.#generation) return;
-      const current = kpiRows.find((r) => r.period === 'current') as KpiValues | undefined;
-      const previous = (kpiRows.find((r) => r.period === 'previous') as KpiValues | undefined) ?? null;
-      this.panels = {
-        kpis: current ? kpiChanges(current, previous) : [],
-        activity,
-        acquisition,
-        pareto,
-        facets,
-        period: period ? { start: Number(period.start_ms), end: Number(period.end_ms), days: Number(period.days), grain: String(period.grain) as Grain } : null,
-        ms: performance.now() - started,
-      };
       this.status = 'ready';
-      performance.mark('clientele:dashboard-ready');
-      // Svelte has updated the DOM by the next frame: what the benchmark times as "shown".
-      requestAnimationFrame(() => performance.mark('clientele:dashboard-painted'));
     } catch (error) {
       if (generation === this.#generation) this.#fail(error);
       return;
@@ -290,6 +275,37 @@ export class DashboardState {
     else this.value.invalidate();
     // Everything the open sections show is painted (the value panels too, when their section is open).
     requestAnimationFrame(() => performance.mark('clientele:value-painted'));
+  }
+
+  /** Puts a filter state's panel rows (dashboardPanelsStatementSql's) on screen. */
+  #show(rowsOf: Row[], started: number): void {
+    const part = (name: DashboardPart, columns: string[]) =>
+      rowsOf.filter((r) => r.part === name).map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])));
+    const [period] = part('period', ['start_ms', 'end_ms', 'days', 'grain']);
+    const kpiRows = part('kpis', ['period', ...KPI_IDS]);
+    const facetRows = part('facets', ['dimension', 'value', 'customers', 'revenue', 'values_total']);
+    const facets: FacetList[] = FACET_DIMENSIONS.map((dimension) => {
+      const values = facetRows.filter((v) => v.dimension === dimension);
+      return {
+        dimension,
+        values: values.map((v) => ({ value: v.value == null ? null : String(v.value), customers: Number(v.customers), revenue: Number(v.revenue) })),
+        total: Number(values[0]?.values_total ?? 0),
+      };
+    });
+    const current = kpiRows.find((r) => r.period === 'current') as KpiValues | undefined;
+    const previous = (kpiRows.find((r) => r.period === 'previous') as KpiValues | undefined) ?? null;
+    this.panels = {
+      kpis: current ? kpiChanges(current, previous) : [],
+      activity: part('activity', ACTIVITY_COLUMNS),
+      acquisition: part('acquisition', ['period_start', 'customers', 'first_order_revenue']),
+      pareto: part('pareto', ['customer_share', 'revenue_share']),
+      facets,
+      period: period ? { start: Number(period.start_ms), end: Number(period.end_ms), days: Number(period.days), grain: String(period.grain) as Grain } : null,
+      ms: performance.now() - started,
+    };
+    performance.mark('clientele:dashboard-ready');
+    // Svelte has updated the DOM by the next frame: what the benchmark times as "shown".
+    requestAnimationFrame(() => performance.mark('clientele:dashboard-painted'));
   }
 
   /**

@@ -138,6 +138,10 @@ export class NodeDatabase implements Database {
     return this.#call(() => this.#panelIndex.panels(plan, versions));
   }
 
+  async dashboardPanelsWithoutScope(plan: DashboardPlanOptions, dataVersion: number) {
+    return this.#panelIndex.panelsWithoutScope(plan, dataVersion);
+  }
+
   async #call<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();

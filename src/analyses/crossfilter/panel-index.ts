@@ -9,7 +9,7 @@ import { customerFilterPredicate } from '../filters';
 import type { DashboardPlanOptions } from '../dashboard';
 import type { Grain } from '../activity-series';
 import {
-  ATTRIBUTE_DIMENSIONS, DAY_MS, FLAG_BITS, ITEM_DIMENSIONS, panelRows,
+  ATTRIBUTE_DIMENSIONS, DAY_MS, FLAG_BITS, ITEM_DIMENSIONS, panelRows, periodsOf, rangeItems, rangeScope,
   type AttributeDimension, type DataArrays, type ItemSets, type Period, type ScopeRows, type ScopeState,
 } from './panels';
 
@@ -125,6 +125,29 @@ export class PanelIndex {
     });
   }
 
+  /**
+   * The panels of an unfiltered state without the range's SQL scope tables: its rows built here from
+   * the time-ordered orders (rangeScope), so a new range is painted before those tables are rebuilt
+   * (for the list, RFM and exports). Null when filtered, searched, or not prepared for `dataVersion`.
+   */
+  panelsWithoutScope(plan: DashboardPlanOptions, dataVersion: number): Record<string, unknown>[] | null {
+    const data = this.#data;
+    if (!data || data.version !== dataVersion) return null;
+    if (Object.values(plan.facetSearch ?? {}).some((term) => term)) return null;
+    if (customerFilterPredicate(plan.filter, plan).sql !== 'TRUE') return null;
+    if (!(Math.round(plan.churnWindowDays) >= 1)) return null;
+    const periods = periodsOf(plan.filter.range, data.arrays.bounds);
+    const current = rangeScope(data.arrays, periods.current, data.arrays.attributes);
+    const previous = rangeScope(data.arrays, periods.previous, data.arrays.attributes);
+    return panelRows({ ...current, fails: new Uint32Array(current.rows.n) }, { ...previous, fails: new Uint32Array(previous.rows.n) }, data.arrays, rangeItems(data.arrays, periods.current), {
+      grain: plan.grain,
+      churnWindowDays: plan.churnWindowDays,
+      facetLimit: plan.facetLimit,
+      sinceGrain: plan.sinceGrain,
+      filtered: false,
+    });
+  }
+
   async #readData(customers: number): Promise<DataArrays | null> {
     const attributes = {} as DataArrays['attributes'];
     const dictionary = (d: AttributeDimension) =>
@@ -144,7 +167,27 @@ export class PanelIndex {
     const orders = await this.#read(`SELECT cid, floor(epoch_ms(ordered_at) / ${DAY_MS})::INTEGER AS day, purchase::UTINYINT AS purchase, amount, refund FROM customer_orders ORDER BY ordered_at`);
     const days = await this.#read(`SELECT cid, (day - DATE '1970-01-01')::INTEGER AS day, COALESCE((next_day - DATE '1970-01-01')::INTEGER, -1) AS next_day FROM purchase_days`);
     const itemCodes = rowsOf(await this.#read(`SELECT dim, code, value FROM item_codes WHERE code IS NOT NULL ORDER BY dim, code`));
-    if (!noNulls(orders, ['cid', 'day', 'purchase', 'amount', 'refund']) || !noNulls(days, ['cid', 'day'])) return null;
+    const facts = await this.#read(`SELECT cid, ltv::DOUBLE AS ltv, first_order_revenue::DOUBLE AS first_order_revenue,
+        COALESCE(floor(epoch_ms(first_order_at) / ${DAY_MS})::DOUBLE, 'NaN'::DOUBLE) AS first_order_day, lifetime_paid_orders::DOUBLE AS lifetime_paid_orders
+      FROM customer_base`);
+    // A NULL test leaves a line out of a set (WHERE … AND i.bought), as false does.
+    const lines = await this.#read(`SELECT cid, floor(epoch_ms(ordered_at) / ${DAY_MS})::INTEGER AS day, COALESCE(bought, FALSE)::UTINYINT AS bought,
+        COALESCE(product, 0)::INTEGER AS product, COALESCE(category, 0)::INTEGER AS category, COALESCE(status, 0)::INTEGER AS status
+      FROM customer_items ORDER BY cid`);
+    const [bounds] = rowsOf(await this.#read(`SELECT (first_day - DATE '1970-01-01')::INTEGER AS first_day, (end_day - DATE '1970-01-01')::INTEGER AS end_day FROM data_bounds`));
+    if (!noNulls(orders, ['cid', 'day', 'purchase', 'amount', 'refund']) || !noNulls(days, ['cid', 'day']) || !noNulls(lines, ['cid', 'day'])) return null;
+    if (!bounds || !noNulls(facts, ['cid', 'ltv', 'first_order_revenue', 'lifetime_paid_orders'])) return null;
+    const customerFacts = { ltv: new Float64Array(customers + 1), firstOrderRevenue: new Float64Array(customers + 1), firstOrderDay: new Float64Array(customers + 1).fill(NaN), lifetimePaidOrders: new Float64Array(customers + 1) };
+    {
+      const cid = ints(facts, 'cid'), ltv = doubles(facts, 'ltv'), first = doubles(facts, 'first_order_revenue'), day = doubles(facts, 'first_order_day'), paid = doubles(facts, 'lifetime_paid_orders');
+      for (let r = 0; r < cid.length; r++) {
+        const c = cid[r]!;
+        customerFacts.ltv[c] = ltv[r]!;
+        customerFacts.firstOrderRevenue[c] = first[r]!;
+        customerFacts.firstOrderDay[c] = day[r]!;
+        customerFacts.lifetimePaidOrders[c] = paid[r]!;
+      }
+    }
     const itemValues = {} as DataArrays['itemValues'];
     for (const d of ITEM_DIMENSIONS) {
       const values: (string | null)[] = [null];
@@ -156,6 +199,9 @@ export class PanelIndex {
       orders: { cid: ints(orders, 'cid'), day: ints(orders, 'day'), purchase: ints8(orders, 'purchase'), amount: doubles(orders, 'amount'), refund: doubles(orders, 'refund') },
       purchaseDays: { cid: ints(days, 'cid'), day: ints(days, 'day'), nextDay: ints(days, 'next_day') },
       itemValues,
+      customers: customerFacts,
+      lines: { cid: ints(lines, 'cid'), day: ints(lines, 'day'), bought: ints8(lines, 'bought'), codes: [ints(lines, 'product'), ints(lines, 'category'), ints(lines, 'status')] },
+      bounds: { firstDay: Number(bounds.first_day), endDay: Number(bounds.end_day) },
     };
   }
 

@@ -52,6 +52,12 @@ export interface DataArrays {
   purchaseDays: { cid: Int32Array; day: Int32Array; nextDay: Int32Array };
   /** Per item dimension: value by code (code 0: no value), in DuckDB's order of the values. */
   itemValues: Record<ItemDimension, (string | null)[]>;
+  /** customer_base's all-history figures a range's rows take as they are, by cid. */
+  customers: { ltv: Float64Array; firstOrderRevenue: Float64Array; firstOrderDay: Float64Array; lifetimePaidOrders: Float64Array };
+  /** customer_items by cid: each order line's day, whether it was bought (not only refunded), and its item codes (0: none). */
+  lines: { cid: Int32Array; day: Int32Array; bought: Uint8Array; codes: [Int32Array, Int32Array, Int32Array] };
+  /** data_bounds, in days since 1970-01-01: the first day and the day after the last. */
+  bounds: { firstDay: number; endDay: number };
 }
 
 /** scope_items of a period: (dimension index in ITEM_DIMENSIONS, code, cid). */
@@ -384,4 +390,103 @@ export function panelRows(current: ScopeState, previous: ScopeState, data: DataA
     ...activity(current, data, options),
     ...facets(current, data, items, options),
   ];
+}
+
+// ---- a range's scope without the SQL scope tables (an unfiltered state) ------------------------
+
+const dayOfIso = (iso: string) => dayOfMs(Date.parse(`${iso}T00:00:00Z`));
+
+/** scope_period and prev_scope_period (filters.ts periodSql, PREVIOUS_PERIOD_SQL) for a range, null for all time. */
+export function periodsOf(range: { start: string; end: string } | null, bounds: DataArrays['bounds']): { current: Period; previous: Period } {
+  const start = range ? dayOfIso(range.start) : bounds.firstDay;
+  const end = range ? dayOfIso(range.end) : bounds.endDay;
+  const days = end - start;
+  const grain: Grain = days <= 93 ? 'day' : days <= 731 ? 'week' : 'month';
+  const observedEndDay = Math.min(end, bounds.endDay);
+  const period = (s: number, e: number, observed: number): Period => ({ startMs: msOfDay(s), endMs: msOfDay(e), startDay: s, endDay: e, observedEndDay: observed, days, grain });
+  return { current: period(start, end, observedEndDay), previous: period(start - days, start, Math.min(start, observedEndDay)) };
+}
+
+/**
+ * scope_range for a period (filters.ts rangeSql): one row per customer with an order in it, in cid
+ * order, with the period's purchases, paid orders, revenue and refunds, and the customer's
+ * all-history figures; kind from the paid orders up to the period's end.
+ */
+export function rangeScope(data: DataArrays, period: Period, attributes: DataArrays['attributes']): Omit<ScopeState, 'fails'> {
+  const o = data.orders;
+  const size = data.customers.ltv.length;
+  const any = new Uint8Array(size), orders = new Float64Array(size), paid = new Float64Array(size), revenue = new Float64Array(size), refunds = new Float64Array(size);
+  const paidAfterEnd = new Float64Array(size);
+  const from = lowerBound(o.day, period.startDay), to = lowerBound(o.day, period.endDay);
+  for (let r = from; r < to; r++) {
+    const cid = o.cid[r]!;
+    any[cid] = 1;
+    if (o.purchase[r]) orders[cid]!++;
+    if (o.amount[r]! > 0) paid[cid]!++;
+    revenue[cid]! += o.amount[r]!;
+    refunds[cid]! += o.refund[r]!;
+  }
+  for (let r = to; r < o.day.length; r++) if (o.amount[r]! > 0) paidAfterEnd[o.cid[r]!]!++;
+  let n = 0;
+  for (let cid = 0; cid < size; cid++) n += any[cid]!;
+  const c = data.customers;
+  const rows: ScopeRows = {
+    n, cid: new Int32Array(n), purchased: new Uint8Array(n), isNew: new Uint8Array(n), isReturning: new Uint8Array(n), kind: new Uint8Array(n),
+    revenue: new Float64Array(n), refunds: new Float64Array(n), net: new Float64Array(n), orders: new Float64Array(n), paidOrders: new Float64Array(n),
+    ltv: new Float64Array(n), firstOrderRevenue: new Float64Array(n), firstOrderDay: new Float64Array(n),
+  };
+  const rowByCid = new Int32Array(size).fill(-1);
+  let i = 0;
+  for (let cid = 0; cid < size; cid++) {
+    if (!any[cid]) continue;
+    rowByCid[cid] = i;
+    const bought = orders[cid]! > 0;
+    const paidToEnd = c.lifetimePaidOrders[cid]! - paidAfterEnd[cid]!;
+    rows.cid[i] = cid;
+    rows.purchased[i] = bought ? 1 : 0;
+    rows.isNew[i] = bought && c.firstOrderDay[cid]! >= period.startDay ? 1 : 0;
+    rows.isReturning[i] = bought && c.firstOrderDay[cid]! < period.startDay ? 1 : 0;
+    rows.kind[i] = !bought ? 0 : paidToEnd === 0 ? 1 : paidToEnd === 1 ? 2 : 3;
+    rows.revenue[i] = revenue[cid]!;
+    rows.refunds[i] = refunds[cid]!;
+    rows.net[i] = revenue[cid]! - refunds[cid]!;
+    rows.orders[i] = orders[cid]!;
+    rows.paidOrders[i] = paid[cid]!;
+    rows.ltv[i] = c.ltv[cid]!;
+    rows.firstOrderRevenue[i] = c.firstOrderRevenue[cid]!;
+    rows.firstOrderDay[i] = c.firstOrderDay[cid]!;
+    i++;
+  }
+  const codes = {} as ScopeState['codes'];
+  for (const d of ATTRIBUTE_DIMENSIONS) {
+    const byCid = attributes[d].codeByCid;
+    const out = (codes[d] = new Int32Array(n));
+    for (let k = 0; k < n; k++) out[k] = byCid[rows.cid[k]!]!;
+  }
+  return { period, rows, rowByCid, codes };
+}
+
+/**
+ * scope_items for a period (customer-base.ts itemSetsSql): each customer's distinct products and
+ * categories bought, and statuses had, on the period's lines.
+ */
+export function rangeItems(data: DataArrays, period: Period): ItemSets {
+  const l = data.lines;
+  // Lines come by cid, so a code already taken for this customer is remembered until the next one.
+  const taken = ITEM_DIMENSIONS.map((d) => new Int32Array(data.itemValues[d].length).fill(-1));
+  const dim: number[] = [], code: number[] = [], cid: number[] = [];
+  for (let r = 0; r < l.cid.length; r++) {
+    if (l.day[r]! < period.startDay || l.day[r]! >= period.endDay) continue;
+    const customer = l.cid[r]!;
+    for (let d = 0; d < 3; d++) {
+      if (d < 2 && !l.bought[r]) continue;
+      const c = l.codes[d as 0 | 1 | 2][r]!;
+      if (taken[d]![c] === customer) continue;
+      taken[d]![c] = customer;
+      dim.push(d);
+      code.push(c);
+      cid.push(customer);
+    }
+  }
+  return { dim: Uint8Array.from(dim), code: Int32Array.from(code), cid: Int32Array.from(cid) };
 }

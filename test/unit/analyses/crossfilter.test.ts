@@ -15,6 +15,7 @@ import { PanelIndex, scopeStampSql } from '../../../src/analyses/crossfilter/pan
 import { CUSTOMER_BASE_STATEMENTS } from '../../../src/analyses/customer-base';
 import { buildOrders, prepareSource } from '../../../src/ingest/build-orders';
 import { loadSource } from '../../../src/ingest/load-source';
+import { presetRange } from '../../../src/state/date-presets';
 import { FIXTURE_CSV, loadFixture, MARCH, rowsOf, run } from './fixture';
 
 type Row = Record<string, unknown>;
@@ -144,6 +145,23 @@ describe('the dashboard panels from arrays', () => {
     expect(comparable((await prepared.panels(filter, versions))!)).toEqual(sql);
     expect(reads.map((q) => /FROM (\w+)\s*$/.exec(q.trim())?.[1])).toEqual(['scope_flags', 'prev_scope_flags']);
   });
+  it('builds an unfiltered range’s rows itself, before its scope tables exist: the SQL plan’s rows for every range, grain and window', async () => {
+    const ranges = [null, MARCH, { start: '2024-01-30', end: '2024-03-01' }, { start: '2023-11-01', end: '2024-04-11' }, { start: '2024-04-10', end: '2024-04-11' },
+      { start: '2024-05-01', end: '2024-06-01' }, { start: '2022-01-01', end: '2023-01-01' }, { start: '2023-12-05', end: '2024-03-04' }];
+    const options: Partial<DashboardPlanOptions>[] = [{}, { grain: 'week', churnWindowDays: 7, sinceGrain: 'quarter' }, { grain: 'month', churnWindowDays: 31, sinceGrain: 'month', facetLimit: 2 }, { grain: 'day', churnWindowDays: 30 }];
+    for (const range of ranges) {
+      for (const more of options) {
+        const p = plan({ range }, more);
+        const fromArrays = index.panelsWithoutScope(p, versions.data);
+        const { sql } = await both(db, index, versions, p);
+        expect(fromArrays && comparable(fromArrays), JSON.stringify({ range, more })).toEqual(sql);
+      }
+    }
+    expect(index.panelsWithoutScope(plan({ range: null, facets: { country: ['FR'] } }), versions.data)).toBeNull();
+    expect(index.panelsWithoutScope(plan({ range: MARCH, segment: SPENDERS }), versions.data)).toBeNull();
+    expect(index.panelsWithoutScope(plan({ range: null }), versions.data + 1)).toBeNull();
+  });
+
   it('keeps the newer data set’s arrays when a prepare for an earlier one ends after it', async () => {
     let gate: (() => void) | null = null;
     let hold = false;
@@ -167,18 +185,27 @@ describe('the dashboard panels from arrays', () => {
 
 describe('the dashboard panels from arrays, with values missing', () => {
   it('lists no value last among equal counts, as DuckDB orders NULLS LAST, in customer and item facets', async () => {
-    // Two more customers, each alone with their values: C11 has no product, country, city or channel;
-    // C12 bought a product of its own. Every one of their values ties with another at one customer.
-    const csv = [FIXTURE_CSV, 'O15,C11,k@example.com,Kim,2024-03-09,15,1,,,,,,paid', 'O16,C12,l@example.com,Lu,2024-03-09,15,1,Zebra,Zoo,ZZ,Zig,zine,paid'].join('\n');
+    // Three more customers, each alone with their values: C11 has no product, country, city or channel;
+    // C12 bought a product of its own; C13 bought a mug and only returned a card (a product and
+    // category never bought: in no product or category list). Their values tie at one customer.
+    const csv = [
+      FIXTURE_CSV, 'O15,C11,k@example.com,Kim,2024-03-09,15,1,,,,,,paid', 'O16,C12,l@example.com,Lu,2024-03-09,15,1,Zebra,Zoo,ZZ,Zig,zine,paid',
+      'O17,C13,m@example.com,Mo,2024-03-11,40,1,Mug,Kitchen,IE,Cork,web,paid', 'R02,C13,m@example.com,Mo,2024-03-12,-20,-1,Card,Gifts,IE,Cork,web,refunded',
+    ].join('\n');
     const db = await NodeDatabase.open();
     await loadFixture(db, csv);
     const index = new PanelIndex((sql) => db.query(sql));
     const versions = new Versions();
     versions.data++;
     expect(await index.prepare(versions)).toBe(true);
+    for (const range of [null, MARCH]) {
+      const unfiltered = index.panelsWithoutScope(plan({ range }), versions.data);
+      expect(unfiltered && comparable(unfiltered), JSON.stringify(range)).toEqual((await both(db, index, versions, plan({ range }))).sql);
+    }
     for (const filter of [{ range: null }, { range: null, facets: { product: [null] } }, { range: null, facets: { country: [null, 'ZZ'] } }] as DashboardFilter[]) {
       const { sql, fromArrays } = await both(db, index, versions, plan(filter));
       expect(sql.some((r) => r.part === 'facets' && r.dimension === 'product' && r.value === null), 'a product facet lists "no value"').toBe(true);
+      expect(sql.some((r) => r.part === 'facets' && r.value === 'Gifts'), 'a category only refunded is listed').toBe(false);
       expect(fromArrays, JSON.stringify(filter)).toEqual(sql);
     }
   });
@@ -205,6 +232,13 @@ describe('the dashboard panels from arrays, on the sample data (17,500 order lin
       { range: null, facets: { customer_since: years, product: [product!] } },
       { range: null, segment: SPENDERS, facets: { country: [countries[0]!] } },
     ];
+    const lastDay = (await db.rows<{ d: string }>(`SELECT strftime(end_day - 1, '%Y-%m-%d') AS d FROM data_bounds`))[0]!.d;
+    for (const preset of ['last_30', 'last_90', 'this_quarter', 'last_year', 'all'] as const) {
+      const range = presetRange(preset, Date.parse(`${lastDay}T00:00:00Z`));
+      const p = plan({ range });
+      const fromArrays = index.panelsWithoutScope(p, versions.data);
+      expect(fromArrays && comparable(fromArrays), preset).toEqual((await both(db, index, versions, p)).sql);
+    }
     for (const filter of filters) {
       for (const options of [{}, { grain: 'week' as const, churnWindowDays: 14, sinceGrain: 'quarter' as const }]) {
         const { sql, fromArrays } = await both(db, index, versions, plan(filter, options));
