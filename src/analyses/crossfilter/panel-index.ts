@@ -9,7 +9,7 @@ import { customerFilterPredicate } from '../filters';
 import type { DashboardPlanOptions } from '../dashboard';
 import type { Grain } from '../activity-series';
 import {
-  ATTRIBUTE_DIMENSIONS, DAY_MS, FLAG_BITS, ITEM_DIMENSIONS, panelRows, periodsOf, rangeItems, rangeScope,
+  ATTRIBUTE_DIMENSIONS, DAY_MS, FLAG_BITS, ITEM_DIMENSIONS, panelRows, periodsOf, rangeItems, rangeScope, scopeOf,
   type AttributeDimension, type DataArrays, type ItemSets, type Period, type ScopeRows, type ScopeState,
 } from './panels';
 
@@ -244,15 +244,7 @@ export class PanelIndex {
       revenue: doubles(t, 'revenue'), refunds: doubles(t, 'refunds'), net: doubles(t, 'net'), orders: doubles(t, 'orders'), paidOrders: doubles(t, 'paid_orders'),
       ltv: doubles(t, 'ltv'), firstOrderRevenue: doubles(t, 'first_order_revenue'), firstOrderDay: doubles(t, 'first_order_day'),
     };
-    const rowByCid = new Int32Array(customers + 1).fill(-1);
-    for (let i = 0; i < rows.n; i++) rowByCid[rows.cid[i]!] = i;
-    const codes = {} as ScopeState['codes'];
-    for (const d of ATTRIBUTE_DIMENSIONS) {
-      const byCid = attributes[d].codeByCid;
-      const out = (codes[d] = new Int32Array(rows.n));
-      for (let i = 0; i < rows.n; i++) out[i] = byCid[rows.cid[i]!]!;
-    }
-    return { period, rows, rowByCid, codes };
+    return scopeOf(period, rows, customers + 1, attributes);
   }
 
   /**

@@ -435,11 +435,9 @@ export function rangeScope(data: DataArrays, period: Period, attributes: DataArr
     revenue: new Float64Array(n), refunds: new Float64Array(n), net: new Float64Array(n), orders: new Float64Array(n), paidOrders: new Float64Array(n),
     ltv: new Float64Array(n), firstOrderRevenue: new Float64Array(n), firstOrderDay: new Float64Array(n),
   };
-  const rowByCid = new Int32Array(size).fill(-1);
   let i = 0;
   for (let cid = 0; cid < size; cid++) {
     if (!any[cid]) continue;
-    rowByCid[cid] = i;
     const bought = orders[cid]! > 0;
     const paidToEnd = c.lifetimePaidOrders[cid]! - paidAfterEnd[cid]!;
     rows.cid[i] = cid;
@@ -457,11 +455,18 @@ export function rangeScope(data: DataArrays, period: Period, attributes: DataArr
     rows.firstOrderDay[i] = c.firstOrderDay[cid]!;
     i++;
   }
+  return scopeOf(period, rows, size, attributes);
+}
+
+/** A period's rows with their lookups: row by cid (of `size` cids) and each attribute's codes in row order. */
+export function scopeOf(period: Period, rows: ScopeRows, size: number, attributes: DataArrays['attributes']): Omit<ScopeState, 'fails'> {
+  const rowByCid = new Int32Array(size).fill(-1);
+  for (let i = 0; i < rows.n; i++) rowByCid[rows.cid[i]!] = i;
   const codes = {} as ScopeState['codes'];
   for (const d of ATTRIBUTE_DIMENSIONS) {
     const byCid = attributes[d].codeByCid;
-    const out = (codes[d] = new Int32Array(n));
-    for (let k = 0; k < n; k++) out[k] = byCid[rows.cid[k]!]!;
+    const out = (codes[d] = new Int32Array(rows.n));
+    for (let i = 0; i < rows.n; i++) out[i] = byCid[rows.cid[i]!]!;
   }
   return { period, rows, rowByCid, codes };
 }
