@@ -126,6 +126,9 @@ describe('CRM tables beside the orders', () => {
     const { page } = app;
     await page.getByRole('button', { name: 'Try sample data' }).click();
     await settled(page);
+    // As a user who waits for the page to stop moving: the dashboard's list, painted after the
+    // panels, shifts the button below it, and a click during the shift can land beside it (CI, once).
+    await page.waitForFunction(() => performance.getEntriesByName('clientele:value-painted').length > 0);
     await page.getByRole('button', { name: 'Try sample CRM data' }).click();
     for (const [name, kind] of [['sample-customers.csv', 'customers'], ['sample-surveys.csv', 'surveys'], ['sample-tickets.csv', 'tickets'], ['sample-spend.csv', 'spend']]) {
       await page.locator(`article.table-card[aria-label="${name}"][data-kind="${kind}"][data-ready="yes"]`).waitFor({ timeout: 60_000 });
