@@ -1,8 +1,9 @@
 // npx tsx scripts/crossfilter-probe.ts [bench-data/orders-1M.csv]
 // Times the dashboard's panels from arrays (src/analyses/crossfilter) against the SQL plan on
 // DuckDB-WASM's Node build, the worker's engine: reading the arrays (once per data set, once per
-// range), then facet clicks, a segment and ranges, each answered both ways and compared; for an
-// unfiltered state also without the range's scope tables (what a new date range paints first).
+// data set), then facet clicks, a segment and ranges, each answered both ways and compared: from
+// the arrays before any scope statement (what the page paints first, without a segment) and after
+// them, reading the flag tables (a segment's state).
 import { openAsBlob } from 'node:fs';
 import { resolve } from 'node:path';
 import { CUSTOMER_BASE_STATEMENTS } from '../src/analyses/customer-base';
@@ -30,7 +31,7 @@ const time = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
   const result = await run();
   return [result, performance.now() - t];
 };
-const [prepared, prepareMs] = await time(() => index.prepare({ data: 1, range: '', stamp: -1 }));
+const [prepared, prepareMs] = await time(() => index.prepare(1));
 console.log(`${orders} orders, ${customers} customers; arrays of the data set read in ${Math.round(prepareMs)} ms (${prepared ? 'ready' : 'not built'})`);
 
 const countries = (await db.rows<{ v: string }>(`SELECT country AS v FROM customer_base WHERE country IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 5`)).map((r) => r.v);
@@ -50,12 +51,14 @@ const states: [string, DashboardFilter][] = [
   ['back to all time', { range: null }],
   ['range: last 90 days', { range: presetRange('last_90', lastDay) }],
   ['range: last year', { range: presetRange('last_year', lastDay) }],
+  ...countries.slice(0, 2).map((c): [string, DashboardFilter] => [`last year, country = ${c}`, { range: presetRange('last_year', lastDay), facets: { country: [c] } }]),
   ['range: all time', { range: null }],
 ];
-console.log('state | scope SQL ms | panels by SQL ms | from arrays after the scope SQL ms (same rows) | unfiltered: before any scope SQL ms (same rows)');
+console.log('state | before any scope SQL, from arrays ms (same rows) | scope SQL ms | panels by SQL ms | from arrays, flags read after the scope SQL ms (same rows)');
 for (const [label, filter] of states) {
   const options = plan(filter);
   const key = JSON.stringify(filter.range);
+  const [withoutFlags, withoutFlagsMs] = await time(async () => index.panelsWithoutFlags(options, 1));
   const [, scopeMs] = await time(async () => {
     const rangeChanged = key !== builtRange;
     // As DashboardState: a new range's scope tables are stamped (panel-index.ts), unset while rebuilt.
@@ -70,7 +73,6 @@ for (const [label, filter] of states) {
   const statement = dashboardPanelsStatementSql(options);
   const [bySql, sqlMs] = await time(async () => (await db.query(statement.sql, { params: statement.params })).toArray().map((r) => ({ ...r.toJSON() })));
   const [fromArrays, arraysMs] = await time(() => index.panels(options, { data: 1, range: key, stamp }));
-  const [withoutScope, withoutScopeMs] = await time(async () => index.panelsWithoutScope(options, 1));
   const same = (rows: Record<string, unknown>[] | null) => (rows === null ? 'not answered' : round(rows) === round(bySql) ? 'yes' : 'DIFFERENT');
-  console.log(`${label} | ${Math.round(scopeMs)} | ${Math.round(sqlMs)} | ${Math.round(arraysMs)} (${same(fromArrays)}) | ${withoutScope ? `${Math.round(withoutScopeMs)} (${same(withoutScope)})` : '—'}`);
+  console.log(`${label} | ${withoutFlags ? `${Math.round(withoutFlagsMs)} (${same(withoutFlags)})` : '—'} | ${Math.round(scopeMs)} | ${Math.round(sqlMs)} | ${Math.round(arraysMs)} (${same(fromArrays)})`);
 }

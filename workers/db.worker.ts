@@ -158,9 +158,9 @@ const api = {
     (await engine()).cancel(job);
   },
   /** The dashboard's panels from arrays held here, beside the engine: a filter change reads only its flags. */
-  async preparePanels(versions: PanelVersions) {
+  async preparePanels(dataVersion: number) {
     try {
-      return await panelIndex.prepare(versions);
+      return await panelIndex.prepare(dataVersion);
     } catch (error) {
       panelIndex.forget();
       plainError(error);
@@ -173,9 +173,9 @@ const api = {
       plainError(error);
     }
   },
-  async dashboardPanelsWithoutScope(plan: DashboardPlanOptions, dataVersion: number) {
+  async dashboardPanelsWithoutFlags(plan: DashboardPlanOptions, dataVersion: number) {
     try {
-      return panelIndex.panelsWithoutScope(plan, dataVersion);
+      return panelIndex.panelsWithoutFlags(plan, dataVersion);
     } catch (error) {
       plainError(error);
     }

@@ -44,12 +44,15 @@ export interface Database {
   cancel(job?: string): Promise<void>;
   /**
    * Reads the arrays the dashboard's panels can be computed from (analyses/crossfilter) for data set
-   * `versions.data`, after the customer base was built, and the current range's scope rows; false
-   * when they were not built. Optional: without it the dashboard runs the SQL plan.
+   * `dataVersion`, after the customer base was built; false when they were not built. Optional:
+   * without it the dashboard runs the SQL plan.
    */
-  preparePanels?(versions: PanelVersions): Promise<boolean>;
-  /** dashboardPanelsStatementSql's rows for `plan`, from those arrays; null when the SQL plan must answer. */
+  preparePanels?(dataVersion: number): Promise<boolean>;
+  /**
+   * dashboardPanelsStatementSql's rows for `plan` from those arrays, before any of its scope
+   * statements ran (any range and facets; no segment); null when not covered.
+   */
+  dashboardPanelsWithoutFlags?(plan: DashboardPlanOptions, dataVersion: number): Promise<Record<string, unknown>[] | null>;
+  /** The same after its scope statements ran, its flags read from the flag tables of `versions`; null when the SQL plan must answer. */
   dashboardPanels?(plan: DashboardPlanOptions, versions: PanelVersions): Promise<Record<string, unknown>[] | null>;
-  /** The same for an unfiltered state, before its range's scope tables are built; null when not covered. */
-  dashboardPanelsWithoutScope?(plan: DashboardPlanOptions, dataVersion: number): Promise<Record<string, unknown>[] | null>;
 }

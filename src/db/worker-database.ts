@@ -57,16 +57,16 @@ export class WorkerDatabase implements Database {
     return this.#api.cancel(job);
   }
 
-  async preparePanels(versions: PanelVersions) {
-    return (await this.#call(() => this.#api.preparePanels(versions))) === true;
+  async preparePanels(dataVersion: number) {
+    return (await this.#call(() => this.#api.preparePanels(dataVersion))) === true;
   }
 
   async dashboardPanels(plan: DashboardPlanOptions, versions: PanelVersions) {
     return (await this.#call(() => this.#api.dashboardPanels(plan, versions))) ?? null;
   }
 
-  async dashboardPanelsWithoutScope(plan: DashboardPlanOptions, dataVersion: number) {
-    return (await this.#call(() => this.#api.dashboardPanelsWithoutScope(plan, dataVersion))) ?? null;
+  async dashboardPanelsWithoutFlags(plan: DashboardPlanOptions, dataVersion: number) {
+    return (await this.#call(() => this.#api.dashboardPanelsWithoutFlags(plan, dataVersion))) ?? null;
   }
 
   async #call<T>(call: () => Promise<T>): Promise<T> {

@@ -177,7 +177,7 @@ export class DashboardState {
     await this.refresh();
     // After the first dashboard is on screen, unless another data set came meanwhile: the arrays
     // later filter states' panels are computed from.
-    if (dataVersion === this.#panelVersions.data) await this.db.preparePanels?.(this.#panelVersions).catch(() => false);
+    if (dataVersion === this.#panelVersions.data) await this.db.preparePanels?.(dataVersion).catch(() => false);
   }
 
   clear(): void {
@@ -212,23 +212,21 @@ export class DashboardState {
         }
         return true;
       };
-      // A new range of an unfiltered state is painted first, from the worker's arrays (or the cache),
-      // and its scope tables are rebuilt behind it for the list, RFM scores and exports.
+      // Without a segment (SQL's to decide) or a facet search, the panels come first, from the cache
+      // or the worker's arrays; the scope tables are rebuilt behind them for the list, RFM scores and exports.
       let shown = false;
-      if (rangeChanged) {
-        const earlyKey = this.#cacheKey(plan);
-        const early = this.#panelCache.get(earlyKey) ?? (await this.db.dashboardPanelsWithoutScope?.(plan, this.#panelVersions.data).catch(() => null));
-        if (generation !== this.#generation) return;
-        if (early) {
-          this.#remember(earlyKey, early);
-          this.#show(early, started);
-          shown = true;
-        }
+      const cacheKey = this.#cacheKey(plan);
+      const early = this.#panelCache.get(cacheKey) ?? (filter.segment ? null : await this.db.dashboardPanelsWithoutFlags?.(plan, this.#panelVersions.data).catch(() => null));
+      if (generation !== this.#generation) return;
+      if (early) {
+        this.#remember(cacheKey, early);
+        this.#show(early, started);
+        shown = true;
       }
       // A new range needs new scores unless they are all history's (#rfmKey says which).
       if (rangeChanged) {
         // The stamp marks the scope tables of this build: unset while they are rebuilt, so that the
-        // worker's arrays never keep rows read in between (panel-index.ts).
+        // worker's arrays never use flags written in between (panel-index.ts).
         const stamp = nextPanelVersion();
         if (!(await run([plainSql(scopeStampSql(0)), ...dashboardRangeSql(plan), plainSql(scopeStampSql(stamp))]))) return;
         this.#panelVersions = { ...this.#panelVersions, range: rangeKey, stamp };
@@ -242,13 +240,10 @@ export class DashboardState {
       if (!(await run(rangeChanged ? dashboardFilterSql(plan) : dashboardFlagsSql(plan)))) return;
       this.#builtRange = rangeKey;
       if (!shown) {
-        // Every panel in one statement (one round trip), rows told apart by `part`; a filter state seen
-        // since the data was loaded (a facet clicked off again) is read from the cache instead.
-        const cacheKey = this.#cacheKey(plan);
-        const cached = this.#panelCache.get(cacheKey);
-        // From the worker's arrays where they answer (a filter change reads only its flags), else by SQL.
-        const fromArrays = cached ? null : await this.db.dashboardPanels?.(plan, this.#panelVersions).catch(() => null);
-        const rowsOf = cached ?? fromArrays ?? (await this.#run(dashboardPanelsStatementSql(plan)));
+        // From the worker's arrays with the flags just written (a segment), else every panel in one
+        // statement (one round trip), rows told apart by `part`.
+        const fromArrays = await this.db.dashboardPanels?.(plan, this.#panelVersions).catch(() => null);
+        const rowsOf = fromArrays ?? (await this.#run(dashboardPanelsStatementSql(plan)));
         // A newer refresh may have rewritten the flag tables meanwhile: these rows are not this state's to keep.
         if (generation !== this.#generation) return;
         this.#remember(cacheKey, rowsOf);

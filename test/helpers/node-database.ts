@@ -130,16 +130,16 @@ export class NodeDatabase implements Database {
   // As the worker: the dashboard's panels from arrays beside the engine, so DashboardState's tests run that path.
   readonly #panelIndex = new PanelIndex((sql) => this.query(sql));
 
-  preparePanels(versions: PanelVersions) {
-    return this.#call(() => this.#panelIndex.prepare(versions));
+  preparePanels(dataVersion: number) {
+    return this.#call(() => this.#panelIndex.prepare(dataVersion));
   }
 
   dashboardPanels(plan: DashboardPlanOptions, versions: PanelVersions) {
     return this.#call(() => this.#panelIndex.panels(plan, versions));
   }
 
-  async dashboardPanelsWithoutScope(plan: DashboardPlanOptions, dataVersion: number) {
-    return this.#panelIndex.panelsWithoutScope(plan, dataVersion);
+  async dashboardPanelsWithoutFlags(plan: DashboardPlanOptions, dataVersion: number) {
+    return this.#panelIndex.panelsWithoutFlags(plan, dataVersion);
   }
 
   async #call<T>(call: () => Promise<T>): Promise<T> {

@@ -338,9 +338,11 @@ describe('DashboardState with the value panels computed lazily', () => {
   });
 
   it('keeps the panels of recent filter states: a facet clicked off again is painted without its panel query, with the same figures', async () => {
-    // Panels computed: by the SQL plan's statement or from the worker's arrays (Database.dashboardPanels).
+    // Panels computed: by the SQL plan's statement or from the worker's arrays (Database.dashboardPanels,
+    // after the flag tables, and dashboardPanelsWithoutFlags, before them).
     let panelQueries = 0;
     let fromArrays = 0;
+    let beforeFlags = 0;
     const counting = Object.create(db, {
       query: { value: (sql: string, options?: Parameters<NodeDatabase['query']>[1]) => ((panelQueries += sql.includes(`'period' AS part`) ? 1 : 0), db.query(sql, options)) },
       preparePanels: { value: (...args: Parameters<NodeDatabase['preparePanels']>) => db.preparePanels(...args) },
@@ -352,6 +354,14 @@ describe('DashboardState with the value panels computed lazily', () => {
           return rows;
         },
       },
+      dashboardPanelsWithoutFlags: {
+        value: async (...args: Parameters<NodeDatabase['dashboardPanelsWithoutFlags']>) => {
+          const rows = await db.dashboardPanelsWithoutFlags(...args);
+          panelQueries += rows ? 1 : 0;
+          beforeFlags += rows ? 1 : 0;
+          return rows;
+        },
+      },
     }) as NodeDatabase;
     const dashboard = new DashboardState(counting);
     await dashboard.reset();
@@ -360,7 +370,8 @@ describe('DashboardState with the value panels computed lazily', () => {
     dashboard.facets = { country: ['FR'] };
     await dashboard.refresh();
     expect(panelQueries).toBe(2);
-    expect(fromArrays).toBe(1); // the first state by SQL (the arrays are read after it), this one from the arrays
+    // The first state by SQL (the arrays are read after it), this one from the arrays before its flag tables are written.
+    expect([fromArrays, beforeFlags]).toEqual([0, 1]);
     expect(customersKpi(dashboard)).toBe(3); // all time, France: C03, C04, C10
     // Clicked off, the facet leaves no empty selection behind: the state is the first one, cached.
     dashboard.toggleFacet('country', 'FR');
@@ -370,12 +381,17 @@ describe('DashboardState with the value panels computed lazily', () => {
     expect({ ...dashboard.panels!, ms: 0 }).toEqual({ ...first, ms: 0 });
     // The scope tables still follow (the list reads them): all ten customers again.
     expect(dashboard.list!.total).toBe(10);
+    // A segment is SQL's to decide: its panels come from the arrays once its flag tables are written.
+    dashboard.segment = { name: 'spent 100+', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'total_revenue', op: '>=', value: 100 }] }] };
+    await dashboard.refresh();
+    expect([panelQueries, fromArrays, beforeFlags]).toEqual([3, 1, 1]);
+    dashboard.segment = null;
     // Another churn window is another state; a new data set forgets every state.
     dashboard.churnWindowDays = 30;
     await dashboard.refresh();
-    expect(panelQueries).toBe(3);
-    await dashboard.reset();
     expect(panelQueries).toBe(4);
+    await dashboard.reset();
+    expect(panelQueries).toBe(5);
   });
 });
 

@@ -1,23 +1,25 @@
 // The dashboard's panels from arrays held beside the engine (panels.ts), read out of the tables the
-// SQL plan builds: data-wide arrays once per data set (prepare), one range's scope rows once per
-// range, the filter flags on every state. At 1M orders a facet click's panels take tens of
-// milliseconds this way against hundreds by SQL (docs/benchmarks.md). Where a case is not covered
-// (a facet search, filters on a dated range, a NULL where a figure is expected) panels() answers
-// null and the caller runs the SQL plan: the arrays never guess.
+// SQL plan builds once per data set (prepare). A range's rows are then built from those arrays,
+// and a facet selection is matched on them too, so a facet click or a new date range needs no SQL
+// before its panels: tens of milliseconds at 1M orders against hundreds by SQL
+// (docs/benchmarks.md). A segment is SQL's to decide: its state's flags are read from the flag
+// tables the SQL plan writes. Where a case is not covered (a facet search, a segment on a dated
+// range, a NULL where a figure is expected) the index answers null and the caller runs the SQL
+// plan: the arrays never guess.
 import type { Table, Vector } from 'apache-arrow';
-import { customerFilterPredicate } from '../filters';
 import type { DashboardPlanOptions } from '../dashboard';
+import { customerFilterPredicate } from '../filters';
 import type { Grain } from '../activity-series';
 import {
-  ATTRIBUTE_DIMENSIONS, DAY_MS, FLAG_BITS, ITEM_DIMENSIONS, panelRows, periodsOf, rangeItems, rangeScope, scopeOf,
-  type AttributeDimension, type DataArrays, type ItemSets, type Period, type ScopeRows, type ScopeState,
+  ATTRIBUTE_DIMENSIONS, DAY_MS, FLAG_BITS, ITEM_DIMENSIONS, facetFailsByCid, panelRows, rangeArrays, rowFails,
+  type AttributeDimension, type DataArrays, type PanelOptions, type RangeArrays,
 } from './panels';
 
 export type ReadTable = (sql: string) => Promise<Table>;
 
 /**
- * Which data set, which range (its key: the same range gives the same scope rows) and which build of
- * that range's scope tables (the stamp scopeStampSql wrote after them) a request is for.
+ * Which data set, which range (its key: the same range gives the same rows) and which build of that
+ * range's scope tables (the stamp scopeStampSql wrote after them) a state's flag tables are of.
  */
 export interface PanelVersions {
   data: number;
@@ -26,35 +28,26 @@ export interface PanelVersions {
 }
 
 /**
- * Marks the scope tables just built for a range. Every read of them returns the stamp in the same
- * statement, so rows read while another refresh rebuilt them for another range are never kept.
+ * Marks the scope tables just built for a range. A read of the flag tables returns the stamp in the
+ * same statement, so flags written while another refresh rebuilt them for another range are never used.
  */
 export const scopeStampSql = (stamp: number) => `CREATE OR REPLACE TEMP TABLE scope_stamp AS SELECT ${Math.floor(stamp)}::INTEGER AS stamp`;
 const STAMP = '(SELECT stamp FROM scope_stamp) AS stamp';
 
-/**
- * A range's scope rows are kept by data set and range: a prepare for an earlier data set that ends
- * late can never leave its rows where the current data set's are looked up.
- */
-const rangeKey = (versions: PanelVersions) => `${versions.data} ${versions.range}`;
-/** Ranges whose scope rows are kept (all time and the last ranges used, typically). */
+/** Ranges whose rows are kept (all time and the last ranges used, typically). */
 const RANGES_KEPT = 3;
-
-interface RangeArrays {
-  current: Omit<ScopeState, 'fails'>;
-  previous: Omit<ScopeState, 'fails'>;
-  items: ItemSets;
-}
 
 /** Above this many orders the arrays are not built (their memory is the JavaScript heap's, beside DuckDB's). */
 export const PANEL_INDEX_MAX_ORDERS = 3_000_000;
 
+type Rows = Record<string, unknown>[];
+
 export class PanelIndex {
   readonly #read: ReadTable;
-  #data: { version: number; arrays: DataArrays; customers: number } | null = null;
+  #data: { version: number; arrays: DataArrays } | null = null;
   /** The data set the latest prepare() is for. */
   #preparing = 0;
-  /** By rangeKey, least recently used first. */
+  /** A range's rows by its key (JSON of the range), least recently used first; of #data's data set. */
   readonly #ranges = new Map<string, RangeArrays>();
 
   constructor(read: ReadTable) {
@@ -62,15 +55,12 @@ export class PanelIndex {
   }
 
   /**
-   * Reads the data-wide arrays for data set `versions.data` (after the customer base was built), and
-   * the scope rows of the range its scope tables hold now (`versions.range`, if still `versions.stamp`);
-   * false when too big or not covered.
+   * Reads the data-wide arrays for data set `version` (after the customer base was built) and builds
+   * all time's rows; false when too big or not covered.
    */
-  async prepare(versions: PanelVersions): Promise<boolean> {
-    const version = versions.data;
+  async prepare(version: number): Promise<boolean> {
     this.#preparing = version;
-    this.#data = null;
-    this.#ranges.clear();
+    this.forget();
     const [counts] = rowsOf(await this.#read('SELECT (SELECT count(*) FROM customer_orders)::DOUBLE AS orders, (SELECT COALESCE(max(cid), 0) FROM customer_base)::DOUBLE AS customers'));
     const orders = Number(counts?.orders ?? 0);
     const customers = Number(counts?.customers ?? 0);
@@ -78,10 +68,8 @@ export class PanelIndex {
     const arrays = await this.#readData(customers);
     // A prepare for a newer data set started meanwhile: it decides what is kept.
     if (!arrays || this.#preparing !== version) return false;
-    this.#data = { version, arrays, customers };
-    // The first filter change then reads only its flags (all time's rows are ~0.5 s at 1M orders).
-    const range = await this.#readRange(versions.stamp, customers, arrays.attributes).catch(() => null);
-    if (range) this.#ranges.set(rangeKey(versions), range);
+    this.#data = { version, arrays };
+    this.#range(JSON.stringify(null));
     return true;
   }
 
@@ -92,60 +80,50 @@ export class PanelIndex {
   }
 
   /**
-   * The rows dashboardPanelsStatementSql would return for `plan`, after the caller ran its scope
-   * statements; null when this index cannot answer (then run the SQL).
+   * The rows dashboardPanelsStatementSql would return for `plan`, before any of its scope statements
+   * ran: for any range and facet selection, without a segment or a facet search; else null.
    */
-  async panels(plan: DashboardPlanOptions, versions: PanelVersions): Promise<Record<string, unknown>[] | null> {
+  panelsWithoutFlags(plan: DashboardPlanOptions, dataVersion: number): Rows | null {
     const data = this.#data;
-    if (!data || data.version !== versions.data) return null;
-    if (Object.values(plan.facetSearch ?? {}).some((term) => term)) return null;
+    if (!data || data.version !== dataVersion || plan.filter.segment || !covered(plan)) return null;
+    const range = this.#range(JSON.stringify(plan.filter.range));
+    const facets = plan.filter.facets ?? {};
+    const currentByCid = facetFailsByCid(facets, data.arrays, range.items);
+    const previousByCid = facetFailsByCid(facets, data.arrays, range.previousItems);
+    return panelRows(
+      { ...range.current, fails: rowFails(range.current, currentByCid) },
+      { ...range.previous, fails: rowFails(range.previous, previousByCid) },
+      data.arrays, range.items, { ...panelOptions(plan), filtered: currentByCid !== null, ...(currentByCid ? { failsByCid: currentByCid } : {}) },
+    );
+  }
+
+  /**
+   * The rows for `plan` after the caller ran its scope statements (a segment's state): the flags read
+   * from the flag tables, if they are of `versions`' range build; null when this index cannot answer.
+   */
+  async panels(plan: DashboardPlanOptions, versions: PanelVersions): Promise<Rows | null> {
+    const data = this.#data;
+    if (!data || data.version !== versions.data || !covered(plan)) return null;
     const filtered = customerFilterPredicate(plan.filter, plan).sql !== 'TRUE';
     // Lost customers of a filtered dated range are matched among customers without orders in it,
     // whom the range's flag table does not hold.
     if (filtered && plan.filter.range !== null) return null;
-    if (!(Math.round(plan.churnWindowDays) >= 1)) return null;
-    const key = rangeKey(versions);
+    const range = this.#range(versions.range);
+    const currentFails = await this.#readFlags('scope_flags', range.current, versions.stamp);
+    const previousFails = currentFails && (await this.#readFlags('prev_scope_flags', range.previous, versions.stamp));
+    if (!currentFails || !previousFails || this.#data !== data) return null;
+    return panelRows({ ...range.current, fails: currentFails }, { ...range.previous, fails: previousFails }, data.arrays, range.items, { ...panelOptions(plan), filtered });
+  }
+
+  /** A range's rows (`key`: JSON of the range, null for all time), built once and kept for the last few ranges. */
+  #range(key: string): RangeArrays {
+    const data = this.#data!;
     let range = this.#ranges.get(key);
-    if (!range) {
-      range = (await this.#readRange(versions.stamp, data.customers, data.arrays.attributes)) ?? undefined;
-      if (!range) return null;
-    }
+    if (!range) range = rangeArrays(data.arrays, JSON.parse(key) as { start: string; end: string } | null);
     this.#ranges.delete(key);
     this.#ranges.set(key, range);
     for (const oldest of this.#ranges.keys()) if (this.#ranges.size > RANGES_KEPT) this.#ranges.delete(oldest);
-    const currentFails = await this.#readFlags('scope_flags', range.current, versions.stamp);
-    const previousFails = currentFails && (await this.#readFlags('prev_scope_flags', range.previous, versions.stamp));
-    if (!currentFails || !previousFails) return null;
-    return panelRows({ ...range.current, fails: currentFails }, { ...range.previous, fails: previousFails }, data.arrays, range.items, {
-      grain: plan.grain,
-      churnWindowDays: plan.churnWindowDays,
-      facetLimit: plan.facetLimit,
-      sinceGrain: plan.sinceGrain,
-      filtered,
-    });
-  }
-
-  /**
-   * The panels of an unfiltered state without the range's SQL scope tables: its rows built here from
-   * the time-ordered orders (rangeScope), so a new range is painted before those tables are rebuilt
-   * (for the list, RFM and exports). Null when filtered, searched, or not prepared for `dataVersion`.
-   */
-  panelsWithoutScope(plan: DashboardPlanOptions, dataVersion: number): Record<string, unknown>[] | null {
-    const data = this.#data;
-    if (!data || data.version !== dataVersion) return null;
-    if (Object.values(plan.facetSearch ?? {}).some((term) => term)) return null;
-    if (customerFilterPredicate(plan.filter, plan).sql !== 'TRUE') return null;
-    if (!(Math.round(plan.churnWindowDays) >= 1)) return null;
-    const periods = periodsOf(plan.filter.range, data.arrays.bounds);
-    const current = rangeScope(data.arrays, periods.current, data.arrays.attributes);
-    const previous = rangeScope(data.arrays, periods.previous, data.arrays.attributes);
-    return panelRows({ ...current, fails: new Uint32Array(current.rows.n) }, { ...previous, fails: new Uint32Array(previous.rows.n) }, data.arrays, rangeItems(data.arrays, periods.current), {
-      grain: plan.grain,
-      churnWindowDays: plan.churnWindowDays,
-      facetLimit: plan.facetLimit,
-      sinceGrain: plan.sinceGrain,
-      filtered: false,
-    });
+    return range;
   }
 
   async #readData(customers: number): Promise<DataArrays | null> {
@@ -205,53 +183,11 @@ export class PanelIndex {
     };
   }
 
-  async #readRange(stamp: number, customers: number, attributes: DataArrays['attributes']): Promise<RangeArrays | null> {
-    const current = await this.#readScope('scope_period', 'scope_range', stamp, customers, attributes);
-    const previous = current && (await this.#readScope('prev_scope_period', 'prev_scope_range', stamp, customers, attributes));
-    const items = previous && (await this.#read(`SELECT CASE dim ${ITEM_DIMENSIONS.map((d, i) => `WHEN '${d}' THEN ${i}`).join(' ')} END::UTINYINT AS dim, COALESCE(code, 0)::INTEGER AS code, cid, ${STAMP} FROM scope_items`));
-    if (!current || !previous || !items || !stamped(items, stamp) || !noNulls(items, ['dim', 'cid'])) return null;
-    return { current, previous, items: { dim: ints8(items, 'dim'), code: ints(items, 'code'), cid: ints(items, 'cid') } };
-  }
-
-  async #readScope(periodTable: string, rangeTable: string, stamp: number, customers: number, attributes: DataArrays['attributes']): Promise<Omit<ScopeState, 'fails'> | null> {
-    const [p] = rowsOf(await this.#read(`SELECT epoch_ms(start_at)::DOUBLE AS start_ms, epoch_ms(end_at)::DOUBLE AS end_ms,
-        (start_day - DATE '1970-01-01')::INTEGER AS start_day, (end_day - DATE '1970-01-01')::INTEGER AS end_day,
-        (observed_end_day - DATE '1970-01-01')::INTEGER AS observed_end_day, days, grain, ${STAMP} FROM ${periodTable}`));
-    if (!p || p.stamp !== stamp) return null;
-    const period: Period = {
-      startMs: Number(p.start_ms), endMs: Number(p.end_ms), startDay: Number(p.start_day), endDay: Number(p.end_day),
-      observedEndDay: Number(p.observed_end_day), days: Number(p.days), grain: String(p.grain) as Grain,
-    };
-    // A NULL in a test counts as false (FILTER (WHERE NULL) leaves the row out), so COALESCE keeps
-    // the meaning; the three tests travel as the bits of one small integer.
-    const t = await this.#read(`SELECT cid,
-        (COALESCE(purchased, FALSE)::UTINYINT + 2 * COALESCE(is_new, FALSE)::UTINYINT + 4 * COALESCE(is_returning, FALSE)::UTINYINT)::UTINYINT AS tests,
-        CASE kind WHEN 'free_trial' THEN 1 WHEN 'one_time' THEN 2 WHEN 'repeat' THEN 3 ELSE 0 END::UTINYINT AS kind,
-        revenue::DOUBLE AS revenue, refunds::DOUBLE AS refunds, net::DOUBLE AS net, orders::DOUBLE AS orders, paid_orders::DOUBLE AS paid_orders,
-        ltv::DOUBLE AS ltv, first_order_revenue::DOUBLE AS first_order_revenue,
-        COALESCE(floor(epoch_ms(first_order_at) / ${DAY_MS})::DOUBLE, 'NaN'::DOUBLE) AS first_order_day, ${STAMP}
-      FROM ${rangeTable}`);
-    // The figures the panels sum must all be there: SQL's sums skip NULLs, plain addition would not.
-    if (!stamped(t, stamp) || !noNulls(t, ['cid', 'revenue', 'refunds', 'net', 'orders', 'paid_orders', 'ltv', 'first_order_revenue'])) return null;
-    const tests = ints8(t, 'tests');
-    const bit = (b: number) => {
-      const out = new Uint8Array(tests.length);
-      for (let i = 0; i < tests.length; i++) out[i] = (tests[i]! >> b) & 1;
-      return out;
-    };
-    const rows: ScopeRows = {
-      n: t.numRows, cid: ints(t, 'cid'), purchased: bit(0), isNew: bit(1), isReturning: bit(2), kind: ints8(t, 'kind'),
-      revenue: doubles(t, 'revenue'), refunds: doubles(t, 'refunds'), net: doubles(t, 'net'), orders: doubles(t, 'orders'), paidOrders: doubles(t, 'paid_orders'),
-      ltv: doubles(t, 'ltv'), firstOrderRevenue: doubles(t, 'first_order_revenue'), firstOrderDay: doubles(t, 'first_order_day'),
-    };
-    return scopeOf(period, rows, customers + 1, attributes);
-  }
-
   /**
    * The filters each row fails, as bits (flagBit), in the range's row order; null when the flag
    * table is not of that range's scope tables (another build, or other customers).
    */
-  async #readFlags(flagTable: string, scope: Omit<ScopeState, 'fails'>, stamp: number): Promise<Uint32Array | null> {
+  async #readFlags(flagTable: string, scope: RangeArrays['current'], stamp: number): Promise<Uint32Array | null> {
     // A NULL flag fails, as in the SQL's AND of flags.
     const t = await this.#read(`SELECT cid, (${FLAG_BITS.map((d, bit) => `(NOT COALESCE(f_${d}, FALSE))::INTEGER * ${2 ** bit}`).join(' + ')})::INTEGER AS fails, ${STAMP} FROM ${flagTable}`);
     if (t.numRows !== scope.rows.n || (t.numRows > 0 && !stamped(t, stamp))) return null;
@@ -266,6 +202,15 @@ export class PanelIndex {
     return fails.includes(UNSET) ? null : fails;
   }
 }
+
+const covered = (plan: DashboardPlanOptions) => !Object.values(plan.facetSearch ?? {}).some((term) => term) && Math.round(plan.churnWindowDays) >= 1;
+
+const panelOptions = (plan: DashboardPlanOptions): Omit<PanelOptions, 'filtered'> => ({
+  grain: plan.grain,
+  churnWindowDays: plan.churnWindowDays,
+  facetLimit: plan.facetLimit,
+  ...(plan.sinceGrain ? { sinceGrain: plan.sinceGrain } : {}),
+});
 
 /** No flags read for a row yet (a value no filter combination sets). */
 const UNSET = 0xffffffff;

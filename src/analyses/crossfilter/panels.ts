@@ -5,7 +5,7 @@
 // defined by the SQL (filters.ts, segments.ts); this module only counts, sums, ranks and buckets,
 // as kpis.ts, activity-series.ts and facets.ts say. test/unit/analyses/crossfilter.test.ts checks
 // it row for row against the SQL plan.
-import { FACET_DIMENSIONS, type FacetDimension } from '../filters';
+import { FACET_DIMENSIONS, customerSinceColumn, type FacetDimension, type FacetSelections } from '../filters';
 import type { Grain } from '../activity-series';
 import type { SinceGrain } from '../facets';
 import type { KpiValues } from '../kpis';
@@ -83,6 +83,12 @@ export interface PanelOptions {
   sinceGrain?: SinceGrain;
   /** Whether any facet or segment is applied (activity-series.ts: lost customers are then matched, orders restricted). */
   filtered: boolean;
+  /**
+   * The filters every customer fails, by cid (facetFailsByCid), where known beyond the period's rows:
+   * a dated range's lost customers are matched among customers without orders in it. Without it,
+   * only the rows' fails are known, which is enough when every customer has a row (all time).
+   */
+  failsByCid?: Uint32Array;
 }
 
 export interface ScopeState {
@@ -237,7 +243,8 @@ function pareto(ranked: { running: Float64Array }, points = 50): Row[] {
 function activity(s: ScopeState, data: DataArrays, options: PanelOptions): Row[] {
   // Who passes every filter, by cid: lost customers are matched on the customer, not only on the range's rows.
   const passesByCid = new Uint8Array(s.rowByCid.length);
-  for (let i = 0; i < s.rows.n; i++) if (s.fails[i] === 0) passesByCid[s.rows.cid[i]!] = 1;
+  if (options.failsByCid) for (let cid = 0; cid < passesByCid.length; cid++) passesByCid[cid] = options.failsByCid[cid] === 0 ? 1 : 0;
+  else for (let i = 0; i < s.rows.n; i++) if (s.fails[i] === 0) passesByCid[s.rows.cid[i]!] = 1;
   const grain = options.grain === 'auto' ? s.period.grain : options.grain;
   const window = Math.round(options.churnWindowDays);
   const { starts, of } = buckets(grain, s.period.startDay, s.period.endDay);
@@ -494,4 +501,84 @@ export function rangeItems(data: DataArrays, period: Period): ItemSets {
     }
   }
   return { dim: Uint8Array.from(dim), code: Int32Array.from(code), cid: Int32Array.from(cid) };
+}
+
+// ---- facet filters without the flag tables -----------------------------------------------------
+
+/** A range's rows for both periods and their item sets: what every filter state of the range reads. */
+export interface RangeArrays {
+  current: Omit<ScopeState, 'fails'>;
+  previous: Omit<ScopeState, 'fails'>;
+  items: ItemSets;
+  previousItems: ItemSets;
+}
+
+/** scope_range and scope_items of a range (null: all time) and of the period before it, built from the arrays. */
+export function rangeArrays(data: DataArrays, range: { start: string; end: string } | null): RangeArrays {
+  const periods = periodsOf(range, data.bounds);
+  return {
+    current: rangeScope(data, periods.current, data.attributes),
+    previous: rangeScope(data, periods.previous, data.attributes),
+    items: rangeItems(data, periods.current),
+    previousItems: rangeItems(data, periods.previous),
+  };
+}
+
+/**
+ * The facet filters (flagBit) each customer fails, by cid, as filters.ts facetPredicate decides
+ * them: a customer column's value among the selected ones (null selects no value), customer since
+ * by each value's grain (null: no purchase yet), an item dimension's selected values among what the
+ * customer bought (had, for status) in the period, `items`. Null when nothing is selected.
+ */
+export function facetFailsByCid(facets: FacetSelections, data: DataArrays, items: ItemSets): Uint32Array | null {
+  const chosen = FACET_DIMENSIONS.filter((d) => (facets[d]?.length ?? 0) > 0);
+  if (chosen.length === 0) return null;
+  const size = data.customers.ltv.length;
+  const fails = new Uint32Array(size);
+  for (const dimension of chosen) {
+    const selected = facets[dimension]!;
+    const bit = flagBit(dimension);
+    const item = ITEM_DIMENSIONS.indexOf(dimension as ItemDimension);
+    if (item >= 0) {
+      const wanted = selectedCodes(data.itemValues[dimension as ItemDimension], selected);
+      const has = new Uint8Array(size);
+      for (let r = 0; r < items.cid.length; r++) if (items.dim[r] === item && wanted[items.code[r]!]) has[items.cid[r]!] = 1;
+      for (let cid = 0; cid < size; cid++) if (!has[cid]) fails[cid]! |= bit;
+      continue;
+    }
+    // Customer since: each value matched against the column of its grain ('2024', '2024-Q1', '2024-01').
+    const tests: { codes: Int32Array; wanted: Uint8Array }[] = [];
+    if (dimension === 'customer_since') {
+      for (const column of ['since_year', 'since_quarter', 'since_month'] as const) {
+        const values = selected.filter((v): v is string => v !== null && customerSinceColumn(v) === column);
+        if (values.length > 0) tests.push({ codes: data.attributes[column].codeByCid, wanted: selectedCodes(data.attributes[column].values, values) });
+      }
+    } else {
+      const attribute = data.attributes[dimension as AttributeDimension];
+      tests.push({ codes: attribute.codeByCid, wanted: selectedCodes(attribute.values, selected) });
+    }
+    const noPurchase = dimension === 'customer_since' && selected.includes(null);
+    const firstDay = data.customers.firstOrderDay;
+    for (let cid = 0; cid < size; cid++) {
+      let pass = noPurchase && Number.isNaN(firstDay[cid]!);
+      for (let t = 0; !pass && t < tests.length; t++) pass = tests[t]!.wanted[tests[t]!.codes[cid]!] === 1;
+      if (!pass) fails[cid]! |= bit;
+    }
+  }
+  return fails;
+}
+
+/** Per code of `values` (a dictionary, null for no value): 1 when selected. */
+function selectedCodes(values: readonly (string | null)[], selected: readonly (string | null)[]): Uint8Array {
+  const wanted = new Set(selected);
+  const out = new Uint8Array(values.length);
+  for (let code = 0; code < values.length; code++) if (wanted.has(values[code] ?? null)) out[code] = 1;
+  return out;
+}
+
+/** A period's rows' fails, taken from the customers' (facetFailsByCid): no flags at all when nothing is selected. */
+export function rowFails(scope: Omit<ScopeState, 'fails'>, failsByCid: Uint32Array | null): Uint32Array {
+  const fails = new Uint32Array(scope.rows.n);
+  if (failsByCid) for (let i = 0; i < scope.rows.n; i++) fails[i] = failsByCid[scope.rows.cid[i]!]!;
+  return fails;
 }

@@ -1,7 +1,8 @@
 // The panels from arrays (src/analyses/crossfilter) against the SQL plan they stand in for: for
-// every filter state below, after the same scope statements, PanelIndex.panels gives the rows of
+// every filter state below, PanelIndex.panelsWithoutFlags (before any scope statement) and
+// PanelIndex.panels (after them, reading the flag tables) give the rows of
 // dashboardPanelsStatementSql (numbers equal up to the order of a floating-point sum), or null
-// where it does not answer. The SQL plan's own figures are checked by hand in dashboard.test.ts,
+// where they do not answer. The SQL plan's own figures are checked by hand in dashboard.test.ts,
 // kpis.test.ts, activity-series.test.ts and facets.test.ts.
 import { openAsBlob } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -43,8 +44,12 @@ class Versions {
   stamp = 0;
 }
 
-/** Runs `plan`'s scope statements as the dashboard does (the range's stamped), then both the SQL plan and the index. */
+/**
+ * The index's rows before any scope statement (withoutFlags), then `plan`'s scope statements run as
+ * the dashboard runs them (the range's stamped), then the SQL plan's rows and the index's from the flags.
+ */
 async function both(db: NodeDatabase, index: PanelIndex, versions: Versions, plan: DashboardPlanOptions) {
+  const withoutFlags = index.panelsWithoutFlags(plan, versions.data);
   versions.range = JSON.stringify(plan.filter.range);
   versions.stamp++;
   await db.query(scopeStampSql(0));
@@ -53,7 +58,7 @@ async function both(db: NodeDatabase, index: PanelIndex, versions: Versions, pla
   await run(db, dashboardFilterSql(plan));
   const sql = await rowsOf(db, dashboardPanelsStatementSql(plan));
   const fromArrays = await index.panels(plan, versions);
-  return { sql: comparable(sql), fromArrays: fromArrays && comparable(fromArrays) };
+  return { sql: comparable(sql), fromArrays: fromArrays && comparable(fromArrays), withoutFlags: withoutFlags && comparable(withoutFlags) };
 }
 
 const plan = (filter: DashboardFilter, more: Partial<DashboardPlanOptions> = {}): DashboardPlanOptions => ({
@@ -74,7 +79,7 @@ describe('the dashboard panels from arrays', () => {
     await loadFixture(db);
     index = new PanelIndex((sql) => db.query(sql));
     versions.data++;
-    expect(await index.prepare(versions)).toBe(true);
+    expect(await index.prepare(versions.data)).toBe(true);
   });
 
   const ALL_TIME_FILTERS: DashboardFilter[] = [
@@ -94,8 +99,10 @@ describe('the dashboard panels from arrays', () => {
 
   it('gives the SQL plan’s rows for every all-time filter state (each facet dimension, segments, no match)', async () => {
     for (const filter of ALL_TIME_FILTERS) {
-      const { sql, fromArrays } = await both(db, index, versions, plan(filter));
+      const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan(filter));
       expect(fromArrays, JSON.stringify(filter)).toEqual(sql);
+      // A segment is SQL's to decide: its state waits for the flag tables.
+      expect(withoutFlags, JSON.stringify(filter)).toEqual(filter.segment ? null : sql);
     }
   });
 
@@ -105,21 +112,38 @@ describe('the dashboard panels from arrays', () => {
     for (const [i, grain] of grains.entries()) {
       for (const churnWindowDays of [7, 30, 31, 90]) {
         const options = { grain, churnWindowDays, sinceGrain: sinceGrains[i % 3]!, facetLimit: i === 1 ? 2 : 12 };
-        for (const filter of [{ range: null }, { range: null, facets: { country: ['UK'] } }, { range: MARCH }] as DashboardFilter[]) {
-          const { sql, fromArrays } = await both(db, index, versions, plan(filter, options));
-          expect(fromArrays, JSON.stringify({ filter, options })).toEqual(sql);
+        for (const filter of [{ range: null }, { range: null, facets: { country: ['UK'] } }, { range: MARCH }, { range: MARCH, facets: { product: ['Mug'] } }] as DashboardFilter[]) {
+          const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan(filter, options));
+          if (!filter.range || !filter.facets) expect(fromArrays, JSON.stringify({ filter, options })).toEqual(sql);
+          expect(withoutFlags, JSON.stringify({ filter, options })).toEqual(sql);
         }
       }
     }
   });
 
-  it('gives the SQL plan’s rows for unfiltered dated ranges, and leaves filtered dated ranges and facet searches to SQL', async () => {
-    for (const range of [MARCH, { start: '2024-01-30', end: '2024-03-01' }, { start: '2023-11-01', end: '2024-04-11' }, { start: '2024-04-10', end: '2024-04-11' }]) {
-      const { sql, fromArrays } = await both(db, index, versions, plan({ range }));
+  it('gives the SQL plan’s rows for dated ranges, with facets too before the flag tables (lost customers matched outside the range); leaves segments on them and facet searches to SQL', async () => {
+    const ranges = [MARCH, { start: '2024-01-30', end: '2024-03-01' }, { start: '2023-11-01', end: '2024-04-11' }, { start: '2024-04-10', end: '2024-04-11' }];
+    for (const range of ranges) {
+      const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan({ range }));
       expect(fromArrays, JSON.stringify(range)).toEqual(sql);
+      expect(withoutFlags, JSON.stringify(range)).toEqual(sql);
     }
-    expect((await both(db, index, versions, plan({ range: MARCH, facets: { country: ['FR'] } }))).fromArrays).toBeNull();
-    expect((await both(db, index, versions, plan({ range: null }, { facetSearch: { city: 'lon' } }))).fromArrays).toBeNull();
+    const facets: DashboardFilter['facets'][] = [
+      { country: ['FR'] }, { country: ['UK', 'US'], channel: ['web'] }, { channel: ['web', null] }, { value_band: ['next_30'] },
+      { customer_since: ['2024', '2023-12'] }, { customer_since: ['2024-Q1', null] }, { product: ['Mug'] }, { category: ['Food'], status: ['paid'] }, { country: ['XX'] },
+    ];
+    for (const range of ranges) {
+      for (const selection of facets) {
+        const filter = { range, facets: selection };
+        const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan(filter, { churnWindowDays: 7 }));
+        expect(fromArrays, JSON.stringify(filter)).toBeNull();
+        expect(withoutFlags, JSON.stringify(filter)).toEqual(sql);
+      }
+    }
+    const segmented = await both(db, index, versions, plan({ range: MARCH, segment: SPENDERS }));
+    expect([segmented.fromArrays, segmented.withoutFlags]).toEqual([null, null]);
+    const searched = await both(db, index, versions, plan({ range: null }, { facetSearch: { city: 'lon' } }));
+    expect([searched.fromArrays, searched.withoutFlags]).toEqual([null, null]);
   });
 
   it('answers nothing for another data set, before prepare, or for scope tables of another build; and keeps a range’s rows', async () => {
@@ -132,34 +156,27 @@ describe('the dashboard panels from arrays', () => {
     // All time's rows are kept: with its tables rebuilt under a new stamp, only the flags are read.
     const reads: string[] = [];
     const counting = new PanelIndex((q) => (reads.push(q), db.query(q)));
-    await counting.prepare({ ...versions, stamp: -1 });
+    await counting.prepare(versions.data);
+    reads.length = 0;
+    // Before the flag tables nothing is read; after them, only the flags.
+    expect(comparable(counting.panelsWithoutFlags(filter, versions.data)!)).toEqual(sql);
+    expect(reads).toEqual([]);
     expect(comparable((await counting.panels(filter, versions))!)).toEqual(sql);
-    reads.length = 0;
-    const again = await both(db, counting, versions, filter);
-    expect(again.fromArrays).toEqual(sql);
-    expect(reads.map((q) => /FROM (\w+)\s*$/.exec(q.trim())?.[1])).toEqual(['scope_flags', 'prev_scope_flags']);
-    // Prepared while the scope tables are all time's, under their stamp: the first state reads only its flags.
-    const prepared = new PanelIndex((q) => (reads.push(q), db.query(q)));
-    await prepared.prepare(versions);
-    reads.length = 0;
-    expect(comparable((await prepared.panels(filter, versions))!)).toEqual(sql);
     expect(reads.map((q) => /FROM (\w+)\s*$/.exec(q.trim())?.[1])).toEqual(['scope_flags', 'prev_scope_flags']);
   });
-  it('builds an unfiltered range’s rows itself, before its scope tables exist: the SQL plan’s rows for every range, grain and window', async () => {
+  it('builds a range’s rows itself, before its scope tables exist: the SQL plan’s rows for every range, grain and window', async () => {
     const ranges = [null, MARCH, { start: '2024-01-30', end: '2024-03-01' }, { start: '2023-11-01', end: '2024-04-11' }, { start: '2024-04-10', end: '2024-04-11' },
       { start: '2024-05-01', end: '2024-06-01' }, { start: '2022-01-01', end: '2023-01-01' }, { start: '2023-12-05', end: '2024-03-04' }];
     const options: Partial<DashboardPlanOptions>[] = [{}, { grain: 'week', churnWindowDays: 7, sinceGrain: 'quarter' }, { grain: 'month', churnWindowDays: 31, sinceGrain: 'month', facetLimit: 2 }, { grain: 'day', churnWindowDays: 30 }];
     for (const range of ranges) {
       for (const more of options) {
         const p = plan({ range }, more);
-        const fromArrays = index.panelsWithoutScope(p, versions.data);
-        const { sql } = await both(db, index, versions, p);
-        expect(fromArrays && comparable(fromArrays), JSON.stringify({ range, more })).toEqual(sql);
+        const { sql, withoutFlags } = await both(db, index, versions, p);
+        expect(withoutFlags, JSON.stringify({ range, more })).toEqual(sql);
       }
     }
-    expect(index.panelsWithoutScope(plan({ range: null, facets: { country: ['FR'] } }), versions.data)).toBeNull();
-    expect(index.panelsWithoutScope(plan({ range: MARCH, segment: SPENDERS }), versions.data)).toBeNull();
-    expect(index.panelsWithoutScope(plan({ range: null }), versions.data + 1)).toBeNull();
+    expect(index.panelsWithoutFlags(plan({ range: MARCH, segment: SPENDERS }), versions.data)).toBeNull();
+    expect(index.panelsWithoutFlags(plan({ range: null }), versions.data + 1)).toBeNull();
   });
 
   it('keeps the newer data set’s arrays when a prepare for an earlier one ends after it', async () => {
@@ -172,14 +189,16 @@ describe('the dashboard panels from arrays', () => {
     const filter = plan({ range: null, facets: { country: ['FR'] } });
     const { sql } = await both(db, new PanelIndex((q) => db.query(q)), versions, filter);
     hold = true;
-    const earlier = index.prepare({ ...versions, data: 900 });
+    const earlier = index.prepare(900);
     await new Promise((resolve) => setTimeout(resolve, 10));
     hold = false;
-    expect(await index.prepare({ ...versions, data: 901 })).toBe(true);
+    expect(await index.prepare(901)).toBe(true);
     (gate as (() => void) | null)?.();
     expect(await earlier).toBe(false);
     expect(comparable((await index.panels(filter, { ...versions, data: 901 }))!)).toEqual(sql);
     expect(await index.panels(filter, { ...versions, data: 900 })).toBeNull();
+    expect(comparable(index.panelsWithoutFlags(filter, 901)!)).toEqual(sql);
+    expect(index.panelsWithoutFlags(filter, 900)).toBeNull();
   });
 });
 
@@ -187,26 +206,32 @@ describe('the dashboard panels from arrays, with values missing', () => {
   it('lists no value last among equal counts, as DuckDB orders NULLS LAST, in customer and item facets', async () => {
     // Three more customers, each alone with their values: C11 has no product, country, city or channel;
     // C12 bought a product of its own; C13 bought a mug and only returned a card (a product and
-    // category never bought: in no product or category list). Their values tie at one customer.
+    // category never bought: in no product or category list); C14 only returned one (a customer
+    // with no purchase: "no value" for customer since). Their values tie at one customer.
     const csv = [
       FIXTURE_CSV, 'O15,C11,k@example.com,Kim,2024-03-09,15,1,,,,,,paid', 'O16,C12,l@example.com,Lu,2024-03-09,15,1,Zebra,Zoo,ZZ,Zig,zine,paid',
       'O17,C13,m@example.com,Mo,2024-03-11,40,1,Mug,Kitchen,IE,Cork,web,paid', 'R02,C13,m@example.com,Mo,2024-03-12,-20,-1,Card,Gifts,IE,Cork,web,refunded',
+      'R03,C14,n@example.com,Ny,2024-03-13,-10,-1,Card,Gifts,IE,Cork,web,refunded',
     ].join('\n');
     const db = await NodeDatabase.open();
     await loadFixture(db, csv);
     const index = new PanelIndex((sql) => db.query(sql));
     const versions = new Versions();
     versions.data++;
-    expect(await index.prepare(versions)).toBe(true);
+    expect(await index.prepare(versions.data)).toBe(true);
     for (const range of [null, MARCH]) {
-      const unfiltered = index.panelsWithoutScope(plan({ range }), versions.data);
-      expect(unfiltered && comparable(unfiltered), JSON.stringify(range)).toEqual((await both(db, index, versions, plan({ range }))).sql);
+      const { sql, withoutFlags } = await both(db, index, versions, plan({ range }));
+      expect(withoutFlags, JSON.stringify(range)).toEqual(sql);
     }
-    for (const filter of [{ range: null }, { range: null, facets: { product: [null] } }, { range: null, facets: { country: [null, 'ZZ'] } }] as DashboardFilter[]) {
-      const { sql, fromArrays } = await both(db, index, versions, plan(filter));
-      expect(sql.some((r) => r.part === 'facets' && r.dimension === 'product' && r.value === null), 'a product facet lists "no value"').toBe(true);
-      expect(sql.some((r) => r.part === 'facets' && r.value === 'Gifts'), 'a category only refunded is listed').toBe(false);
-      expect(fromArrays, JSON.stringify(filter)).toEqual(sql);
+    for (const filter of [{ range: null }, { range: null, facets: { product: [null] } }, { range: null, facets: { country: [null, 'ZZ'] } }, { range: MARCH, facets: { product: [null], city: [null, 'Zoo'] } },
+      { range: null, facets: { customer_since: [null] } }, { range: MARCH, facets: { customer_since: ['2024', null] } }] as DashboardFilter[]) {
+      const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan(filter));
+      if (!filter.range && !filter.facets?.customer_since) {
+        expect(sql.some((r) => r.part === 'facets' && r.dimension === 'product' && r.value === null), 'a product facet lists "no value"').toBe(true);
+        expect(sql.some((r) => r.part === 'facets' && r.value === 'Gifts'), 'a category only refunded is listed').toBe(false);
+        expect(fromArrays, JSON.stringify(filter)).toEqual(sql);
+      }
+      expect(withoutFlags, JSON.stringify(filter)).toEqual(sql);
     }
   });
 });
@@ -220,7 +245,7 @@ describe('the dashboard panels from arrays, on the sample data (17,500 order lin
     const index = new PanelIndex((sql) => db.query(sql));
     const versions = new Versions();
     versions.data++;
-    expect(await index.prepare(versions)).toBe(true);
+    expect(await index.prepare(versions.data)).toBe(true);
     const top = async (column: string, n: number) =>
       (await db.rows<{ v: string }>(`SELECT ${column}::VARCHAR AS v FROM customer_base WHERE ${column} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${n}`)).map((r) => r.v);
     const [countries, channels, years] = [await top('country', 3), await top('channel', 2), await top('since_year', 2)];
@@ -236,13 +261,18 @@ describe('the dashboard panels from arrays, on the sample data (17,500 order lin
     for (const preset of ['last_30', 'last_90', 'this_quarter', 'last_year', 'all'] as const) {
       const range = presetRange(preset, Date.parse(`${lastDay}T00:00:00Z`));
       const p = plan({ range });
-      const fromArrays = index.panelsWithoutScope(p, versions.data);
-      expect(fromArrays && comparable(fromArrays), preset).toEqual((await both(db, index, versions, p)).sql);
+      const { sql, withoutFlags } = await both(db, index, versions, p);
+      expect(withoutFlags, preset).toEqual(sql);
+      // The same range with facets (lost customers matched on customers without orders in it).
+      const faceted = plan({ range, facets: { country: [countries[0]!], channel: channels } }, { churnWindowDays: 30 });
+      const again = await both(db, index, versions, faceted);
+      expect(again.withoutFlags, `${preset} with facets`).toEqual(again.sql);
     }
     for (const filter of filters) {
       for (const options of [{}, { grain: 'week' as const, churnWindowDays: 14, sinceGrain: 'quarter' as const }]) {
-        const { sql, fromArrays } = await both(db, index, versions, plan(filter, options));
+        const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan(filter, options));
         expect(fromArrays, JSON.stringify({ filter, options })).toEqual(sql);
+        expect(withoutFlags, JSON.stringify({ filter, options })).toEqual(filter.segment ? null : sql);
       }
     }
   });
