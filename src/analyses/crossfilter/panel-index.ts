@@ -11,7 +11,7 @@ import type { DashboardPlanOptions } from '../dashboard';
 import { customerFilterPredicate } from '../filters';
 import type { Grain } from '../activity-series';
 import {
-  ATTRIBUTE_DIMENSIONS, DAY_MS, FLAG_BITS, ITEM_DIMENSIONS, facetFailsByCid, panelRows, rangeArrays, rowFails,
+  ATTRIBUTE_DIMENSIONS, DAY_MS, FLAG_BITS, ITEM_DIMENSIONS, facetFailsByCid, paidThrough, panelRows, rangeArrays, rowFails,
   type AttributeDimension, type DataArrays, type PanelOptions, type RangeArrays,
 } from './panels';
 
@@ -172,9 +172,10 @@ export class PanelIndex {
       for (const row of itemCodes) if (row.dim === d) values[Number(row.code)] = String(row.value);
       itemValues[d] = values;
     }
+    const timeOrdered = { cid: ints(orders, 'cid'), day: ints(orders, 'day'), purchase: ints8(orders, 'purchase'), amount: doubles(orders, 'amount'), refund: doubles(orders, 'refund') };
     return {
       attributes,
-      orders: { cid: ints(orders, 'cid'), day: ints(orders, 'day'), purchase: ints8(orders, 'purchase'), amount: doubles(orders, 'amount'), refund: doubles(orders, 'refund') },
+      orders: { ...timeOrdered, paidThrough: paidThrough(timeOrdered, customers + 1) },
       purchaseDays: { cid: ints(days, 'cid'), day: ints(days, 'day'), nextDay: ints(days, 'next_day') },
       itemValues,
       customers: customerFacts,

@@ -47,8 +47,8 @@ export interface Period {
 export interface DataArrays {
   /** Per customer-column dimension (and customer_since by grain): code by cid (index cid), and the values in DuckDB's order. */
   attributes: Record<AttributeDimension, { codeByCid: Int32Array; values: (string | null)[] }>;
-  /** Orders in time order; day: days since 1970-01-01 of ordered_at. */
-  orders: { cid: Int32Array; day: Int32Array; purchase: Uint8Array; amount: Float64Array; refund: Float64Array };
+  /** Orders in time order; day: days since 1970-01-01 of ordered_at; paidThrough: see paidThrough(). */
+  orders: { cid: Int32Array; day: Int32Array; purchase: Uint8Array; amount: Float64Array; refund: Float64Array; paidThrough: Int32Array };
   purchaseDays: { cid: Int32Array; day: Int32Array; nextDay: Int32Array };
   /** Per item dimension: value by code (code 0: no value), in DuckDB's order of the values. */
   itemValues: Record<ItemDimension, (string | null)[]>;
@@ -422,53 +422,55 @@ export function periodsOf(range: { start: string; end: string } | null, bounds: 
 export function rangeScope(data: DataArrays, period: Period, attributes: DataArrays['attributes']): Omit<ScopeState, 'fails'> {
   const o = data.orders;
   const size = data.customers.ltv.length;
-  const any = new Uint8Array(size), orders = new Float64Array(size), paid = new Float64Array(size), revenue = new Float64Array(size), refunds = new Float64Array(size);
-  const paidAfterEnd = new Float64Array(size);
   const from = lowerBound(o.day, period.startDay), to = lowerBound(o.day, period.endDay);
-  for (let r = from; r < to; r++) {
-    const cid = o.cid[r]!;
-    any[cid] = 1;
-    if (o.purchase[r]) orders[cid]!++;
-    if (o.amount[r]! > 0) paid[cid]!++;
-    revenue[cid]! += o.amount[r]!;
-    refunds[cid]! += o.refund[r]!;
-  }
-  for (let r = to; r < o.day.length; r++) if (o.amount[r]! > 0) paidAfterEnd[o.cid[r]!]!++;
+  // Rows in cid order: the customers with an order in the period are marked first, then numbered.
+  const rowByCid = new Int32Array(size).fill(-1);
+  for (let r = from; r < to; r++) rowByCid[o.cid[r]!] = -2;
   let n = 0;
-  for (let cid = 0; cid < size; cid++) n += any[cid]!;
-  const c = data.customers;
+  for (let cid = 0; cid < size; cid++) if (rowByCid[cid] === -2) rowByCid[cid] = n++;
   const rows: ScopeRows = {
     n, cid: new Int32Array(n), purchased: new Uint8Array(n), isNew: new Uint8Array(n), isReturning: new Uint8Array(n), kind: new Uint8Array(n),
     revenue: new Float64Array(n), refunds: new Float64Array(n), net: new Float64Array(n), orders: new Float64Array(n), paidOrders: new Float64Array(n),
     ltv: new Float64Array(n), firstOrderRevenue: new Float64Array(n), firstOrderDay: new Float64Array(n),
   };
-  let i = 0;
+  // Paid orders up to the period's end: the count through the customer's last order in it (orders come in time order).
+  const paidToEnd = new Int32Array(n);
+  for (let r = from; r < to; r++) {
+    const i = rowByCid[o.cid[r]!]!;
+    if (o.purchase[r]) rows.orders[i]!++;
+    if (o.amount[r]! > 0) rows.paidOrders[i]!++;
+    rows.revenue[i]! += o.amount[r]!;
+    rows.refunds[i]! += o.refund[r]!;
+    paidToEnd[i] = o.paidThrough[r]!;
+  }
+  const c = data.customers;
   for (let cid = 0; cid < size; cid++) {
-    if (!any[cid]) continue;
-    const bought = orders[cid]! > 0;
-    const paidToEnd = c.lifetimePaidOrders[cid]! - paidAfterEnd[cid]!;
+    const i = rowByCid[cid]!;
+    if (i < 0) continue;
+    const bought = rows.orders[i]! > 0;
     rows.cid[i] = cid;
     rows.purchased[i] = bought ? 1 : 0;
     rows.isNew[i] = bought && c.firstOrderDay[cid]! >= period.startDay ? 1 : 0;
     rows.isReturning[i] = bought && c.firstOrderDay[cid]! < period.startDay ? 1 : 0;
-    rows.kind[i] = !bought ? 0 : paidToEnd === 0 ? 1 : paidToEnd === 1 ? 2 : 3;
-    rows.revenue[i] = revenue[cid]!;
-    rows.refunds[i] = refunds[cid]!;
-    rows.net[i] = revenue[cid]! - refunds[cid]!;
-    rows.orders[i] = orders[cid]!;
-    rows.paidOrders[i] = paid[cid]!;
+    rows.kind[i] = !bought ? 0 : paidToEnd[i] === 0 ? 1 : paidToEnd[i] === 1 ? 2 : 3;
+    rows.net[i] = rows.revenue[i]! - rows.refunds[i]!;
     rows.ltv[i] = c.ltv[cid]!;
     rows.firstOrderRevenue[i] = c.firstOrderRevenue[cid]!;
     rows.firstOrderDay[i] = c.firstOrderDay[cid]!;
-    i++;
   }
-  return scopeOf(period, rows, size, attributes);
+  return scopeOf(period, rows, rowByCid, attributes);
 }
 
-/** A period's rows with their lookups: row by cid (of `size` cids) and each attribute's codes in row order. */
-export function scopeOf(period: Period, rows: ScopeRows, size: number, attributes: DataArrays['attributes']): Omit<ScopeState, 'fails'> {
-  const rowByCid = new Int32Array(size).fill(-1);
-  for (let i = 0; i < rows.n; i++) rowByCid[rows.cid[i]!] = i;
+/** For each order (in time order), how many orders with an amount its customer had up to it, itself included. */
+export function paidThrough(orders: { cid: Int32Array; amount: Float64Array }, size: number): Int32Array {
+  const count = new Int32Array(size);
+  const out = new Int32Array(orders.cid.length);
+  for (let r = 0; r < out.length; r++) out[r] = orders.amount[r]! > 0 ? ++count[orders.cid[r]!]! : count[orders.cid[r]!]!;
+  return out;
+}
+
+/** A period's rows with their lookups: row by cid and each attribute's codes in row order. */
+function scopeOf(period: Period, rows: ScopeRows, rowByCid: Int32Array, attributes: DataArrays['attributes']): Omit<ScopeState, 'fails'> {
   const codes = {} as ScopeState['codes'];
   for (const d of ATTRIBUTE_DIMENSIONS) {
     const byCid = attributes[d].codeByCid;
@@ -486,7 +488,11 @@ export function rangeItems(data: DataArrays, period: Period): ItemSets {
   const l = data.lines;
   // Lines come by cid, so a code already taken for this customer is remembered until the next one.
   const taken = ITEM_DIMENSIONS.map((d) => new Int32Array(data.itemValues[d].length).fill(-1));
-  const dim: number[] = [], code: number[] = [], cid: number[] = [];
+  let lines = 0;
+  for (let r = 0; r < l.cid.length; r++) if (l.day[r]! >= period.startDay && l.day[r]! < period.endDay) lines++;
+  // At most three entries a line: filled, then cut to length.
+  const dim = new Uint8Array(3 * lines), code = new Int32Array(3 * lines), cid = new Int32Array(3 * lines);
+  let n = 0;
   for (let r = 0; r < l.cid.length; r++) {
     if (l.day[r]! < period.startDay || l.day[r]! >= period.endDay) continue;
     const customer = l.cid[r]!;
@@ -495,12 +501,13 @@ export function rangeItems(data: DataArrays, period: Period): ItemSets {
       const c = l.codes[d as 0 | 1 | 2][r]!;
       if (taken[d]![c] === customer) continue;
       taken[d]![c] = customer;
-      dim.push(d);
-      code.push(c);
-      cid.push(customer);
+      dim[n] = d;
+      code[n] = c;
+      cid[n] = customer;
+      n++;
     }
   }
-  return { dim: Uint8Array.from(dim), code: Int32Array.from(code), cid: Int32Array.from(cid) };
+  return { dim: dim.slice(0, n), code: code.slice(0, n), cid: cid.slice(0, n) };
 }
 
 // ---- facet filters without the flag tables -----------------------------------------------------
