@@ -11,7 +11,7 @@ import type { DashboardPlanOptions } from '../dashboard';
 import { customerFilterPredicate } from '../filters';
 import type { Grain } from '../activity-series';
 import {
-  ATTRIBUTE_DIMENSIONS, DAY_MS, FLAG_BITS, ITEM_DIMENSIONS, facetFailsByCid, paidThrough, panelRows, rangeArrays, rowFails,
+  ATTRIBUTE_DIMENSIONS, DAY_MS, FLAG_BITS, ITEM_DIMENSIONS, facetFailsByCid, ordersByCid, paidThrough, panelRows, startsByCid, rangeArrays, rowFails,
   type AttributeDimension, type DataArrays, type PanelOptions, type RangeArrays,
 } from './panels';
 
@@ -143,7 +143,7 @@ export class PanelIndex {
       for (let r = 0; r < cids.length; r++) target[cids[r]!] = code[r]!;
     }
     const orders = await this.#read(`SELECT cid, floor(epoch_ms(ordered_at) / ${DAY_MS})::INTEGER AS day, purchase::UTINYINT AS purchase, amount, refund FROM customer_orders ORDER BY ordered_at`);
-    const days = await this.#read(`SELECT cid, (day - DATE '1970-01-01')::INTEGER AS day, COALESCE((next_day - DATE '1970-01-01')::INTEGER, -1) AS next_day FROM purchase_days`);
+    const days = await this.#read(`SELECT cid, (day - DATE '1970-01-01')::INTEGER AS day, COALESCE((next_day - DATE '1970-01-01')::INTEGER, -1) AS next_day FROM purchase_days ORDER BY cid, day`);
     const itemCodes = rowsOf(await this.#read(`SELECT dim, code, value FROM item_codes WHERE code IS NOT NULL ORDER BY dim, code`));
     const facts = await this.#read(`SELECT cid, ltv::DOUBLE AS ltv, first_order_revenue::DOUBLE AS first_order_revenue,
         COALESCE(floor(epoch_ms(first_order_at) / ${DAY_MS})::DOUBLE, 'NaN'::DOUBLE) AS first_order_day, lifetime_paid_orders::DOUBLE AS lifetime_paid_orders
@@ -173,10 +173,12 @@ export class PanelIndex {
       itemValues[d] = values;
     }
     const timeOrdered = { cid: ints(orders, 'cid'), day: ints(orders, 'day'), purchase: ints8(orders, 'purchase'), amount: doubles(orders, 'amount'), refund: doubles(orders, 'refund') };
+    const withPaid = { ...timeOrdered, paidThrough: paidThrough(timeOrdered, customers + 1) };
     return {
       attributes,
-      orders: { ...timeOrdered, paidThrough: paidThrough(timeOrdered, customers + 1) },
-      purchaseDays: { cid: ints(days, 'cid'), day: ints(days, 'day'), nextDay: ints(days, 'next_day') },
+      orders: withPaid,
+      ordersByCid: ordersByCid(withPaid, customers + 1),
+      purchaseDays: { start: startsByCid(ints(days, 'cid'), customers + 1), day: ints(days, 'day'), nextDay: ints(days, 'next_day') },
       itemValues,
       customers: customerFacts,
       lines: { cid: ints(lines, 'cid'), day: ints(lines, 'day'), bought: ints8(lines, 'bought'), codes: [ints(lines, 'product'), ints(lines, 'category'), ints(lines, 'status')] },

@@ -49,7 +49,10 @@ export interface DataArrays {
   attributes: Record<AttributeDimension, { codeByCid: Int32Array; values: (string | null)[] }>;
   /** Orders in time order; day: days since 1970-01-01 of ordered_at; paidThrough: see paidThrough(). */
   orders: { cid: Int32Array; day: Int32Array; purchase: Uint8Array; amount: Float64Array; refund: Float64Array; paidThrough: Int32Array };
-  purchaseDays: { cid: Int32Array; day: Int32Array; nextDay: Int32Array };
+  /** Purchase days by cid, then day: customer cid's from start[cid] to start[cid + 1]. */
+  purchaseDays: { start: Int32Array; day: Int32Array; nextDay: Int32Array };
+  /** The orders again, grouped by cid (each customer's in time order): customer cid's from start[cid] to start[cid + 1]. */
+  ordersByCid: { start: Int32Array; day: Int32Array; amount: Float64Array; refund: Float64Array; purchase: Uint8Array };
   /** Per item dimension: value by code (code 0: no value), in DuckDB's order of the values. */
   itemValues: Record<ItemDimension, (string | null)[]>;
   /** customer_base's all-history figures a range's rows take as they are, by cid. */
@@ -98,6 +101,8 @@ export interface ScopeState {
   rowByCid: Int32Array;
   /** Each customer-column dimension's value codes in row order (DataArrays.attributes' codes). */
   codes: Record<AttributeDimension, Int32Array>;
+  /** The first and last of the purchasers' first purchase days (min > max when none). */
+  firstDays: { min: number; max: number };
   /** Per row: the bits (flagBit) of the filters it fails. */
   fails: Uint32Array;
 }
@@ -147,9 +152,11 @@ const divide = (a: number | null, b: number | null) => (a === null || b === null
  * the totals need the revenues in order only.
  */
 function ranking(s: ScopeState): { running: Float64Array } {
+  // Hot loops read the arrays through locals: property loads inside them are not always hoisted.
+  const { fails } = s, { purchased, revenue } = s.rows;
   const revenues = new Float64Array(s.rows.n);
   let n = 0;
-  for (let i = 0; i < s.rows.n; i++) if (s.fails[i] === 0 && s.rows.purchased[i]) revenues[n++] = s.rows.revenue[i]!;
+  for (let i = 0; i < fails.length; i++) if (fails[i] === 0 && purchased[i]) revenues[n++] = revenue[i]!;
   const sorted = revenues.subarray(0, n).sort();
   const running = new Float64Array(n);
   let sum = 0;
@@ -159,27 +166,29 @@ function ranking(s: ScopeState): { running: Float64Array } {
 
 /** One row of KPIS_SQL (kpis.ts summarySql) for a period. */
 function summary(label: 'current' | 'previous', s: ScopeState, ranked: { running: Float64Array }): Row {
-  const r = s.rows;
+  const { fails } = s, r = s.rows;
+  const { kind, purchased, isNew: isNewRow, isReturning } = r;
+  const revenues = r.revenue, refundsOf = r.refunds, nets = r.net, ordersOf = r.orders, paidOf = r.paidOrders, ltvs = r.ltv, firstRevenue = r.firstOrderRevenue;
   let rows = 0, customers = 0, isNew = 0, returning = 0, revenue = 0, refunds = 0, net = 0, orders = 0, paid = 0, ltv = 0, acquired = 0;
-  const kinds = [0, 0, 0, 0];
-  for (let i = 0; i < r.n; i++) {
-    if (s.fails[i] !== 0) continue;
+  const kinds = new Float64Array(4);
+  for (let i = 0; i < fails.length; i++) {
+    if (fails[i] !== 0) continue;
     rows++;
-    revenue += r.revenue[i]!;
-    refunds += r.refunds[i]!;
-    net += r.net[i]!;
-    orders += r.orders[i]!;
-    paid += r.paidOrders[i]!;
-    kinds[r.kind[i]!]!++;
-    if (r.purchased[i]) {
+    revenue += revenues[i]!;
+    refunds += refundsOf[i]!;
+    net += nets[i]!;
+    orders += ordersOf[i]!;
+    paid += paidOf[i]!;
+    kinds[kind[i]!]!++;
+    if (purchased[i]) {
       customers++;
-      ltv += r.ltv[i]!;
+      ltv += ltvs[i]!;
     }
-    if (r.isNew[i]) {
+    if (isNewRow[i]) {
       isNew++;
-      acquired += r.firstOrderRevenue[i]!;
+      acquired += firstRevenue[i]!;
     }
-    if (r.isReturning[i]) returning++;
+    if (isReturning[i]) returning++;
   }
   // sum() over no rows is NULL in SQL; the COALESCEd ones are 0.
   const sumOrNull = (x: number) => (rows === 0 ? null : x);
@@ -213,19 +222,22 @@ function summary(label: 'current' | 'previous', s: ScopeState, ranked: { running
 }
 
 function acquisition(s: ScopeState): Row[] {
-  const counts = new Map<number, { customers: number; revenue: number }>();
-  const truncated = new Map<number, number>();
-  for (let i = 0; i < s.rows.n; i++) {
-    if (s.fails[i] !== 0 || !s.rows.purchased[i]) continue;
-    const day = s.rows.firstOrderDay[i]!;
-    let start = truncated.get(day);
-    if (start === undefined) truncated.set(day, (start = truncDay(s.period.grain, day)));
-    const e = counts.get(start) ?? { customers: 0, revenue: 0 };
-    e.customers++;
-    e.revenue += s.rows.firstOrderRevenue[i]!;
-    counts.set(start, e);
+  // Buckets over the purchasers' first days (scopeOf), found by a lookup rather than a date per row.
+  if (s.firstDays.min > s.firstDays.max) return [];
+  const { starts, of } = buckets(s.period.grain, s.firstDays.min, s.firstDays.max + 1);
+  const customers = new Float64Array(starts.length), revenue = new Float64Array(starts.length);
+  const { fails } = s, { purchased, firstOrderDay, firstOrderRevenue } = s.rows;
+  for (let i = 0; i < fails.length; i++) {
+    if (fails[i] !== 0 || !purchased[i]) continue;
+    const b = of(firstOrderDay[i]!);
+    customers[b]!++;
+    revenue[b]! += firstOrderRevenue[i]!;
   }
-  return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([start, e]) => ({ part: 'acquisition', period_start: msOfDay(start), customers: e.customers, first_order_revenue: e.revenue }));
+  const out: Row[] = [];
+  for (let b = 0; b < starts.length; b++) {
+    if (customers[b]! > 0) out.push({ part: 'acquisition', period_start: msOfDay(starts[b]!), customers: customers[b]!, first_order_revenue: revenue[b]! });
+  }
+  return out;
 }
 
 function pareto(ranked: { running: Float64Array }, points = 50): Row[] {
@@ -243,56 +255,69 @@ function pareto(ranked: { running: Float64Array }, points = 50): Row[] {
 function activity(s: ScopeState, data: DataArrays, options: PanelOptions): Row[] {
   // Who passes every filter, by cid: lost customers are matched on the customer, not only on the range's rows.
   const passesByCid = new Uint8Array(s.rowByCid.length);
-  if (options.failsByCid) for (let cid = 0; cid < passesByCid.length; cid++) passesByCid[cid] = options.failsByCid[cid] === 0 ? 1 : 0;
-  else for (let i = 0; i < s.rows.n; i++) if (s.fails[i] === 0) passesByCid[s.rows.cid[i]!] = 1;
+  const { fails } = s, { cid: cids, isNew, firstOrderDay } = s.rows;
+  const failsByCid = options.failsByCid;
+  if (failsByCid) for (let cid = 0; cid < passesByCid.length; cid++) passesByCid[cid] = failsByCid[cid] === 0 ? 1 : 0;
+  else for (let i = 0; i < fails.length; i++) if (fails[i] === 0) passesByCid[cids[i]!] = 1;
   const grain = options.grain === 'auto' ? s.period.grain : options.grain;
   const window = Math.round(options.churnWindowDays);
   const { starts, of } = buckets(grain, s.period.startDay, s.period.endDay);
   const k = starts.length;
   const newBy = new Float64Array(k), lostBy = new Float64Array(k), purchasers = new Float64Array(k), orders = new Float64Array(k), revenue = new Float64Array(k), refunds = new Float64Array(k);
-  for (let i = 0; i < s.rows.n; i++) {
-    if (s.fails[i] !== 0 || !s.rows.isNew[i]) continue;
-    const b = of(s.rows.firstOrderDay[i]!);
+  for (let i = 0; i < fails.length; i++) {
+    if (fails[i] !== 0 || !isNew[i]) continue;
+    const b = of(firstOrderDay[i]!);
     if (b >= 0) newBy[b]!++;
   }
   // Lapses: a customer lapses on day + window when their next purchase day is later (or never).
-  const lapses = new Set<number>();
-  const pd = data.purchaseDays;
-  for (let r = 0; r < pd.cid.length; r++) {
-    const cid = pd.cid[r]!;
-    if (options.filtered && !passesByCid[cid]) continue;
-    const lapse = pd.day[r]! + window;
-    if (pd.nextDay[r]! !== -1 && pd.nextDay[r]! <= lapse) continue;
-    if (lapse < s.period.startDay || lapse >= s.period.observedEndDay) continue;
-    const b = of(lapse);
-    if (b < 0) continue;
-    // Windows shorter than a month can lapse one customer twice in a period: counted once (count DISTINCT).
-    if (window < 31) {
-      const key = b * passesByCid.length + cid;
-      if (lapses.has(key)) continue;
-      lapses.add(key);
+  // A customer's days come in order, so a window shorter than a month, which can lapse them twice
+  // in one period, is counted once per period (count DISTINCT) by remembering their last period.
+  const { start: dayStart, day: days, nextDay } = data.purchaseDays;
+  const size = passesByCid.length, filtered = options.filtered;
+  const { startDay, endDay, observedEndDay } = s.period;
+  for (let cid = 0; cid < size; cid++) {
+    if (filtered && !passesByCid[cid]) continue;
+    let last = -1;
+    for (let r = dayStart[cid]!, end = dayStart[cid + 1]!; r < end; r++) {
+      const lapse = days[r]! + window;
+      if (nextDay[r]! !== -1 && nextDay[r]! <= lapse) continue;
+      if (lapse < startDay || lapse >= observedEndDay) continue;
+      const b = of(lapse);
+      if (b < 0 || (window < 31 && b === last)) continue;
+      last = b;
+      lostBy[b]!++;
     }
-    lostBy[b]!++;
   }
-  // Orders in range, in time order: purchasers counted once per customer and period.
-  const o = data.orders;
-  const seenIn = new Int32Array(passesByCid.length).fill(-1);
-  // The range's bounds are midnights (scope_period): ordered_at ≥ start_at is day ≥ start_day.
-  let from = lowerBound(o.day, s.period.startDay);
-  const to = lowerBound(o.day, s.period.endDay);
-  for (; from < to; from++) {
-    const cid = o.cid[from]!;
-    if (options.filtered && !passesByCid[cid]) continue;
-    const b = of(o.day[from]!);
-    if (b < 0) continue;
-    revenue[b]! += o.amount[from]!;
-    refunds[b]! += o.refund[from]!;
-    if (o.purchase[from]) {
-      orders[b]!++;
-      if (seenIn[cid] !== b) {
-        seenIn[cid] = b;
-        purchasers[b]!++;
+  // Orders in range: purchasers counted once per customer and period. The range's bounds are
+  // midnights (scope_period): ordered_at ≥ start_at is day ≥ start_day.
+  const count = (day: number, amount: number, refund: number, purchase: number, seen: number) => {
+    const b = of(day);
+    if (b < 0) return seen;
+    revenue[b]! += amount;
+    refunds[b]! += refund;
+    if (!purchase) return seen;
+    orders[b]!++;
+    if (seen !== b) purchasers[b]!++;
+    return b;
+  };
+  if (filtered) {
+    // Only the passing customers' orders, each customer's in time order.
+    const { start, day: dayOf, amount, refund, purchase } = data.ordersByCid;
+    for (let cid = 0; cid < size; cid++) {
+      if (!passesByCid[cid]) continue;
+      let seen = -1;
+      for (let r = start[cid]!, end = start[cid + 1]!; r < end; r++) {
+        const day = dayOf[r]!;
+        if (day >= startDay && day < endDay) seen = count(day, amount[r]!, refund[r]!, purchase[r]!, seen);
       }
+    }
+  } else {
+    // Every order in range: a slice of the orders in time order.
+    const { cid: cidOf, day: dayOf, amount, refund, purchase } = data.orders;
+    const seenIn = new Int32Array(size).fill(-1);
+    for (let r = lowerBound(dayOf, startDay), to = lowerBound(dayOf, endDay); r < to; r++) {
+      const cid = cidOf[r]!;
+      seenIn[cid] = count(dayOf[r]!, amount[r]!, refund[r]!, purchase[r]!, seenIn[cid]!);
     }
   }
   return starts.map((start, b) => ({
@@ -323,47 +348,49 @@ const SINCE: Record<SinceGrain, AttributeDimension> = { year: 'since_year', quar
 
 function facets(s: ScopeState, data: DataArrays, items: ItemSets, options: PanelOptions): Row[] {
   const limit = Math.max(1, Math.floor(options.facetLimit));
-  // The item dimensions' counts in one pass over the item sets, reading per cid the filters failed
-  // (with one more bit for "no purchase in range": such customers are in no list) and the revenue.
+  // One pass over the rows counts the customer-column dimensions: a row counts in every list when
+  // it fails no filter, and only in a dimension's own list when that dimension's is the one it fails
+  // (a dimension's own selection does not narrow its own list). It also notes per cid the filters
+  // failed, with one more bit for "no purchase in range" (such customers are in no list), and the
+  // revenue, which the pass over the item sets reads.
+  const attributeCounts = FACET_DIMENSIONS.filter((d) => !ITEM_DIMENSIONS.includes(d as ItemDimension)).map((dimension) => {
+    const attribute = attributeOf(dimension, options);
+    const values = data.attributes[attribute].values;
+    return { dimension, bit: flagBit(dimension), values, codes: s.codes[attribute], customers: new Int32Array(values.length), revenue: new Float64Array(values.length) };
+  });
   const NO_PURCHASE = 1 << FLAG_BITS.length;
   const failsByCid = new Uint32Array(s.rowByCid.length).fill(NO_PURCHASE);
   const revenueByCid = new Float64Array(s.rowByCid.length);
-  for (let i = 0; i < s.rows.n; i++) {
-    const cid = s.rows.cid[i]!;
-    failsByCid[cid] = s.rows.purchased[i] ? s.fails[i]! : NO_PURCHASE;
-    revenueByCid[cid] = s.rows.revenue[i]!;
+  const { fails } = s, { purchased, cid: cids, revenue: revenues } = s.rows;
+  for (let i = 0; i < fails.length; i++) {
+    if (!purchased[i]) continue;
+    const cid = cids[i]!, failed = fails[i]!, revenue = revenues[i]!;
+    failsByCid[cid] = failed;
+    revenueByCid[cid] = revenue;
+    // More than one filter failed: in no list.
+    if ((failed & (failed - 1)) !== 0) continue;
+    for (const counts of attributeCounts) {
+      if (failed !== 0 && failed !== counts.bit) continue;
+      const code = counts.codes[i]!;
+      counts.customers[code]!++;
+      counts.revenue[code]! += revenue;
+    }
   }
   const itemCounts = ITEM_DIMENSIONS.map((d) => ({ customers: new Int32Array(data.itemValues[d].length), revenue: new Float64Array(data.itemValues[d].length) }));
-  // A dimension's own selection does not narrow its own list.
   const itemOthers = ITEM_DIMENSIONS.map((d) => ~flagBit(d));
-  for (let r = 0; r < items.cid.length; r++) {
-    const cid = items.cid[r]!, dim = items.dim[r]!;
+  const { cid: itemCid, dim: itemDim, code: itemCode } = items;
+  for (let r = 0; r < itemCid.length; r++) {
+    const cid = itemCid[r]!, dim = itemDim[r]!;
     if ((failsByCid[cid]! & itemOthers[dim]!) !== 0) continue;
-    const counts = itemCounts[dim]!, code = items.code[r]!;
+    const counts = itemCounts[dim]!, code = itemCode[r]!;
     counts.customers[code]!++;
     counts.revenue[code]! += revenueByCid[cid]!;
   }
   const out: Row[] = [];
   for (const dimension of FACET_DIMENSIONS) {
     const item = ITEM_DIMENSIONS.indexOf(dimension as ItemDimension);
-    let values: (string | null)[], customers: Int32Array, revenue: Float64Array;
-    if (item >= 0) {
-      values = data.itemValues[dimension as ItemDimension];
-      ({ customers, revenue } = itemCounts[item]!);
-    } else {
-      const attribute = attributeOf(dimension, options);
-      values = data.attributes[attribute].values;
-      const codes = s.codes[attribute];
-      customers = new Int32Array(values.length);
-      revenue = new Float64Array(values.length);
-      const others = ~flagBit(dimension);
-      for (let i = 0; i < s.rows.n; i++) {
-        if (!s.rows.purchased[i] || (s.fails[i]! & others) !== 0) continue;
-        const code = codes[i]!;
-        customers[code]!++;
-        revenue[code]! += s.rows.revenue[i]!;
-      }
-    }
+    const counts = item >= 0 ? { values: data.itemValues[dimension as ItemDimension], ...itemCounts[item]! } : attributeCounts.find((c) => c.dimension === dimension)!;
+    const { values, customers, revenue } = counts;
     // Values in DuckDB's order: customers descending, then the value (codes follow it), no value last.
     const listed: number[] = [];
     for (let code = 0; code < values.length; code++) if (customers[code]! > 0) listed.push(code);
@@ -461,6 +488,30 @@ export function rangeScope(data: DataArrays, period: Period, attributes: DataArr
   return scopeOf(period, rows, rowByCid, attributes);
 }
 
+/** Where each cid's entries start once `cids` is grouped by cid (cids 0…size − 1; start[size]: the length). */
+export function startsByCid(cids: Int32Array, size: number): Int32Array {
+  const start = new Int32Array(size + 1);
+  for (let r = 0; r < cids.length; r++) start[cids[r]! + 1]!++;
+  for (let cid = 0; cid < size; cid++) start[cid + 1]! += start[cid]!;
+  return start;
+}
+
+/** The orders (in time order) grouped by cid, each customer's still in time order. */
+export function ordersByCid(orders: DataArrays['orders'], size: number): DataArrays['ordersByCid'] {
+  const start = startsByCid(orders.cid, size);
+  const next = start.slice(0, size);
+  const n = orders.cid.length;
+  const out = { start, day: new Int32Array(n), amount: new Float64Array(n), refund: new Float64Array(n), purchase: new Uint8Array(n) };
+  for (let r = 0; r < n; r++) {
+    const at = next[orders.cid[r]!]!++;
+    out.day[at] = orders.day[r]!;
+    out.amount[at] = orders.amount[r]!;
+    out.refund[at] = orders.refund[r]!;
+    out.purchase[at] = orders.purchase[r]!;
+  }
+  return out;
+}
+
 /** For each order (in time order), how many orders with an amount its customer had up to it, itself included. */
 export function paidThrough(orders: { cid: Int32Array; amount: Float64Array }, size: number): Int32Array {
   const count = new Int32Array(size);
@@ -477,7 +528,14 @@ function scopeOf(period: Period, rows: ScopeRows, rowByCid: Int32Array, attribut
     const out = (codes[d] = new Int32Array(rows.n));
     for (let i = 0; i < rows.n; i++) out[i] = byCid[rows.cid[i]!]!;
   }
-  return { period, rows, rowByCid, codes };
+  // The purchasers' first days span the acquisition chart's buckets.
+  const firstDays = { min: Infinity, max: -Infinity };
+  for (let i = 0; i < rows.n; i++) {
+    if (!rows.purchased[i]) continue;
+    firstDays.min = Math.min(firstDays.min, rows.firstOrderDay[i]!);
+    firstDays.max = Math.max(firstDays.max, rows.firstOrderDay[i]!);
+  }
+  return { period, rows, rowByCid, codes, firstDays };
 }
 
 /**
@@ -586,6 +644,7 @@ function selectedCodes(values: readonly (string | null)[], selected: readonly (s
 /** A period's rows' fails, taken from the customers' (facetFailsByCid): no flags at all when nothing is selected. */
 export function rowFails(scope: Omit<ScopeState, 'fails'>, failsByCid: Uint32Array | null): Uint32Array {
   const fails = new Uint32Array(scope.rows.n);
-  if (failsByCid) for (let i = 0; i < scope.rows.n; i++) fails[i] = failsByCid[scope.rows.cid[i]!]!;
+  const cids = scope.rows.cid;
+  if (failsByCid) for (let i = 0; i < cids.length; i++) fails[i] = failsByCid[cids[i]!]!;
   return fails;
 }
