@@ -181,7 +181,7 @@ export class PanelIndex {
       purchaseDays: { start: startsByCid(ints(days, 'cid'), customers + 1), day: ints(days, 'day'), nextDay: ints(days, 'next_day') },
       itemValues,
       customers: customerFacts,
-      lines: { cid: ints(lines, 'cid'), day: ints(lines, 'day'), bought: ints8(lines, 'bought'), codes: [ints(lines, 'product'), ints(lines, 'category'), ints(lines, 'status')] },
+      lines: { start: startsByCid(ints(lines, 'cid'), customers + 1), day: ints(lines, 'day'), bought: ints8(lines, 'bought'), codes: [ints(lines, 'product'), ints(lines, 'category'), ints(lines, 'status')] },
       bounds: { firstDay: Number(bounds.first_day), endDay: Number(bounds.end_day) },
     };
   }

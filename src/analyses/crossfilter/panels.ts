@@ -57,8 +57,8 @@ export interface DataArrays {
   itemValues: Record<ItemDimension, (string | null)[]>;
   /** customer_base's all-history figures a range's rows take as they are, by cid. */
   customers: { ltv: Float64Array; firstOrderRevenue: Float64Array; firstOrderDay: Float64Array; lifetimePaidOrders: Float64Array };
-  /** customer_items by cid: each order line's day, whether it was bought (not only refunded), and its item codes (0: none). */
-  lines: { cid: Int32Array; day: Int32Array; bought: Uint8Array; codes: [Int32Array, Int32Array, Int32Array] };
+  /** customer_items by cid (customer cid's from start[cid] to start[cid + 1]): each order line's day, whether it was bought (not only refunded), and its item codes (0: none). */
+  lines: { start: Int32Array; day: Int32Array; bought: Uint8Array; codes: [Int32Array, Int32Array, Int32Array] };
   /** data_bounds, in days since 1970-01-01: the first day and the day after the last. */
   bounds: { firstDay: number; endDay: number };
 }
@@ -447,12 +447,12 @@ export function periodsOf(range: { start: string; end: string } | null, bounds: 
  * all-history figures; kind from the paid orders up to the period's end.
  */
 export function rangeScope(data: DataArrays, period: Period, attributes: DataArrays['attributes']): Omit<ScopeState, 'fails'> {
-  const o = data.orders;
+  const { cid: cidOf, day, purchase, amount, refund, paidThrough } = data.orders;
   const size = data.customers.ltv.length;
-  const from = lowerBound(o.day, period.startDay), to = lowerBound(o.day, period.endDay);
+  const from = lowerBound(day, period.startDay), to = lowerBound(day, period.endDay);
   // Rows in cid order: the customers with an order in the period are marked first, then numbered.
   const rowByCid = new Int32Array(size).fill(-1);
-  for (let r = from; r < to; r++) rowByCid[o.cid[r]!] = -2;
+  for (let r = from; r < to; r++) rowByCid[cidOf[r]!] = -2;
   let n = 0;
   for (let cid = 0; cid < size; cid++) if (rowByCid[cid] === -2) rowByCid[cid] = n++;
   const rows: ScopeRows = {
@@ -462,28 +462,30 @@ export function rangeScope(data: DataArrays, period: Period, attributes: DataArr
   };
   // Paid orders up to the period's end: the count through the customer's last order in it (orders come in time order).
   const paidToEnd = new Int32Array(n);
+  const { orders, paidOrders, revenue, refunds } = rows;
   for (let r = from; r < to; r++) {
-    const i = rowByCid[o.cid[r]!]!;
-    if (o.purchase[r]) rows.orders[i]!++;
-    if (o.amount[r]! > 0) rows.paidOrders[i]!++;
-    rows.revenue[i]! += o.amount[r]!;
-    rows.refunds[i]! += o.refund[r]!;
-    paidToEnd[i] = o.paidThrough[r]!;
+    const i = rowByCid[cidOf[r]!]!;
+    if (purchase[r]) orders[i]!++;
+    if (amount[r]! > 0) paidOrders[i]!++;
+    revenue[i]! += amount[r]!;
+    refunds[i]! += refund[r]!;
+    paidToEnd[i] = paidThrough[r]!;
   }
-  const c = data.customers;
+  const { ltv, firstOrderRevenue, firstOrderDay } = data.customers;
+  const { cid: cids, purchased, isNew, isReturning, kind, net } = rows;
   for (let cid = 0; cid < size; cid++) {
     const i = rowByCid[cid]!;
     if (i < 0) continue;
-    const bought = rows.orders[i]! > 0;
-    rows.cid[i] = cid;
-    rows.purchased[i] = bought ? 1 : 0;
-    rows.isNew[i] = bought && c.firstOrderDay[cid]! >= period.startDay ? 1 : 0;
-    rows.isReturning[i] = bought && c.firstOrderDay[cid]! < period.startDay ? 1 : 0;
-    rows.kind[i] = !bought ? 0 : paidToEnd[i] === 0 ? 1 : paidToEnd[i] === 1 ? 2 : 3;
-    rows.net[i] = rows.revenue[i]! - rows.refunds[i]!;
-    rows.ltv[i] = c.ltv[cid]!;
-    rows.firstOrderRevenue[i] = c.firstOrderRevenue[cid]!;
-    rows.firstOrderDay[i] = c.firstOrderDay[cid]!;
+    const bought = orders[i]! > 0;
+    cids[i] = cid;
+    purchased[i] = bought ? 1 : 0;
+    isNew[i] = bought && firstOrderDay[cid]! >= period.startDay ? 1 : 0;
+    isReturning[i] = bought && firstOrderDay[cid]! < period.startDay ? 1 : 0;
+    kind[i] = !bought ? 0 : paidToEnd[i] === 0 ? 1 : paidToEnd[i] === 1 ? 2 : 3;
+    net[i] = revenue[i]! - refunds[i]!;
+    rows.ltv[i] = ltv[cid]!;
+    rows.firstOrderRevenue[i] = firstOrderRevenue[cid]!;
+    rows.firstOrderDay[i] = firstOrderDay[cid]!;
   }
   return scopeOf(period, rows, rowByCid, attributes);
 }
@@ -523,46 +525,51 @@ export function paidThrough(orders: { cid: Int32Array; amount: Float64Array }, s
 /** A period's rows with their lookups: row by cid and each attribute's codes in row order. */
 function scopeOf(period: Period, rows: ScopeRows, rowByCid: Int32Array, attributes: DataArrays['attributes']): Omit<ScopeState, 'fails'> {
   const codes = {} as ScopeState['codes'];
+  const { cid: cids, purchased, firstOrderDay } = rows;
   for (const d of ATTRIBUTE_DIMENSIONS) {
     const byCid = attributes[d].codeByCid;
     const out = (codes[d] = new Int32Array(rows.n));
-    for (let i = 0; i < rows.n; i++) out[i] = byCid[rows.cid[i]!]!;
+    for (let i = 0; i < out.length; i++) out[i] = byCid[cids[i]!]!;
   }
   // The purchasers' first days span the acquisition chart's buckets.
-  const firstDays = { min: Infinity, max: -Infinity };
-  for (let i = 0; i < rows.n; i++) {
-    if (!rows.purchased[i]) continue;
-    firstDays.min = Math.min(firstDays.min, rows.firstOrderDay[i]!);
-    firstDays.max = Math.max(firstDays.max, rows.firstOrderDay[i]!);
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < cids.length; i++) {
+    if (!purchased[i]) continue;
+    min = Math.min(min, firstOrderDay[i]!);
+    max = Math.max(max, firstOrderDay[i]!);
   }
-  return { period, rows, rowByCid, codes, firstDays };
+  return { period, rows, rowByCid, codes, firstDays: { min, max } };
 }
 
 /**
  * scope_items for a period (customer-base.ts itemSetsSql): each customer's distinct products and
- * categories bought, and statuses had, on the period's lines.
+ * categories bought, and statuses had, on the period's lines; `cids`: the customers with an order
+ * in the period (rangeScope's rows), whose lines are the only ones read.
  */
-export function rangeItems(data: DataArrays, period: Period): ItemSets {
-  const l = data.lines;
-  // Lines come by cid, so a code already taken for this customer is remembered until the next one.
-  const taken = ITEM_DIMENSIONS.map((d) => new Int32Array(data.itemValues[d].length).fill(-1));
+export function rangeItems(data: DataArrays, period: Period, cids: Int32Array): ItemSets {
+  const { start, day, bought, codes } = data.lines;
+  const { startDay, endDay } = period;
   let lines = 0;
-  for (let r = 0; r < l.cid.length; r++) if (l.day[r]! >= period.startDay && l.day[r]! < period.endDay) lines++;
+  for (let i = 0; i < cids.length; i++) lines += start[cids[i]! + 1]! - start[cids[i]!]!;
   // At most three entries a line: filled, then cut to length.
   const dim = new Uint8Array(3 * lines), code = new Int32Array(3 * lines), cid = new Int32Array(3 * lines);
+  // A code already taken for this customer is remembered until the next customer.
+  const taken = ITEM_DIMENSIONS.map((d) => new Int32Array(data.itemValues[d].length).fill(-1));
   let n = 0;
-  for (let r = 0; r < l.cid.length; r++) {
-    if (l.day[r]! < period.startDay || l.day[r]! >= period.endDay) continue;
-    const customer = l.cid[r]!;
-    for (let d = 0; d < 3; d++) {
-      if (d < 2 && !l.bought[r]) continue;
-      const c = l.codes[d as 0 | 1 | 2][r]!;
-      if (taken[d]![c] === customer) continue;
-      taken[d]![c] = customer;
-      dim[n] = d;
-      code[n] = c;
-      cid[n] = customer;
-      n++;
+  for (let i = 0; i < cids.length; i++) {
+    const customer = cids[i]!;
+    for (let r = start[customer]!, end = start[customer + 1]!; r < end; r++) {
+      if (day[r]! < startDay || day[r]! >= endDay) continue;
+      for (let d = 0; d < 3; d++) {
+        if (d < 2 && !bought[r]) continue;
+        const c = codes[d as 0 | 1 | 2][r]!;
+        if (taken[d]![c] === customer) continue;
+        taken[d]![c] = customer;
+        dim[n] = d;
+        code[n] = c;
+        cid[n] = customer;
+        n++;
+      }
     }
   }
   return { dim: dim.slice(0, n), code: code.slice(0, n), cid: cid.slice(0, n) };
@@ -581,11 +588,13 @@ export interface RangeArrays {
 /** scope_range and scope_items of a range (null: all time) and of the period before it, built from the arrays. */
 export function rangeArrays(data: DataArrays, range: { start: string; end: string } | null): RangeArrays {
   const periods = periodsOf(range, data.bounds);
+  const current = rangeScope(data, periods.current, data.attributes);
+  const previous = rangeScope(data, periods.previous, data.attributes);
   return {
-    current: rangeScope(data, periods.current, data.attributes),
-    previous: rangeScope(data, periods.previous, data.attributes),
-    items: rangeItems(data, periods.current),
-    previousItems: rangeItems(data, periods.previous),
+    current,
+    previous,
+    items: rangeItems(data, periods.current, current.rows.cid),
+    previousItems: rangeItems(data, periods.previous, previous.rows.cid),
   };
 }
 
