@@ -11,7 +11,7 @@ import type { DashboardPlanOptions } from '../dashboard';
 import { customerFilterPredicate } from '../filters';
 import type { Grain } from '../activity-series';
 import {
-  ATTRIBUTE_DIMENSIONS, DAY_MS, FLAG_BITS, ITEM_DIMENSIONS, facetFailsByCid, ordersByCid, paidThrough, panelRows, startsByCid, rangeArrays, rowFails,
+  ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, startsByCid, rangeArrays, rowFails,
   type AttributeDimension, type DataArrays, type PanelOptions, type RangeArrays,
 } from './panels';
 
@@ -69,7 +69,8 @@ export class PanelIndex {
     // A prepare for a newer data set started meanwhile: it decides what is kept.
     if (!arrays || this.#preparing !== version) return false;
     this.#data = { version, arrays };
-    this.#range(JSON.stringify(null));
+    const allTime = this.#range(JSON.stringify(null));
+    warmUp(arrays, allTime);
     return true;
   }
 
@@ -88,8 +89,7 @@ export class PanelIndex {
     if (!data || data.version !== dataVersion || plan.filter.segment || !covered(plan)) return null;
     const range = this.#range(JSON.stringify(plan.filter.range));
     const facets = plan.filter.facets ?? {};
-    const currentByCid = facetFailsByCid(facets, data.arrays, range.items);
-    const previousByCid = facetFailsByCid(facets, data.arrays, range.previousItems);
+    const [currentByCid = null, previousByCid = null] = facetFailsByCid(facets, data.arrays, [range.items, range.previousItems]);
     return panelRows(
       { ...range.current, fails: rowFails(range.current, currentByCid) },
       { ...range.previous, fails: rowFails(range.previous, previousByCid) },
@@ -109,9 +109,16 @@ export class PanelIndex {
     // whom the range's flag table does not hold.
     if (filtered && plan.filter.range !== null) return null;
     const range = this.#range(versions.range);
-    const currentFails = await this.#readFlags('scope_flags', range.current, versions.stamp);
-    const previousFails = currentFails && (await this.#readFlags('prev_scope_flags', range.previous, versions.stamp));
-    if (!currentFails || !previousFails || this.#data !== data) return null;
+    // The facets are matched here, as without the flag tables; only the segment is read from them.
+    const facets = plan.filter.facets ?? {};
+    const [currentByCid = null, previousByCid = null] = facetFailsByCid(facets, data.arrays, [range.items, range.previousItems]);
+    const currentFails = rowFails(range.current, currentByCid);
+    const previousFails = rowFails(range.previous, previousByCid);
+    if (plan.filter.segment) {
+      const failing = await this.#readSegmentFailing(versions.stamp);
+      if (!failing || this.#data !== data) return null;
+      if (!markFailing(range.current, currentFails, failing.current) || !markFailing(range.previous, previousFails, failing.previous)) return null;
+    }
     return panelRows({ ...range.current, fails: currentFails }, { ...range.previous, fails: previousFails }, data.arrays, range.items, { ...panelOptions(plan), filtered });
   }
 
@@ -187,23 +194,62 @@ export class PanelIndex {
   }
 
   /**
-   * The filters each row fails, as bits (flagBit), in the range's row order; null when the flag
-   * table is not of that range's scope tables (another build, or other customers).
+   * The customers failing the segment in each period's flag table, with the tables' row counts and
+   * the stamp of the scope tables they were built on, all read in one statement; null when the
+   * stamp is not `stamp` (the tables were rebuilt for another range since).
    */
-  async #readFlags(flagTable: string, scope: RangeArrays['current'], stamp: number): Promise<Uint32Array | null> {
+  async #readSegmentFailing(stamp: number): Promise<{ current: Failing; previous: Failing } | null> {
     // A NULL flag fails, as in the SQL's AND of flags.
-    const t = await this.#read(`SELECT cid, (${FLAG_BITS.map((d, bit) => `(NOT COALESCE(f_${d}, FALSE))::INTEGER * ${2 ** bit}`).join(' + ')})::INTEGER AS fails, ${STAMP} FROM ${flagTable}`);
-    if (t.numRows !== scope.rows.n || (t.numRows > 0 && !stamped(t, stamp))) return null;
-    const cid = ints(t, 'cid');
-    const failed = ints(t, 'fails');
-    const fails = new Uint32Array(scope.rows.n).fill(UNSET);
-    for (let r = 0; r < cid.length; r++) {
-      const row = scope.rowByCid[cid[r]!] ?? -1;
-      if (row < 0) return null;
-      fails[row] = failed[r]!;
-    }
-    return fails.includes(UNSET) ? null : fails;
+    const period = (table: string, index: number) => `SELECT ${index} AS period, count(*)::DOUBLE AS rows,
+        COALESCE(list(cid) FILTER (WHERE NOT COALESCE(f_segment, FALSE)), []::INTEGER[]) AS failing FROM ${table}`;
+    const t = await this.#read(`SELECT p.*, ${STAMP} FROM (${period('scope_flags', 0)} UNION ALL ${period('prev_scope_flags', 1)}) p ORDER BY period`);
+    if (t.numRows !== 2 || column(t, 'stamp').get(0) !== stamp) return null;
+    const read = (row: number): Failing => {
+      const list = column(t, 'failing').get(row) as Vector | null;
+      return { rows: Number(column(t, 'rows').get(row)), cids: list ? Int32Array.from(list.toArray() as Iterable<number>) : new Int32Array(0) };
+    };
+    return { current: read(0), previous: read(1) };
   }
+}
+
+/**
+ * Runs the panels' code once on a filtered state of all time (the commonest country, and an item
+ * facet) and once on a dated range, while the page is idle after the first dashboard: unwarmed,
+ * the JavaScript engine runs it unoptimised, and the first facet click or new range took about
+ * twice as long as the next ones (docs/benchmarks.md). Nothing it builds is kept.
+ */
+function warmUp(data: DataArrays, allTime: RangeArrays): void {
+  const country = data.attributes.country;
+  const counts = new Int32Array(country.values.length);
+  for (const code of country.codeByCid) counts[code]!++;
+  let commonest = 0;
+  for (let code = 1; code < counts.length; code++) if (counts[code]! > counts[commonest]!) commonest = code;
+  const options: PanelOptions = { grain: 'auto', churnWindowDays: 90, facetLimit: 12, filtered: true };
+  for (const facets of [{ country: [country.values[commonest] ?? null] }, { product: [data.itemValues.product[1] ?? null] }]) {
+    const [current = null, previous = null] = facetFailsByCid(facets, data, [allTime.items, allTime.previousItems]);
+    panelRows({ ...allTime.current, fails: rowFails(allTime.current, current) }, { ...allTime.previous, fails: rowFails(allTime.previous, previous) }, data, allTime.items, options);
+  }
+  const day = (d: number) => new Date(d * DAY_MS).toISOString().slice(0, 10);
+  const recent = rangeArrays(data, { start: day(Math.max(data.bounds.firstDay, data.bounds.endDay - 90)), end: day(data.bounds.endDay) });
+  panelRows({ ...recent.current, fails: rowFails(recent.current, null) }, { ...recent.previous, fails: rowFails(recent.previous, null) }, data, recent.items, { ...options, filtered: false });
+}
+
+/** A period's flag table: how many rows it has, and the cids failing the segment. */
+interface Failing {
+  rows: number;
+  cids: Int32Array;
+}
+
+/** Sets the segment's bit on the failing rows; false when the flag table is not of these rows (other customers). */
+function markFailing(scope: RangeArrays['current'], fails: Uint32Array, failing: Failing): boolean {
+  if (failing.rows !== scope.rows.n) return false;
+  const bit = flagBit('segment');
+  for (const cid of failing.cids) {
+    const row = scope.rowByCid[cid] ?? -1;
+    if (row < 0) return false;
+    fails[row]! |= bit;
+  }
+  return true;
 }
 
 const covered = (plan: DashboardPlanOptions) => !Object.values(plan.facetSearch ?? {}).some((term) => term) && Math.round(plan.churnWindowDays) >= 1;
@@ -214,11 +260,6 @@ const panelOptions = (plan: DashboardPlanOptions): Omit<PanelOptions, 'filtered'
   facetLimit: plan.facetLimit,
   ...(plan.sinceGrain ? { sinceGrain: plan.sinceGrain } : {}),
 });
-
-/** No flags read for a row yet (a value no filter combination sets). */
-const UNSET = 0xffffffff;
-/** The rows came from the scope tables built with `stamp` (scopeStampSql), read in the same statement. */
-const stamped = (t: Table, stamp: number) => t.numRows === 0 || column(t, 'stamp').get(0) === stamp;
 
 const rowsOf = (t: Table) => t.toArray().map((r) => ({ ...r.toJSON() }) as Record<string, unknown>);
 const column = (t: Table, name: string): Vector => t.getChild(name)!;

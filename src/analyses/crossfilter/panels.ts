@@ -63,11 +63,12 @@ export interface DataArrays {
   bounds: { firstDay: number; endDay: number };
 }
 
-/** scope_items of a period: (dimension index in ITEM_DIMENSIONS, code, cid). */
+/** scope_items of a period: (dimension index in ITEM_DIMENSIONS, code, cid), by cid: customer cid's from start[cid] to start[cid + 1]. */
 export interface ItemSets {
   dim: Uint8Array;
   code: Int32Array;
   cid: Int32Array;
+  start: Int32Array;
 }
 
 export const ATTRIBUTE_DIMENSIONS = ['country', 'city', 'channel', 'value_band', 'since_year', 'since_quarter', 'since_month'] as const;
@@ -348,43 +349,42 @@ const SINCE: Record<SinceGrain, AttributeDimension> = { year: 'since_year', quar
 
 function facets(s: ScopeState, data: DataArrays, items: ItemSets, options: PanelOptions): Row[] {
   const limit = Math.max(1, Math.floor(options.facetLimit));
-  // One pass over the rows counts the customer-column dimensions: a row counts in every list when
-  // it fails no filter, and only in a dimension's own list when that dimension's is the one it fails
-  // (a dimension's own selection does not narrow its own list). It also notes per cid the filters
-  // failed, with one more bit for "no purchase in range" (such customers are in no list), and the
-  // revenue, which the pass over the item sets reads.
+  // One pass over the rows counts every list: a row counts in every list when it fails no filter,
+  // and only in a dimension's own list when that dimension's is the one it fails (a dimension's
+  // own selection does not narrow its own list); the item dimensions read the customer's item sets.
   const attributeCounts = FACET_DIMENSIONS.filter((d) => !ITEM_DIMENSIONS.includes(d as ItemDimension)).map((dimension) => {
     const attribute = attributeOf(dimension, options);
     const values = data.attributes[attribute].values;
     return { dimension, bit: flagBit(dimension), values, codes: s.codes[attribute], customers: new Int32Array(values.length), revenue: new Float64Array(values.length) };
   });
-  const NO_PURCHASE = 1 << FLAG_BITS.length;
-  const failsByCid = new Uint32Array(s.rowByCid.length).fill(NO_PURCHASE);
-  const revenueByCid = new Float64Array(s.rowByCid.length);
+  const itemCounts = ITEM_DIMENSIONS.map((d) => ({ customers: new Int32Array(data.itemValues[d].length), revenue: new Float64Array(data.itemValues[d].length) }));
+  // The one filter a row fails, as its index in FLAG_BITS: which list it still counts in.
+  const attributeOfFlag = FLAG_BITS.map((d) => attributeCounts.findIndex((c) => c.dimension === d));
+  const itemOfFlag = FLAG_BITS.map((d) => ITEM_DIMENSIONS.indexOf(d as ItemDimension));
   const { fails } = s, { purchased, cid: cids, revenue: revenues } = s.rows;
+  const { start: itemStart, dim: itemDim, code: itemCode } = items;
   for (let i = 0; i < fails.length; i++) {
-    if (!purchased[i]) continue;
-    const cid = cids[i]!, failed = fails[i]!, revenue = revenues[i]!;
-    failsByCid[cid] = failed;
-    revenueByCid[cid] = revenue;
-    // More than one filter failed: in no list.
-    if ((failed & (failed - 1)) !== 0) continue;
-    for (const counts of attributeCounts) {
-      if (failed !== 0 && failed !== counts.bit) continue;
-      const code = counts.codes[i]!;
+    const failed = fails[i]!;
+    // No purchase in range, or more than one filter failed: in no list.
+    if (!purchased[i] || (failed & (failed - 1)) !== 0) continue;
+    const revenue = revenues[i]!;
+    const flag = failed === 0 ? -1 : 31 - Math.clz32(failed);
+    const attribute = flag < 0 ? -1 : attributeOfFlag[flag]!, item = flag < 0 ? -1 : itemOfFlag[flag]!;
+    for (let k = 0; k < attributeCounts.length; k++) {
+      if (flag >= 0 && k !== attribute) continue;
+      const counts = attributeCounts[k]!, code = counts.codes[i]!;
       counts.customers[code]!++;
       counts.revenue[code]! += revenue;
     }
-  }
-  const itemCounts = ITEM_DIMENSIONS.map((d) => ({ customers: new Int32Array(data.itemValues[d].length), revenue: new Float64Array(data.itemValues[d].length) }));
-  const itemOthers = ITEM_DIMENSIONS.map((d) => ~flagBit(d));
-  const { cid: itemCid, dim: itemDim, code: itemCode } = items;
-  for (let r = 0; r < itemCid.length; r++) {
-    const cid = itemCid[r]!, dim = itemDim[r]!;
-    if ((failsByCid[cid]! & itemOthers[dim]!) !== 0) continue;
-    const counts = itemCounts[dim]!, code = itemCode[r]!;
-    counts.customers[code]!++;
-    counts.revenue[code]! += revenueByCid[cid]!;
+    if (flag >= 0 && item < 0) continue;
+    const cid = cids[i]!;
+    for (let r = itemStart[cid]!, end = itemStart[cid + 1]!; r < end; r++) {
+      const dim = itemDim[r]!;
+      if (flag >= 0 && dim !== item) continue;
+      const counts = itemCounts[dim]!, code = itemCode[r]!;
+      counts.customers[code]!++;
+      counts.revenue[code]! += revenue;
+    }
   }
   const out: Row[] = [];
   for (const dimension of FACET_DIMENSIONS) {
@@ -572,7 +572,7 @@ export function rangeItems(data: DataArrays, period: Period, cids: Int32Array): 
       }
     }
   }
-  return { dim: dim.slice(0, n), code: code.slice(0, n), cid: cid.slice(0, n) };
+  return { dim: dim.slice(0, n), code: code.slice(0, n), cid: cid.slice(0, n), start: startsByCid(cid.subarray(0, n), data.customers.ltv.length) };
 }
 
 // ---- facet filters without the flag tables -----------------------------------------------------
@@ -600,26 +600,21 @@ export function rangeArrays(data: DataArrays, range: { start: string; end: strin
 
 /**
  * The facet filters (flagBit) each customer fails, by cid, as filters.ts facetPredicate decides
- * them: a customer column's value among the selected ones (null selects no value), customer since
- * by each value's grain (null: no purchase yet), an item dimension's selected values among what the
- * customer bought (had, for status) in the period, `items`. Null when nothing is selected.
+ * them, for each period of `itemsByPeriod` (its item sets): a customer column's value among the
+ * selected ones (null selects no value), customer since by each value's grain (null: no purchase
+ * yet), an item dimension's selected values among what the customer bought (had, for status) in
+ * the period. Null for every period when nothing is selected.
  */
-export function facetFailsByCid(facets: FacetSelections, data: DataArrays, items: ItemSets): Uint32Array | null {
+export function facetFailsByCid(facets: FacetSelections, data: DataArrays, itemsByPeriod: readonly ItemSets[]): (Uint32Array | null)[] {
   const chosen = FACET_DIMENSIONS.filter((d) => (facets[d]?.length ?? 0) > 0);
-  if (chosen.length === 0) return null;
+  if (chosen.length === 0) return itemsByPeriod.map(() => null);
   const size = data.customers.ltv.length;
+  // The customer columns' part is the same in every period.
   const fails = new Uint32Array(size);
   for (const dimension of chosen) {
+    if (ITEM_DIMENSIONS.includes(dimension as ItemDimension)) continue;
     const selected = facets[dimension]!;
     const bit = flagBit(dimension);
-    const item = ITEM_DIMENSIONS.indexOf(dimension as ItemDimension);
-    if (item >= 0) {
-      const wanted = selectedCodes(data.itemValues[dimension as ItemDimension], selected);
-      const has = new Uint8Array(size);
-      for (let r = 0; r < items.cid.length; r++) if (items.dim[r] === item && wanted[items.code[r]!]) has[items.cid[r]!] = 1;
-      for (let cid = 0; cid < size; cid++) if (!has[cid]) fails[cid]! |= bit;
-      continue;
-    }
     // Customer since: each value matched against the column of its grain ('2024', '2024-Q1', '2024-01').
     const tests: { codes: Int32Array; wanted: Uint8Array }[] = [];
     if (dimension === 'customer_since') {
@@ -632,6 +627,11 @@ export function facetFailsByCid(facets: FacetSelections, data: DataArrays, items
       tests.push({ codes: attribute.codeByCid, wanted: selectedCodes(attribute.values, selected) });
     }
     const noPurchase = dimension === 'customer_since' && selected.includes(null);
+    if (tests.length === 1 && !noPurchase) {
+      const { codes, wanted } = tests[0]!;
+      for (let cid = 0; cid < size; cid++) if (wanted[codes[cid]!] !== 1) fails[cid]! |= bit;
+      continue;
+    }
     const firstDay = data.customers.firstOrderDay;
     for (let cid = 0; cid < size; cid++) {
       let pass = noPurchase && Number.isNaN(firstDay[cid]!);
@@ -639,7 +639,20 @@ export function facetFailsByCid(facets: FacetSelections, data: DataArrays, items
       if (!pass) fails[cid]! |= bit;
     }
   }
-  return fails;
+  const items = chosen.filter((d) => ITEM_DIMENSIONS.includes(d as ItemDimension)) as ItemDimension[];
+  if (items.length === 0) return itemsByPeriod.map(() => fails);
+  return itemsByPeriod.map(({ dim, code, cid }) => {
+    const period = fails.slice();
+    for (const dimension of items) {
+      const item = ITEM_DIMENSIONS.indexOf(dimension);
+      const wanted = selectedCodes(data.itemValues[dimension], facets[dimension]!);
+      const has = new Uint8Array(size);
+      for (let r = 0; r < cid.length; r++) if (dim[r] === item && wanted[code[r]!]) has[cid[r]!] = 1;
+      const bit = flagBit(dimension);
+      for (let c = 0; c < size; c++) if (!has[c]) period[c]! |= bit;
+    }
+    return period;
+  });
 }
 
 /** Per code of `values` (a dictionary, null for no value): 1 when selected. */

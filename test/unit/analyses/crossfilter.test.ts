@@ -151,18 +151,25 @@ describe('the dashboard panels from arrays', () => {
     const { sql } = await both(db, index, versions, filter);
     expect(await index.panels(filter, { ...versions, data: versions.data + 1 })).toBeNull();
     expect(await new PanelIndex((q) => db.query(q)).panels(filter, versions)).toBeNull();
-    // Tables rebuilt for another range since (the stamp moved on): rows read now are not that range's.
-    expect(await index.panels(plan({ range: MARCH }), { ...versions, range: JSON.stringify(MARCH), stamp: versions.stamp - 1 })).toBeNull();
+    // Tables rebuilt for another range since (the stamp moved on): a segment's flags read now are not that range's.
+    expect(await index.panels(plan({ range: null, segment: SPENDERS }), { ...versions, stamp: versions.stamp - 1 })).toBeNull();
     // All time's rows are kept: with its tables rebuilt under a new stamp, only the flags are read.
     const reads: string[] = [];
     const counting = new PanelIndex((q) => (reads.push(q), db.query(q)));
     await counting.prepare(versions.data);
     reads.length = 0;
-    // Before the flag tables nothing is read; after them, only the flags.
+    // Without a segment nothing is read, before the flag tables or after them.
     expect(comparable(counting.panelsWithoutFlags(filter, versions.data)!)).toEqual(sql);
     expect(reads).toEqual([]);
     expect(comparable((await counting.panels(filter, versions))!)).toEqual(sql);
-    expect(reads.map((q) => /FROM (\w+)\s*$/.exec(q.trim())?.[1])).toEqual(['scope_flags', 'prev_scope_flags']);
+    expect(reads).toEqual([]);
+    // A segment's state reads the customers failing it from both flag tables, in one statement.
+    const segmented = plan({ range: null, segment: SPENDERS, facets: { country: ['FR', 'UK'] } });
+    const expected = (await both(db, index, versions, segmented)).sql;
+    reads.length = 0;
+    expect(comparable((await counting.panels(segmented, versions))!)).toEqual(expected);
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatch(/FROM scope_flags[\s\S]*FROM prev_scope_flags/);
   });
   it('builds a range’s rows itself, before its scope tables exist: the SQL plan’s rows for every range, grain and window', async () => {
     const ranges = [null, MARCH, { start: '2024-01-30', end: '2024-03-01' }, { start: '2023-11-01', end: '2024-04-11' }, { start: '2024-04-10', end: '2024-04-11' },
