@@ -11,7 +11,7 @@ import type { DashboardPlanOptions } from '../dashboard';
 import { customerFilterPredicate } from '../filters';
 import type { Grain } from '../activity-series';
 import {
-  ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, startsByCid, rangeArrays, rowFails,
+  ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, rangeArrays, rowFails,
   type AttributeDimension, type DataArrays, type PanelOptions, type RangeArrays,
 } from './panels';
 
@@ -89,7 +89,7 @@ export class PanelIndex {
     if (!data || data.version !== dataVersion || plan.filter.segment || !covered(plan)) return null;
     const range = this.#range(JSON.stringify(plan.filter.range));
     const facets = plan.filter.facets ?? {};
-    const [currentByCid = null, previousByCid = null] = facetFailsByCid(facets, data.arrays, [range.items, range.previousItems]);
+    const { current: currentByCid, previous: previousByCid } = facetFailsByCid(facets, data.arrays, range);
     return panelRows(
       { ...range.current, fails: rowFails(range.current, currentByCid) },
       { ...range.previous, fails: rowFails(range.previous, previousByCid) },
@@ -111,7 +111,7 @@ export class PanelIndex {
     const range = this.#range(versions.range);
     // The facets are matched here, as without the flag tables; only the segment is read from them.
     const facets = plan.filter.facets ?? {};
-    const [currentByCid = null, previousByCid = null] = facetFailsByCid(facets, data.arrays, [range.items, range.previousItems]);
+    const { current: currentByCid, previous: previousByCid } = facetFailsByCid(facets, data.arrays, range);
     const currentFails = rowFails(range.current, currentByCid);
     const previousFails = rowFails(range.previous, previousByCid);
     if (plan.filter.segment) {
@@ -186,6 +186,7 @@ export class PanelIndex {
       orders: withPaid,
       ordersByCid: ordersByCid(withPaid, customers + 1),
       purchaseDays: { start: startsByCid(ints(days, 'cid'), customers + 1), day: ints(days, 'day'), nextDay: ints(days, 'next_day') },
+      purchaseDaysByDay: purchaseDaysByDay(ints(days, 'cid'), ints(days, 'day'), ints(days, 'next_day')),
       itemValues,
       customers: customerFacts,
       lines: { start: startsByCid(ints(lines, 'cid'), customers + 1), day: ints(lines, 'day'), bought: ints8(lines, 'bought'), codes: [ints(lines, 'product'), ints(lines, 'category'), ints(lines, 'status')] },
@@ -226,7 +227,7 @@ function warmUp(data: DataArrays, allTime: RangeArrays): void {
   for (let code = 1; code < counts.length; code++) if (counts[code]! > counts[commonest]!) commonest = code;
   const options: PanelOptions = { grain: 'auto', churnWindowDays: 90, facetLimit: 12, filtered: true };
   for (const facets of [{ country: [country.values[commonest] ?? null] }, { product: [data.itemValues.product[1] ?? null] }]) {
-    const [current = null, previous = null] = facetFailsByCid(facets, data, [allTime.items, allTime.previousItems]);
+    const { current, previous } = facetFailsByCid(facets, data, allTime);
     panelRows({ ...allTime.current, fails: rowFails(allTime.current, current) }, { ...allTime.previous, fails: rowFails(allTime.previous, previous) }, data, allTime.items, options);
   }
   const day = (d: number) => new Date(d * DAY_MS).toISOString().slice(0, 10);

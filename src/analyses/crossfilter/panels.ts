@@ -51,6 +51,8 @@ export interface DataArrays {
   orders: { cid: Int32Array; day: Int32Array; purchase: Uint8Array; amount: Float64Array; refund: Float64Array; paidThrough: Int32Array };
   /** Purchase days by cid, then day: customer cid's from start[cid] to start[cid + 1]. */
   purchaseDays: { start: Int32Array; day: Int32Array; nextDay: Int32Array };
+  /** The same purchase days in day order, so a period's lapses are read from a slice. */
+  purchaseDaysByDay: { cid: Int32Array; day: Int32Array; nextDay: Int32Array };
   /** The orders again, grouped by cid (each customer's in time order): customer cid's from start[cid] to start[cid + 1]. */
   ordersByCid: { start: Int32Array; day: Int32Array; amount: Float64Array; refund: Float64Array; purchase: Uint8Array };
   /** Per item dimension: value by code (code 0: no value), in DuckDB's order of the values. */
@@ -100,8 +102,6 @@ export interface ScopeState {
   rows: ScopeRows;
   /** Row index by cid, −1 for a customer without a row. */
   rowByCid: Int32Array;
-  /** Each customer-column dimension's value codes in row order (DataArrays.attributes' codes). */
-  codes: Record<AttributeDimension, Int32Array>;
   /** The first and last of the purchasers' first purchase days (min > max when none). */
   firstDays: { min: number; max: number };
   /** Per row: the bits (flagBit) of the filters it fails. */
@@ -258,8 +258,8 @@ function activity(s: ScopeState, data: DataArrays, options: PanelOptions): Row[]
   const passesByCid = new Uint8Array(s.rowByCid.length);
   const { fails } = s, { cid: cids, isNew, firstOrderDay } = s.rows;
   const failsByCid = options.failsByCid;
-  if (failsByCid) for (let cid = 0; cid < passesByCid.length; cid++) passesByCid[cid] = failsByCid[cid] === 0 ? 1 : 0;
-  else for (let i = 0; i < fails.length; i++) if (fails[i] === 0) passesByCid[cids[i]!] = 1;
+  if (options.filtered && failsByCid) for (let cid = 0; cid < passesByCid.length; cid++) passesByCid[cid] = failsByCid[cid] === 0 ? 1 : 0;
+  else if (options.filtered) for (let i = 0; i < fails.length; i++) if (fails[i] === 0) passesByCid[cids[i]!] = 1;
   const grain = options.grain === 'auto' ? s.period.grain : options.grain;
   const window = Math.round(options.churnWindowDays);
   const { starts, of } = buckets(grain, s.period.startDay, s.period.endDay);
@@ -270,23 +270,35 @@ function activity(s: ScopeState, data: DataArrays, options: PanelOptions): Row[]
     const b = of(firstOrderDay[i]!);
     if (b >= 0) newBy[b]!++;
   }
-  // Lapses: a customer lapses on day + window when their next purchase day is later (or never).
-  // A customer's days come in order, so a window shorter than a month, which can lapse them twice
-  // in one period, is counted once per period (count DISTINCT) by remembering their last period.
-  const { start: dayStart, day: days, nextDay } = data.purchaseDays;
+  // Lapses: a customer lapses on day + window when their next purchase day is later (or never),
+  // counted in the period where that day falls, up to the last day of the data. A window shorter
+  // than a month can lapse one customer twice in a period: counted once (count DISTINCT), by
+  // remembering each customer's last period (their days come in order either way).
   const size = passesByCid.length, filtered = options.filtered;
   const { startDay, endDay, observedEndDay } = s.period;
-  for (let cid = 0; cid < size; cid++) {
-    if (filtered && !passesByCid[cid]) continue;
-    let last = -1;
-    for (let r = dayStart[cid]!, end = dayStart[cid + 1]!; r < end; r++) {
-      const lapse = days[r]! + window;
-      if (nextDay[r]! !== -1 && nextDay[r]! <= lapse) continue;
-      if (lapse < startDay || lapse >= observedEndDay) continue;
-      const b = of(lapse);
-      if (b < 0 || (window < 31 && b === last)) continue;
-      last = b;
-      lostBy[b]!++;
+  const lapse = (day: number, next: number, last: number) => {
+    const at = day + window;
+    if ((next !== -1 && next <= at) || at < startDay || at >= observedEndDay) return last;
+    const b = of(at);
+    if (b < 0 || (window < 31 && b === last)) return last;
+    lostBy[b]!++;
+    return b;
+  };
+  if (filtered) {
+    // The passing customers' days.
+    const { start, day, nextDay } = data.purchaseDays;
+    for (let cid = 0; cid < size; cid++) {
+      if (!passesByCid[cid]) continue;
+      let last = -1;
+      for (let r = start[cid]!, end = start[cid + 1]!; r < end; r++) last = lapse(day[r]!, nextDay[r]!, last);
+    }
+  } else {
+    // Every customer's days that can lapse in the period: a slice of them in day order.
+    const { cid: cidOf, day, nextDay } = data.purchaseDaysByDay;
+    const lastBy = new Int32Array(size).fill(-1);
+    for (let r = lowerBound(day, startDay - window), to = lowerBound(day, observedEndDay - window); r < to; r++) {
+      const cid = cidOf[r]!;
+      lastBy[cid] = lapse(day[r]!, nextDay[r]!, lastBy[cid]!);
     }
   }
   // Orders in range: purchasers counted once per customer and period. The range's bounds are
@@ -355,7 +367,7 @@ function facets(s: ScopeState, data: DataArrays, items: ItemSets, options: Panel
   const attributeCounts = FACET_DIMENSIONS.filter((d) => !ITEM_DIMENSIONS.includes(d as ItemDimension)).map((dimension) => {
     const attribute = attributeOf(dimension, options);
     const values = data.attributes[attribute].values;
-    return { dimension, bit: flagBit(dimension), values, codes: s.codes[attribute], customers: new Int32Array(values.length), revenue: new Float64Array(values.length) };
+    return { dimension, bit: flagBit(dimension), values, codeByCid: data.attributes[attribute].codeByCid, customers: new Int32Array(values.length), revenue: new Float64Array(values.length) };
   });
   const itemCounts = ITEM_DIMENSIONS.map((d) => ({ customers: new Int32Array(data.itemValues[d].length), revenue: new Float64Array(data.itemValues[d].length) }));
   // The one filter a row fails, as its index in FLAG_BITS: which list it still counts in.
@@ -367,17 +379,16 @@ function facets(s: ScopeState, data: DataArrays, items: ItemSets, options: Panel
     const failed = fails[i]!;
     // No purchase in range, or more than one filter failed: in no list.
     if (!purchased[i] || (failed & (failed - 1)) !== 0) continue;
-    const revenue = revenues[i]!;
+    const revenue = revenues[i]!, cid = cids[i]!;
     const flag = failed === 0 ? -1 : 31 - Math.clz32(failed);
     const attribute = flag < 0 ? -1 : attributeOfFlag[flag]!, item = flag < 0 ? -1 : itemOfFlag[flag]!;
     for (let k = 0; k < attributeCounts.length; k++) {
       if (flag >= 0 && k !== attribute) continue;
-      const counts = attributeCounts[k]!, code = counts.codes[i]!;
+      const counts = attributeCounts[k]!, code = counts.codeByCid[cid]!;
       counts.customers[code]!++;
       counts.revenue[code]! += revenue;
     }
     if (flag >= 0 && item < 0) continue;
-    const cid = cids[i]!;
     for (let r = itemStart[cid]!, end = itemStart[cid + 1]!; r < end; r++) {
       const dim = itemDim[r]!;
       if (flag >= 0 && dim !== item) continue;
@@ -446,7 +457,7 @@ export function periodsOf(range: { start: string; end: string } | null, bounds: 
  * order, with the period's purchases, paid orders, revenue and refunds, and the customer's
  * all-history figures; kind from the paid orders up to the period's end.
  */
-export function rangeScope(data: DataArrays, period: Period, attributes: DataArrays['attributes']): Omit<ScopeState, 'fails'> {
+export function rangeScope(data: DataArrays, period: Period): Omit<ScopeState, 'fails'> {
   const { cid: cidOf, day, purchase, amount, refund, paidThrough } = data.orders;
   const size = data.customers.ltv.length;
   const from = lowerBound(day, period.startDay), to = lowerBound(day, period.endDay);
@@ -487,7 +498,7 @@ export function rangeScope(data: DataArrays, period: Period, attributes: DataArr
     rows.firstOrderRevenue[i] = firstOrderRevenue[cid]!;
     rows.firstOrderDay[i] = firstOrderDay[cid]!;
   }
-  return scopeOf(period, rows, rowByCid, attributes);
+  return scopeOf(period, rows, rowByCid);
 }
 
 /** Where each cid's entries start once `cids` is grouped by cid (cids 0…size − 1; start[size]: the length). */
@@ -514,6 +525,28 @@ export function ordersByCid(orders: DataArrays['orders'], size: number): DataArr
   return out;
 }
 
+/** Purchase days (grouped by cid, `cid` each one's) in day order: a counting sort over the days, stable. */
+export function purchaseDaysByDay(cid: Int32Array, day: Int32Array, nextDay: Int32Array): DataArrays['purchaseDaysByDay'] {
+  let first = Infinity, last = -Infinity;
+  for (const d of day) {
+    first = Math.min(first, d);
+    last = Math.max(last, d);
+  }
+  const n = day.length;
+  const out = { cid: new Int32Array(n), day: new Int32Array(n), nextDay: new Int32Array(n) };
+  if (n === 0) return out;
+  const at = new Int32Array(last - first + 2);
+  for (const d of day) at[d - first + 1]!++;
+  for (let k = 1; k < at.length; k++) at[k]! += at[k - 1]!;
+  for (let r = 0; r < n; r++) {
+    const to = at[day[r]! - first]!++;
+    out.cid[to] = cid[r]!;
+    out.day[to] = day[r]!;
+    out.nextDay[to] = nextDay[r]!;
+  }
+  return out;
+}
+
 /** For each order (in time order), how many orders with an amount its customer had up to it, itself included. */
 export function paidThrough(orders: { cid: Int32Array; amount: Float64Array }, size: number): Int32Array {
   const count = new Int32Array(size);
@@ -522,15 +555,9 @@ export function paidThrough(orders: { cid: Int32Array; amount: Float64Array }, s
   return out;
 }
 
-/** A period's rows with their lookups: row by cid and each attribute's codes in row order. */
-function scopeOf(period: Period, rows: ScopeRows, rowByCid: Int32Array, attributes: DataArrays['attributes']): Omit<ScopeState, 'fails'> {
-  const codes = {} as ScopeState['codes'];
+/** A period's rows with their lookups: row by cid, and the span of the purchasers' first days. */
+function scopeOf(period: Period, rows: ScopeRows, rowByCid: Int32Array): Omit<ScopeState, 'fails'> {
   const { cid: cids, purchased, firstOrderDay } = rows;
-  for (const d of ATTRIBUTE_DIMENSIONS) {
-    const byCid = attributes[d].codeByCid;
-    const out = (codes[d] = new Int32Array(rows.n));
-    for (let i = 0; i < out.length; i++) out[i] = byCid[cids[i]!]!;
-  }
   // The purchasers' first days span the acquisition chart's buckets.
   let min = Infinity, max = -Infinity;
   for (let i = 0; i < cids.length; i++) {
@@ -538,7 +565,7 @@ function scopeOf(period: Period, rows: ScopeRows, rowByCid: Int32Array, attribut
     min = Math.min(min, firstOrderDay[i]!);
     max = Math.max(max, firstOrderDay[i]!);
   }
-  return { period, rows, rowByCid, codes, firstDays: { min, max } };
+  return { period, rows, rowByCid, firstDays: { min, max } };
 }
 
 /**
@@ -582,32 +609,36 @@ export interface RangeArrays {
   current: Omit<ScopeState, 'fails'>;
   previous: Omit<ScopeState, 'fails'>;
   items: ItemSets;
-  previousItems: ItemSets;
+  readonly previousItems: ItemSets;
 }
 
 /** scope_range and scope_items of a range (null: all time) and of the period before it, built from the arrays. */
 export function rangeArrays(data: DataArrays, range: { start: string; end: string } | null): RangeArrays {
   const periods = periodsOf(range, data.bounds);
-  const current = rangeScope(data, periods.current, data.attributes);
-  const previous = rangeScope(data, periods.previous, data.attributes);
+  const current = rangeScope(data, periods.current);
+  const previous = rangeScope(data, periods.previous);
+  // The previous period's item sets are read only by an item facet's filter: built when first asked for.
+  let previousItems: ItemSets | null = null;
   return {
     current,
     previous,
     items: rangeItems(data, periods.current, current.rows.cid),
-    previousItems: rangeItems(data, periods.previous, previous.rows.cid),
+    get previousItems() {
+      return (previousItems ??= rangeItems(data, periods.previous, previous.rows.cid));
+    },
   };
 }
 
 /**
  * The facet filters (flagBit) each customer fails, by cid, as filters.ts facetPredicate decides
- * them, for each period of `itemsByPeriod` (its item sets): a customer column's value among the
+ * them, in each period of a range: a customer column's value among the
  * selected ones (null selects no value), customer since by each value's grain (null: no purchase
  * yet), an item dimension's selected values among what the customer bought (had, for status) in
- * the period. Null for every period when nothing is selected.
+ * the period. Null when nothing is selected.
  */
-export function facetFailsByCid(facets: FacetSelections, data: DataArrays, itemsByPeriod: readonly ItemSets[]): (Uint32Array | null)[] {
+export function facetFailsByCid(facets: FacetSelections, data: DataArrays, range: RangeArrays): { current: Uint32Array | null; previous: Uint32Array | null } {
   const chosen = FACET_DIMENSIONS.filter((d) => (facets[d]?.length ?? 0) > 0);
-  if (chosen.length === 0) return itemsByPeriod.map(() => null);
+  if (chosen.length === 0) return { current: null, previous: null };
   const size = data.customers.ltv.length;
   // The customer columns' part is the same in every period.
   const fails = new Uint32Array(size);
@@ -640,8 +671,8 @@ export function facetFailsByCid(facets: FacetSelections, data: DataArrays, items
     }
   }
   const items = chosen.filter((d) => ITEM_DIMENSIONS.includes(d as ItemDimension)) as ItemDimension[];
-  if (items.length === 0) return itemsByPeriod.map(() => fails);
-  return itemsByPeriod.map(({ dim, code, cid }) => {
+  if (items.length === 0) return { current: fails, previous: fails };
+  const withItems = ({ dim, code, cid }: ItemSets) => {
     const period = fails.slice();
     for (const dimension of items) {
       const item = ITEM_DIMENSIONS.indexOf(dimension);
@@ -652,7 +683,8 @@ export function facetFailsByCid(facets: FacetSelections, data: DataArrays, items
       for (let c = 0; c < size; c++) if (!has[c]) period[c]! |= bit;
     }
     return period;
-  });
+  };
+  return { current: withItems(range.items), previous: withItems(range.previousItems) };
 }
 
 /** Per code of `values` (a dictionary, null for no value): 1 when selected. */
