@@ -118,9 +118,9 @@ async function browserRun(browser: Browser, url: string, path: string): Promise<
   // When the page received the user's action (the click, or the select's change), on the clock of
   // performance.now(): interactions are timed from it, not from when the harness began to act
   // (Playwright first checks the element is visible and stable, a few frames' wait).
+  // (No named functions inside: the page gets this code as text, without tsx's naming helper.)
   await context.addInitScript(() => {
-    const note = (event: Event) => ((window as unknown as { clienteleInputAt: number }).clienteleInputAt = event.timeStamp);
-    for (const type of ['click', 'change']) document.addEventListener(type, note, true);
+    for (const type of ['click', 'change']) document.addEventListener(type, (event) => ((window as unknown as { clienteleInputAt: number }).clienteleInputAt = event.timeStamp), true);
   });
   const page = await context.newPage();
   const opened = performance.now();
@@ -161,8 +161,8 @@ async function browserRun(browser: Browser, url: string, path: string): Promise<
     return page.evaluate(({ m, f, t }) => {
       const input = (window as unknown as { clienteleInputAt?: number }).clienteleInputAt ?? 0;
       const from = input > t ? input : t;
-      const at = (name: string) => performance.getEntriesByName(name).at(-1)!.startTime;
-      return [at(f) - from, at(m) - from, at(f) - t];
+      const firstAt = performance.getEntriesByName(f).at(-1)!.startTime, markAt = performance.getEntriesByName(m).at(-1)!.startTime;
+      return [firstAt - from, markAt - from, firstAt - t];
     }, { m: mark, f: first, t: t0 });
   };
   // RFM, LTV and cohorts are computed when their section is opened: from the click to them painted.
