@@ -157,7 +157,7 @@ const api = {
   async cancel(job?: string) {
     (await engine()).cancel(job);
   },
-  /** The dashboard's panels from arrays held here, beside the engine: a filter change reads only its flags. */
+  /** The dashboard's panels from arrays held here, beside the engine: a facet click or a new range reads nothing more; a segment, its failing customers. */
   async preparePanels(dataVersion: number) {
     try {
       return await panelIndex.prepare(dataVersion);

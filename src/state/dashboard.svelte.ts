@@ -246,7 +246,8 @@ export class DashboardState {
         const rowsOf = fromArrays ?? (await this.#run(dashboardPanelsStatementSql(plan)));
         // A newer refresh may have rewritten the flag tables meanwhile: these rows are not this state's to keep.
         if (generation !== this.#generation) return;
-        this.#remember(cacheKey, rowsOf);
+        // Kept under the scores an RFM segment read, which the scoring above may have renewed.
+        this.#remember(this.#cacheKey(plan), rowsOf);
         this.#show(rowsOf, started);
       }
       if (generation !== this.#generation) return;

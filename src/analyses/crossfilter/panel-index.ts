@@ -8,7 +8,6 @@
 // plan: the arrays never guess.
 import type { Table, Vector } from 'apache-arrow';
 import type { DashboardPlanOptions } from '../dashboard';
-import { customerFilterPredicate } from '../filters';
 import type { Grain } from '../activity-series';
 import {
   ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, rangeArrays, rowFails,
@@ -87,39 +86,39 @@ export class PanelIndex {
   panelsWithoutFlags(plan: DashboardPlanOptions, dataVersion: number): Rows | null {
     const data = this.#data;
     if (!data || data.version !== dataVersion || plan.filter.segment || !covered(plan)) return null;
-    const range = this.#range(JSON.stringify(plan.filter.range));
-    const facets = plan.filter.facets ?? {};
-    const { current: currentByCid, previous: previousByCid } = facetFailsByCid(facets, data.arrays, range);
-    return panelRows(
-      { ...range.current, fails: rowFails(range.current, currentByCid) },
-      { ...range.previous, fails: rowFails(range.previous, previousByCid) },
-      data.arrays, range.items, { ...panelOptions(plan), filtered: currentByCid !== null, ...(currentByCid ? { failsByCid: currentByCid } : {}) },
-    );
+    return this.#panelRows(plan, data.arrays, this.#range(JSON.stringify(plan.filter.range)), null);
   }
 
   /**
-   * The rows for `plan` after the caller ran its scope statements (a segment's state): the flags read
-   * from the flag tables, if they are of `versions`' range build; null when this index cannot answer.
+   * The rows for `plan` after the caller ran its scope statements for `versions` (a segment's state): the customers
+   * failing the segment read from the flag tables, if they are of `versions`' range build; null when
+   * this index cannot answer.
    */
   async panels(plan: DashboardPlanOptions, versions: PanelVersions): Promise<Rows | null> {
     const data = this.#data;
-    if (!data || data.version !== versions.data || !covered(plan)) return null;
-    const filtered = customerFilterPredicate(plan.filter, plan).sql !== 'TRUE';
-    // Lost customers of a filtered dated range are matched among customers without orders in it,
+    if (!data || data.version !== versions.data || !covered(plan) || JSON.stringify(plan.filter.range) !== versions.range) return null;
+    // Lost customers of a segment's dated range are matched among customers without orders in it,
     // whom the range's flag table does not hold.
-    if (filtered && plan.filter.range !== null) return null;
+    if (plan.filter.segment && plan.filter.range !== null) return null;
     const range = this.#range(versions.range);
-    // The facets are matched here, as without the flag tables; only the segment is read from them.
-    const facets = plan.filter.facets ?? {};
-    const { current: currentByCid, previous: previousByCid } = facetFailsByCid(facets, data.arrays, range);
-    const currentFails = rowFails(range.current, currentByCid);
-    const previousFails = rowFails(range.previous, previousByCid);
-    if (plan.filter.segment) {
-      const failing = await this.#readSegmentFailing(versions.stamp);
-      if (!failing || this.#data !== data) return null;
-      if (!markFailing(range.current, currentFails, failing.current) || !markFailing(range.previous, previousFails, failing.previous)) return null;
-    }
-    return panelRows({ ...range.current, fails: currentFails }, { ...range.previous, fails: previousFails }, data.arrays, range.items, { ...panelOptions(plan), filtered });
+    const failing = plan.filter.segment ? await this.#readSegmentFailing(versions.stamp) : null;
+    if ((plan.filter.segment && !failing) || this.#data !== data) return null;
+    return this.#panelRows(plan, data.arrays, range, failing);
+  }
+
+  /** The panels of `plan` on `range`: facets matched here, the segment's failing customers as read (`failing`) when there is one. */
+  #panelRows(plan: DashboardPlanOptions, data: DataArrays, range: RangeArrays, failing: { current: Failing; previous: Failing } | null): Rows | null {
+    const { current: currentByCid, previous: previousByCid } = facetFailsByCid(plan.filter.facets ?? {}, data, range);
+    const current = rowFails(range.current, currentByCid);
+    const previous = rowFails(range.previous, previousByCid);
+    if (failing && (!markFailing(range.current, current, failing.current) || !markFailing(range.previous, previous, failing.previous))) return null;
+    // Without a segment every customer's fails are known (a dated range's lost customers are matched on them).
+    const byCid = failing ? {} : currentByCid ? { failsByCid: currentByCid } : {};
+    return panelRows({ ...range.current, fails: current }, { ...range.previous, fails: previous }, data, range.items, {
+      ...panelOptions(plan),
+      filtered: currentByCid !== null || failing !== null,
+      ...byCid,
+    });
   }
 
   /** A range's rows (`key`: JSON of the range, null for all time), built once and kept for the last few ranges. */

@@ -367,7 +367,7 @@ function facets(s: ScopeState, data: DataArrays, items: ItemSets, options: Panel
   const attributeCounts = FACET_DIMENSIONS.filter((d) => !ITEM_DIMENSIONS.includes(d as ItemDimension)).map((dimension) => {
     const attribute = attributeOf(dimension, options);
     const values = data.attributes[attribute].values;
-    return { dimension, bit: flagBit(dimension), values, codeByCid: data.attributes[attribute].codeByCid, customers: new Int32Array(values.length), revenue: new Float64Array(values.length) };
+    return { dimension, values, codeByCid: data.attributes[attribute].codeByCid, customers: new Int32Array(values.length), revenue: new Float64Array(values.length) };
   });
   const itemCounts = ITEM_DIMENSIONS.map((d) => ({ customers: new Int32Array(data.itemValues[d].length), revenue: new Float64Array(data.itemValues[d].length) }));
   // The one filter a row fails, as its index in FLAG_BITS: which list it still counts in.
