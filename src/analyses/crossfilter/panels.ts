@@ -158,11 +158,61 @@ function ranking(s: ScopeState): { running: Float64Array } {
   const revenues = new Float64Array(s.rows.n);
   let n = 0;
   for (let i = 0; i < fails.length; i++) if (fails[i] === 0 && purchased[i]) revenues[n++] = revenue[i]!;
-  const sorted = revenues.subarray(0, n).sort();
+  const sorted = sortAscending(revenues.subarray(0, n));
   const running = new Float64Array(n);
   let sum = 0;
   for (let k = 0; k < n; k++) running[k] = sum += sorted[n - 1 - k]!;
   return { running };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** Below this many values the built-in sort is as quick. */
+const RADIX_FROM = 16_384;
+
+/**
+ * Sorts `values` (no NaN) in place, ascending, in the order Float64Array.prototype.sort gives
+ * (−0 before +0): for many values by a radix sort of their bits (four passes of 16 bits over keys
+ * whose unsigned order is the numbers' order), several times quicker than the built-in sort on the
+ * hundreds of thousands of revenues a range ranks.
+ */
+export function sortAscending(values: Float64Array): Float64Array {
+  const n = values.length;
+  if (n < RADIX_FROM || !LITTLE_ENDIAN || values.byteOffset % 4 !== 0) return values.sort();
+  const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  let hi = new Uint32Array(n), lo = new Uint32Array(n), hiTo = new Uint32Array(n), loTo = new Uint32Array(n);
+  // A negative number's bits, all flipped, and a positive number's with the sign bit set, order as unsigned integers.
+  for (let i = 0; i < n; i++) {
+    const h = words[2 * i + 1]!, l = words[2 * i]!;
+    const negative = (h & 0x80000000) !== 0;
+    hi[i] = negative ? ~h >>> 0 : (h | 0x80000000) >>> 0;
+    lo[i] = negative ? ~l >>> 0 : l;
+  }
+  const count = new Int32Array(65_536);
+  for (let pass = 0; pass < 4; pass++) {
+    const key = pass < 2 ? lo : hi, shift = pass % 2 === 0 ? 0 : 16;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(key[i]! >>> shift) & 0xffff]!++;
+    let at = 0;
+    for (let digit = 0; digit < 65_536; digit++) {
+      const c = count[digit]!;
+      count[digit] = at;
+      at += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const to = count[(key[i]! >>> shift) & 0xffff]!++;
+      hiTo[to] = hi[i]!;
+      loTo[to] = lo[i]!;
+    }
+    [hi, hiTo] = [hiTo, hi];
+    [lo, loTo] = [loTo, lo];
+  }
+  for (let i = 0; i < n; i++) {
+    const h = hi[i]!, l = lo[i]!;
+    const negative = (h & 0x80000000) === 0;
+    words[2 * i + 1] = negative ? ~h >>> 0 : h & 0x7fffffff;
+    words[2 * i] = negative ? ~l >>> 0 : l;
+  }
+  return values;
 }
 
 /** One row of KPIS_SQL (kpis.ts summarySql) for a period. */
@@ -578,28 +628,33 @@ export function rangeItems(data: DataArrays, period: Period, cids: Int32Array): 
   const { startDay, endDay } = period;
   let lines = 0;
   for (let i = 0; i < cids.length; i++) lines += start[cids[i]! + 1]! - start[cids[i]!]!;
-  // At most three entries a line: filled, then cut to length.
+  // At most three entries a line, in arrays used up to their length.
   const dim = new Uint8Array(3 * lines), code = new Int32Array(3 * lines), cid = new Int32Array(3 * lines);
   // A code already taken for this customer is remembered until the next customer.
   const taken = ITEM_DIMENSIONS.map((d) => new Int32Array(data.itemValues[d].length).fill(-1));
   let n = 0;
+  const add = (d: number, c: number, customer: number) => {
+    if (taken[d]![c] === customer) return;
+    taken[d]![c] = customer;
+    dim[n] = d;
+    code[n] = c;
+    cid[n] = customer;
+    n++;
+  };
+  const [products, categories, statuses] = codes;
   for (let i = 0; i < cids.length; i++) {
     const customer = cids[i]!;
     for (let r = start[customer]!, end = start[customer + 1]!; r < end; r++) {
       if (day[r]! < startDay || day[r]! >= endDay) continue;
-      for (let d = 0; d < 3; d++) {
-        if (d < 2 && !bought[r]) continue;
-        const c = codes[d as 0 | 1 | 2][r]!;
-        if (taken[d]![c] === customer) continue;
-        taken[d]![c] = customer;
-        dim[n] = d;
-        code[n] = c;
-        cid[n] = customer;
-        n++;
+      // Products and categories bought; statuses of every line.
+      if (bought[r]) {
+        add(0, products[r]!, customer);
+        add(1, categories[r]!, customer);
       }
+      add(2, statuses[r]!, customer);
     }
   }
-  return { dim: dim.slice(0, n), code: code.slice(0, n), cid: cid.slice(0, n), start: startsByCid(cid.subarray(0, n), data.customers.ltv.length) };
+  return { dim: dim.subarray(0, n), code: code.subarray(0, n), cid: cid.subarray(0, n), start: startsByCid(cid.subarray(0, n), data.customers.ltv.length) };
 }
 
 // ---- facet filters without the flag tables -----------------------------------------------------
