@@ -8,9 +8,10 @@
 // plan: the arrays never guess.
 import type { Table, Vector } from 'apache-arrow';
 import type { DashboardPlanOptions } from '../dashboard';
+import type { FacetSelections } from '../filters';
 import type { Grain } from '../activity-series';
 import {
-  ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, rangeArrays, rowFails,
+  ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, rangeArrays, rowFails, sampleOf, sortAscending, withFails, dataArraysOf,
   type AttributeDimension, type DataArrays, type PanelOptions, type RangeArrays,
 } from './panels';
 
@@ -35,6 +36,12 @@ const STAMP = '(SELECT stamp FROM scope_stamp) AS stamp';
 
 /** Ranges whose rows are kept (all time and the last ranges used, typically). */
 const RANGES_KEPT = 3;
+/** The warm-up's sample: this many customers (the largest, cids 1…n). */
+const WARM_UP_CUSTOMERS = 2_000;
+/** Rounds of the warm-up after prepare: enough for the engine to optimise each function whole (checked with --trace-opt). */
+const WARM_UP_ROUNDS = 8;
+/** Above RADIX_FROM in panels.ts, so the radix sort runs. */
+const RADIX_WARM_UP_VALUES = 20_000;
 
 /** Above this many orders the arrays are not built (their memory is the JavaScript heap's, beside DuckDB's). */
 export const PANEL_INDEX_MAX_ORDERS = 3_000_000;
@@ -44,6 +51,8 @@ type Rows = Record<string, unknown>[];
 export class PanelIndex {
   readonly #read: ReadTable;
   #data: { version: number; arrays: DataArrays } | null = null;
+  /** The first customers' data, which the warm-up runs on (sampleOf). */
+  #sample: DataArrays | null = null;
   /** The data set the latest prepare() is for. */
   #preparing = 0;
   /** A range's rows by its key (JSON of the range), least recently used first; of #data's data set. */
@@ -68,14 +77,53 @@ export class PanelIndex {
     // A prepare for a newer data set started meanwhile: it decides what is kept.
     if (!arrays || this.#preparing !== version) return false;
     this.#data = { version, arrays };
-    const allTime = this.#range(JSON.stringify(null));
-    warmUp(arrays, allTime);
+    this.#range(JSON.stringify(null));
+    this.#sample = sampleOf(arrays, WARM_UP_CUSTOMERS);
+    this.#warmUp(this.#sample, WARM_UP_ROUNDS);
     return true;
+  }
+
+  /**
+   * Runs the panels' code on a sample of the data (the first customers) until the JavaScript engine
+   * has optimised each function whole, on objects of the same hidden classes as the data set's
+   * (dataArraysOf, withFails, panelOptions, a plan cloned as postMessage clones it). The warm-up
+   * before, run once on all time, left the first facet click after the value section and the CLV
+   * fit waiting ~90 ms for TurboFan (a trace): it had optimised only the long loops in place
+   * (on-stack replacement), and that code was dropped once the hidden classes it was specialised to
+   * were collected or did not match (--trace-deopt: "embedded weak objects cleared", "wrong map").
+   * Every path a state takes is run (all time and dated ranges; unfiltered, a customer column, an
+   * item and a customer-since facet), and the radix sort on its own. Nothing it builds is kept.
+   */
+  #warmUp(sample: DataArrays, rounds: number): void {
+    const country = sample.attributes.country;
+    const counts = new Int32Array(country.values.length);
+    for (const code of country.codeByCid) counts[code]!++;
+    let commonest = 0;
+    for (let code = 1; code < counts.length; code++) if (counts[code]! > counts[commonest]!) commonest = code;
+    const selections: FacetSelections[] = [{}, { country: [country.values[commonest] ?? null] }, { product: [sample.itemValues.product[1] ?? null] }, { customer_since: [null] }];
+    const day = (d: number) => new Date(d * DAY_MS).toISOString().slice(0, 10);
+    const { firstDay, endDay } = sample.bounds;
+    const ranges = [null, ...[30, 90, 365].map((days) => ({ start: day(Math.max(firstDay, endDay - days)), end: day(endDay) }))];
+    const revenues = new Float64Array(RADIX_WARM_UP_VALUES);
+    for (let round = 0; round < rounds; round++) {
+      for (const range of ranges) {
+        const rows = rangeArrays(sample, range);
+        for (const facets of selections) {
+          // Cloned as the page's plans reach the worker (postMessage), so that their objects are alike too.
+          const plan: DashboardPlanOptions = structuredClone({ filter: { range, facets }, grain: 'auto', churnWindowDays: 90, facetLimit: 12, list: { limit: 25 } });
+          this.#panelRows(plan, sample, rows, null);
+        }
+      }
+      // The sample's rankings are too short for the radix sort (sortAscending).
+      for (let i = 0; i < revenues.length; i++) revenues[i] = (i * 7919) % 1000;
+      sortAscending(revenues);
+    }
   }
 
   /** Drops the arrays: the data changed. */
   forget(): void {
     this.#data = null;
+    this.#sample = null;
     this.#ranges.clear();
   }
 
@@ -113,12 +161,9 @@ export class PanelIndex {
     const previous = rowFails(range.previous, previousByCid);
     if (failing && (!markFailing(range.current, current, failing.current) || !markFailing(range.previous, previous, failing.previous))) return null;
     // Without a segment every customer's fails are known (a dated range's lost customers are matched on them).
-    const byCid = failing ? {} : currentByCid ? { failsByCid: currentByCid } : {};
-    return panelRows({ ...range.current, fails: current }, { ...range.previous, fails: previous }, data, range.items, {
-      ...panelOptions(plan),
-      filtered: currentByCid !== null || failing !== null,
-      ...byCid,
-    });
+    const failsByCid = failing ? undefined : (currentByCid ?? undefined);
+    const options = panelOptions(plan, currentByCid !== null || failing !== null, failsByCid);
+    return panelRows(withFails(range.current, current), withFails(range.previous, previous), data, range.items, options);
   }
 
   /** A range's rows (`key`: JSON of the range, null for all time), built once and kept for the last few ranges. */
@@ -180,7 +225,7 @@ export class PanelIndex {
     }
     const timeOrdered = { cid: ints(orders, 'cid'), day: ints(orders, 'day'), purchase: ints8(orders, 'purchase'), amount: doubles(orders, 'amount'), refund: doubles(orders, 'refund') };
     const withPaid = { ...timeOrdered, paidThrough: paidThrough(timeOrdered, customers + 1) };
-    return {
+    return dataArraysOf({
       attributes,
       orders: withPaid,
       ordersByCid: ordersByCid(withPaid, customers + 1),
@@ -190,7 +235,7 @@ export class PanelIndex {
       customers: customerFacts,
       lines: { start: startsByCid(ints(lines, 'cid'), customers + 1), day: ints(lines, 'day'), bought: ints8(lines, 'bought'), codes: [ints(lines, 'product'), ints(lines, 'category'), ints(lines, 'status')] },
       bounds: { firstDay: Number(bounds.first_day), endDay: Number(bounds.end_day) },
-    };
+    });
   }
 
   /**
@@ -210,28 +255,6 @@ export class PanelIndex {
     };
     return { current: read(0), previous: read(1) };
   }
-}
-
-/**
- * Runs the panels' code once on a filtered state of all time (the commonest country, and an item
- * facet) and once on a dated range, while the page is idle after the first dashboard: unwarmed,
- * the JavaScript engine runs it unoptimised, and the first facet click or new range took about
- * twice as long as the next ones (docs/benchmarks.md). Nothing it builds is kept.
- */
-function warmUp(data: DataArrays, allTime: RangeArrays): void {
-  const country = data.attributes.country;
-  const counts = new Int32Array(country.values.length);
-  for (const code of country.codeByCid) counts[code]!++;
-  let commonest = 0;
-  for (let code = 1; code < counts.length; code++) if (counts[code]! > counts[commonest]!) commonest = code;
-  const options: PanelOptions = { grain: 'auto', churnWindowDays: 90, facetLimit: 12, filtered: true };
-  for (const facets of [{ country: [country.values[commonest] ?? null] }, { product: [data.itemValues.product[1] ?? null] }]) {
-    const { current, previous } = facetFailsByCid(facets, data, allTime);
-    panelRows({ ...allTime.current, fails: rowFails(allTime.current, current) }, { ...allTime.previous, fails: rowFails(allTime.previous, previous) }, data, allTime.items, options);
-  }
-  const day = (d: number) => new Date(d * DAY_MS).toISOString().slice(0, 10);
-  const recent = rangeArrays(data, { start: day(Math.max(data.bounds.firstDay, data.bounds.endDay - 90)), end: day(data.bounds.endDay) });
-  panelRows({ ...recent.current, fails: rowFails(recent.current, null) }, { ...recent.previous, fails: rowFails(recent.previous, null) }, data, recent.items, { ...options, filtered: false });
 }
 
 /** A period's flag table: how many rows it has, and the cids failing the segment. */
@@ -254,11 +277,14 @@ function markFailing(scope: RangeArrays['current'], fails: Uint32Array, failing:
 
 const covered = (plan: DashboardPlanOptions) => !Object.values(plan.facetSearch ?? {}).some((term) => term) && Math.round(plan.churnWindowDays) >= 1;
 
-const panelOptions = (plan: DashboardPlanOptions): Omit<PanelOptions, 'filtered'> => ({
+/** Every field always set (undefined when absent), so the options have one hidden class: see withFails. */
+const panelOptions = (plan: DashboardPlanOptions, filtered: boolean, failsByCid: Uint32Array | undefined): PanelOptions => ({
   grain: plan.grain,
   churnWindowDays: plan.churnWindowDays,
   facetLimit: plan.facetLimit,
-  ...(plan.sinceGrain ? { sinceGrain: plan.sinceGrain } : {}),
+  sinceGrain: plan.sinceGrain,
+  filtered,
+  failsByCid,
 });
 
 const rowsOf = (t: Table) => t.toArray().map((r) => ({ ...r.toJSON() }) as Record<string, unknown>);

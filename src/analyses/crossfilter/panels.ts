@@ -138,8 +138,9 @@ function buckets(grain: Grain, startDay: number, endDay: number) {
   const last = starts.length > 0 ? nextPeriod(grain, starts[starts.length - 1]!) : first;
   const index = new Int32Array(Math.max(0, last - first)).fill(-1);
   starts.forEach((s, i) => index.fill(i, s - first, nextPeriod(grain, s) - first));
-  /** The bucket of a day (any day of it, not only its start), or -1 outside them. */
-  const of = (day: number) => (day >= first && day < last ? index[day - first]! : -1);
+  // The bucket of a day (any day of it, not only its start), or -1 outside them. The index is made
+  // an integer (first days are held as doubles): a double index deoptimised the callers ("not a Smi").
+  const of = (day: number) => (day >= first && day < last ? index[(day - first) | 0]! : -1);
   return { starts, of };
 }
 
@@ -246,7 +247,10 @@ function summary(label: 'current' | 'previous', s: ScopeState, ranked: { running
   const n = ranked.running.length;
   const top20 = n === 0 ? null : ranked.running[Math.max(Math.ceil(0.2 * n), 1) - 1]!;
   const days = s.period.days;
-  const values: KpiValues = {
+  // Rows are written as literals, not spread: see withFails.
+  const row: { part: 'kpis'; period: string } & KpiValues = {
+    part: 'kpis',
+    period: label,
     customers,
     new_customers: isNew,
     returning_customers: returning,
@@ -269,7 +273,7 @@ function summary(label: 'current' | 'previous', s: ScopeState, ranked: { running
     one_time_share: divide(kinds[2]!, customers),
     repeat_share: divide(kinds[3]!, customers),
   };
-  return { part: 'kpis', period: label, ...values };
+  return row;
 }
 
 function acquisition(s: ScopeState): Row[] {
@@ -450,7 +454,7 @@ function facets(s: ScopeState, data: DataArrays, items: ItemSets, options: Panel
   const out: Row[] = [];
   for (const dimension of FACET_DIMENSIONS) {
     const item = ITEM_DIMENSIONS.indexOf(dimension as ItemDimension);
-    const counts = item >= 0 ? { values: data.itemValues[dimension as ItemDimension], ...itemCounts[item]! } : attributeCounts.find((c) => c.dimension === dimension)!;
+    const counts = item >= 0 ? { values: data.itemValues[dimension as ItemDimension], customers: itemCounts[item]!.customers, revenue: itemCounts[item]!.revenue } : attributeCounts.find((c) => c.dimension === dimension)!;
     const { values, customers, revenue } = counts;
     // Values in DuckDB's order: customers descending, then the value (codes follow it), no value last.
     const listed: number[] = [];
@@ -750,10 +754,84 @@ function selectedCodes(values: readonly (string | null)[], selected: readonly (s
   return out;
 }
 
+/**
+ * A period's state: its rows with their fails. Written as a literal, not a spread: a spread's
+ * object gets a hidden class of its own, which the engine collects once no such object is alive,
+ * and with it the optimised code that read it ("embedded weak objects cleared" in --trace-deopt):
+ * the next click then ran unoptimised while TurboFan compiled the panels' code again (~90 ms).
+ */
+export function withFails(scope: Omit<ScopeState, 'fails'>, fails: Uint32Array): ScopeState {
+  return { period: scope.period, rows: scope.rows, rowByCid: scope.rowByCid, firstDays: scope.firstDays, fails };
+}
+
 /** A period's rows' fails, taken from the customers' (facetFailsByCid): no flags at all when nothing is selected. */
 export function rowFails(scope: Omit<ScopeState, 'fails'>, failsByCid: Uint32Array | null): Uint32Array {
   const fails = new Uint32Array(scope.rows.n);
   const cids = scope.rows.cid;
   if (failsByCid) for (let i = 0; i < cids.length; i++) fails[i] = failsByCid[cids[i]!]!;
   return fails;
+}
+
+/**
+ * The data of customers 1…`customers` only (cids keep their numbers), for running the panels' code
+ * on something small: the same functions over the same kinds of arrays, at a fraction of the cost.
+ */
+export function sampleOf(data: DataArrays, customers: number): DataArrays {
+  const size = Math.min(customers + 1, data.customers.ltv.length);
+  const keep = <T extends Int32Array | Uint8Array | Float64Array>(values: T, rows: number[]): T => {
+    const out = new (values.constructor as new (n: number) => T)(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
+    return out;
+  };
+  const rowsOf = (cid: Int32Array) => {
+    const rows: number[] = [];
+    for (let r = 0; r < cid.length; r++) if (cid[r]! < size) rows.push(r);
+    return rows;
+  };
+  const orderRows = rowsOf(data.orders.cid), dayRows = rowsOf(data.purchaseDaysByDay.cid);
+  const { orders, purchaseDays, purchaseDaysByDay, ordersByCid, lines, customers: facts } = data;
+  // Grouped by cid: the first customers' entries are a prefix.
+  const prefix = <T extends Int32Array | Uint8Array | Float64Array>(values: T, start: Int32Array) => values.subarray(0, start[size]!) as T;
+  return dataArraysOf({
+    attributes: Object.fromEntries(Object.entries(data.attributes).map(([d, a]) => [d, { codeByCid: a.codeByCid.subarray(0, size), values: a.values }])) as DataArrays['attributes'],
+    orders: { cid: keep(orders.cid, orderRows), day: keep(orders.day, orderRows), purchase: keep(orders.purchase, orderRows), amount: keep(orders.amount, orderRows), refund: keep(orders.refund, orderRows), paidThrough: keep(orders.paidThrough, orderRows) },
+    purchaseDays: { start: purchaseDays.start.subarray(0, size + 1), day: prefix(purchaseDays.day, purchaseDays.start), nextDay: prefix(purchaseDays.nextDay, purchaseDays.start) },
+    purchaseDaysByDay: { cid: keep(purchaseDaysByDay.cid, dayRows), day: keep(purchaseDaysByDay.day, dayRows), nextDay: keep(purchaseDaysByDay.nextDay, dayRows) },
+    ordersByCid: {
+      start: ordersByCid.start.subarray(0, size + 1), day: prefix(ordersByCid.day, ordersByCid.start), amount: prefix(ordersByCid.amount, ordersByCid.start),
+      refund: prefix(ordersByCid.refund, ordersByCid.start), purchase: prefix(ordersByCid.purchase, ordersByCid.start),
+    },
+    itemValues: data.itemValues,
+    customers: { ltv: facts.ltv.subarray(0, size), firstOrderRevenue: facts.firstOrderRevenue.subarray(0, size), firstOrderDay: facts.firstOrderDay.subarray(0, size), lifetimePaidOrders: facts.lifetimePaidOrders.subarray(0, size) },
+    lines: {
+      start: lines.start.subarray(0, size + 1), day: prefix(lines.day, lines.start), bought: prefix(lines.bought, lines.start),
+      codes: lines.codes.map((c) => prefix(c, lines.start)) as DataArrays['lines']['codes'],
+    },
+    bounds: data.bounds,
+  });
+}
+
+/**
+ * DataArrays with every object in it made here, by literals. The data set's arrays and the warm-up's
+ * sample (sampleOf) then share their hidden classes, so the code the engine optimised on the sample
+ * is the code the data set runs; objects built elsewhere had classes of their own, and the first
+ * real click left that code ("wrong map" in --trace-deopt) to be compiled again.
+ */
+export function dataArraysOf(d: DataArrays): DataArrays {
+  const attribute = (a: DataArrays['attributes'][AttributeDimension]) => ({ codeByCid: a.codeByCid, values: a.values });
+  const { attributes: a, orders: o, purchaseDays: p, purchaseDaysByDay: pd, ordersByCid: oc, itemValues: iv, customers: c, lines: l } = d;
+  return {
+    attributes: {
+      country: attribute(a.country), city: attribute(a.city), channel: attribute(a.channel), value_band: attribute(a.value_band),
+      since_year: attribute(a.since_year), since_quarter: attribute(a.since_quarter), since_month: attribute(a.since_month),
+    },
+    orders: { cid: o.cid, day: o.day, purchase: o.purchase, amount: o.amount, refund: o.refund, paidThrough: o.paidThrough },
+    purchaseDays: { start: p.start, day: p.day, nextDay: p.nextDay },
+    purchaseDaysByDay: { cid: pd.cid, day: pd.day, nextDay: pd.nextDay },
+    ordersByCid: { start: oc.start, day: oc.day, amount: oc.amount, refund: oc.refund, purchase: oc.purchase },
+    itemValues: { product: iv.product, category: iv.category, status: iv.status },
+    customers: { ltv: c.ltv, firstOrderRevenue: c.firstOrderRevenue, firstOrderDay: c.firstOrderDay, lifetimePaidOrders: c.lifetimePaidOrders },
+    lines: { start: l.start, day: l.day, bought: l.bought, codes: [l.codes[0], l.codes[1], l.codes[2]] },
+    bounds: { firstDay: d.bounds.firstDay, endDay: d.bounds.endDay },
+  };
 }
