@@ -25,7 +25,7 @@ const [{ orders, customers, last_day: lastDay }] = (await db.rows<{ orders: numb
   `SELECT (SELECT count(*) FROM orders)::DOUBLE AS orders, (SELECT count(*) FROM customer_base)::DOUBLE AS customers, epoch_ms((SELECT end_day - 1 FROM data_bounds)::TIMESTAMP)::DOUBLE AS last_day`,
 )) as [{ orders: number; customers: number; last_day: number }];
 
-const index = new PanelIndex((sql) => db.query(sql));
+const index = new PanelIndex((sql, params) => db.query(sql, { params }));
 const time = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
   const t = performance.now();
   const result = await run();
@@ -52,6 +52,8 @@ const states: [string, DashboardFilter][] = [
   ['range: last 90 days', { range: presetRange('last_90', lastDay) }],
   ['range: last year', { range: presetRange('last_year', lastDay) }],
   ...countries.slice(0, 2).map((c): [string, DashboardFilter] => [`last year, country = ${c}`, { range: presetRange('last_year', lastDay), facets: { country: [c] } }]),
+  ['last year, segment', { range: presetRange('last_year', lastDay), segment: SEGMENT }],
+  ['last year, segment, country', { range: presetRange('last_year', lastDay), segment: SEGMENT, facets: { country: [countries[0]!] } }],
   ['range: all time', { range: null }],
 ];
 console.log('state | before any scope SQL, from arrays ms (same rows) | scope SQL ms | panels by SQL ms | from arrays, flags read after the scope SQL ms (same rows)');

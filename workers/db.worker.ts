@@ -182,7 +182,7 @@ const api = {
   },
 };
 
-const panelIndex = new PanelIndex(async (sql) => tableFromIPC(await (await engine()).query(sql)));
+const panelIndex = new PanelIndex(async (sql, params = []) => tableFromIPC(await (await engine()).query(sql, params)));
 
 let loadingFile = '';
 function bytesProgress(): Partial<EngineProgress> {

@@ -128,7 +128,7 @@ export class NodeDatabase implements Database {
   }
 
   // As the worker: the dashboard's panels from arrays beside the engine, so DashboardState's tests run that path.
-  readonly #panelIndex = new PanelIndex((sql) => this.query(sql));
+  readonly #panelIndex = new PanelIndex((sql, params) => this.query(sql, { params }));
 
   preparePanels(dataVersion: number) {
     return this.#call(() => this.#panelIndex.prepare(dataVersion));

@@ -2,20 +2,23 @@
 // SQL plan builds once per data set (prepare). A range's rows are then built from those arrays,
 // and a facet selection is matched on them too, so a facet click or a new date range needs no SQL
 // before its panels: tens of milliseconds at 1M orders against hundreds by SQL
-// (docs/benchmarks.md). A segment is SQL's to decide: its state's flags are read from the flag
-// tables the SQL plan writes. Where a case is not covered (a facet search, a segment on a dated
-// range, a NULL where a figure is expected) the index answers null and the caller runs the SQL
+// (docs/benchmarks.md). A segment is SQL's to decide: whom it fails is read after the SQL plan's
+// scope statements ran, from its flag tables (all time) or evaluated on every customer (a dated
+// range, whose lost customers the flag tables do not hold). Where a case is not covered (a facet
+// search, a NULL where a figure is expected) the index answers null and the caller runs the SQL
 // plan: the arrays never guess.
 import type { Table, Vector } from 'apache-arrow';
 import type { DashboardPlanOptions } from '../dashboard';
 import type { FacetSelections } from '../filters';
+import { segmentPredicate } from '../segments';
+import { raw, sql, type SqlParam } from '../sql-fragment';
 import type { Grain } from '../activity-series';
 import {
   ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, rangeArrays, rowFails, sampleOf, sortAscending, withFails, dataArraysOf,
   type AttributeDimension, type DataArrays, type PanelOptions, type RangeArrays,
 } from './panels';
 
-export type ReadTable = (sql: string) => Promise<Table>;
+export type ReadTable = (sql: string, params?: SqlParam[]) => Promise<Table>;
 
 /**
  * Which data set, which range (its key: the same range gives the same rows) and which build of that
@@ -145,18 +148,26 @@ export class PanelIndex {
   async panels(plan: DashboardPlanOptions, versions: PanelVersions): Promise<Rows | null> {
     const data = this.#data;
     if (!data || data.version !== versions.data || !covered(plan) || JSON.stringify(plan.filter.range) !== versions.range) return null;
-    // Lost customers of a segment's dated range are matched among customers without orders in it,
-    // whom the range's flag table does not hold.
-    if (plan.filter.segment && plan.filter.range !== null) return null;
     const range = this.#range(versions.range);
-    const failing = plan.filter.segment ? await this.#readSegmentFailing(versions.stamp) : null;
-    if ((plan.filter.segment && !failing) || this.#data !== data) return null;
-    return this.#panelRows(plan, data.arrays, range, failing);
+    // All time: the customers failing the segment, from the flag tables. A dated range: from every
+    // customer (lost customers are matched among those without orders in it, whom its flag tables do not hold).
+    const segment = plan.filter.segment;
+    const failing = segment && plan.filter.range === null ? await this.#readSegmentFailing(versions.stamp) : null;
+    const failingByCid = segment && plan.filter.range !== null ? await this.#readSegmentFailingByCid(plan, versions.stamp) : null;
+    if ((segment && !failing && !failingByCid) || this.#data !== data) return null;
+    return this.#panelRows(plan, data.arrays, range, failing, failingByCid);
   }
 
   /** The panels of `plan` on `range`: facets matched here, the segment's failing customers as read (`failing`) when there is one. */
-  #panelRows(plan: DashboardPlanOptions, data: DataArrays, range: RangeArrays, failing: { current: Failing; previous: Failing } | null): Rows | null {
-    const { current: currentByCid, previous: previousByCid } = facetFailsByCid(plan.filter.facets ?? {}, data, range);
+  #panelRows(
+    plan: DashboardPlanOptions, data: DataArrays, range: RangeArrays, failing: { current: Failing; previous: Failing } | null,
+    failingByCid: { current: Int32Array; previous: Int32Array } | null = null,
+  ): Rows | null {
+    let { current: currentByCid, previous: previousByCid } = facetFailsByCid(plan.filter.facets ?? {}, data, range);
+    if (failingByCid) {
+      currentByCid = withSegmentFailing(currentByCid, failingByCid.current, data.customers.ltv.length);
+      previousByCid = withSegmentFailing(previousByCid, failingByCid.previous, data.customers.ltv.length);
+    }
     const current = rowFails(range.current, currentByCid);
     const previous = rowFails(range.previous, previousByCid);
     if (failing && (!markFailing(range.current, current, failing.current) || !markFailing(range.previous, previous, failing.previous))) return null;
@@ -255,6 +266,36 @@ export class PanelIndex {
     };
     return { current: read(0), previous: read(1) };
   }
+
+  /**
+   * Every customer failing the segment, evaluated on customer_base as the SQL plan matches lost
+   * customers (segment rules read only all-history columns, which scope_range copies, and the
+   * period's item sets), for both periods of the range, with the stamp, in one statement; null when
+   * the stamp is not `stamp`.
+   */
+  async #readSegmentFailingByCid(plan: DashboardPlanOptions, stamp: number): Promise<{ current: Int32Array; previous: Int32Array } | null> {
+    const period = (index: number, itemsTable: string) => {
+      // A NULL fails, as in the SQL's AND of flags.
+      const passes = segmentPredicate(plan.filter.segment!, { alias: 'b', itemsTable, rfmRelation: plan.rfmRelation });
+      return sql`SELECT ${raw(String(index))} AS period, COALESCE(list(b.cid) FILTER (WHERE NOT COALESCE(${passes}, FALSE)), []::INTEGER[]) AS failing FROM customer_base b`;
+    };
+    const statement = sql`SELECT p.*, ${raw(STAMP)} FROM (${period(0, 'scope_items')} UNION ALL ${period(1, 'prev_scope_items')}) p ORDER BY period`;
+    const t = await this.#read(statement.sql, statement.params);
+    if (t.numRows !== 2 || column(t, 'stamp').get(0) !== stamp) return null;
+    const read = (row: number) => {
+      const list = column(t, 'failing').get(row) as Vector | null;
+      return list ? Int32Array.from(list.toArray() as Iterable<number>) : new Int32Array(0);
+    };
+    return { current: read(0), previous: read(1) };
+  }
+}
+
+/** Customers' fails (by cid) with the segment's bit set for the `failing` cids: a copy, or new when no facet is selected. */
+function withSegmentFailing(byCid: Uint32Array | null, failing: Int32Array, size: number): Uint32Array {
+  const out = byCid ? byCid.slice() : new Uint32Array(size);
+  const bit = flagBit('segment');
+  for (const cid of failing) out[cid]! |= bit;
+  return out;
 }
 
 /** A period's flag table: how many rows it has, and the cids failing the segment. */

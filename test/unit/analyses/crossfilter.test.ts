@@ -78,7 +78,7 @@ describe('the dashboard panels from arrays', () => {
   beforeAll(async () => {
     db = await NodeDatabase.open();
     await loadFixture(db);
-    index = new PanelIndex((sql) => db.query(sql));
+    index = new PanelIndex((sql, params) => db.query(sql, { params }));
     versions.data++;
     expect(await index.prepare(versions.data)).toBe(true);
   });
@@ -122,7 +122,7 @@ describe('the dashboard panels from arrays', () => {
     }
   });
 
-  it('gives the SQL plan’s rows for dated ranges, with facets too (lost customers matched outside the range); leaves segments on them and facet searches to SQL', async () => {
+  it('gives the SQL plan’s rows for dated ranges, with facets too (lost customers matched outside the range); leaves facet searches to SQL', async () => {
     const ranges = [MARCH, { start: '2024-01-30', end: '2024-03-01' }, { start: '2023-11-01', end: '2024-04-11' }, { start: '2024-04-10', end: '2024-04-11' }];
     for (const range of ranges) {
       const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan({ range }));
@@ -141,24 +141,40 @@ describe('the dashboard panels from arrays', () => {
         expect(withoutFlags, JSON.stringify(filter)).toEqual(sql);
       }
     }
-    const segmented = await both(db, index, versions, plan({ range: MARCH, segment: SPENDERS }));
-    expect([segmented.fromArrays, segmented.withoutFlags]).toEqual([null, null]);
     const searched = await both(db, index, versions, plan({ range: null }, { facetSearch: { city: 'lon' } }));
     expect([searched.fromArrays, searched.withoutFlags]).toEqual([null, null]);
+  });
+
+  it('gives the SQL plan’s rows for segments on dated ranges: whom the segment fails is read for every customer (its lost ones too), after the flag tables', async () => {
+    const ranges = [MARCH, { start: '2024-01-30', end: '2024-03-01' }, { start: '2023-11-01', end: '2024-04-11' }, { start: '2024-04-10', end: '2024-04-11' }];
+    const filters: Omit<DashboardFilter, 'range'>[] = [
+      { segment: SPENDERS }, { segment: MUG_OR_UK }, { segment: MUG_OR_UK, facets: { channel: ['app'] } }, { segment: SPENDERS, facets: { product: ['Mug'], country: ['FR', null] } },
+    ];
+    for (const range of ranges) {
+      for (const filter of filters) {
+        for (const churnWindowDays of [7, 90]) {
+          const state = { range, ...filter };
+          const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan(state, { churnWindowDays }));
+          // Lost customers are in these rows: the segment must be matched outside the range's flag tables.
+          expect(withoutFlags, JSON.stringify(state)).toBeNull();
+          expect(fromArrays, JSON.stringify({ state, churnWindowDays })).toEqual(sql);
+        }
+      }
+    }
   });
 
   it('answers nothing for another data set, before prepare, or for scope tables of another build; and keeps a range’s rows', async () => {
     const filter = plan({ range: null, facets: { country: ['FR'] } });
     const { sql } = await both(db, index, versions, filter);
     expect(await index.panels(filter, { ...versions, data: versions.data + 1 })).toBeNull();
-    expect(await new PanelIndex((q) => db.query(q)).panels(filter, versions)).toBeNull();
+    expect(await new PanelIndex((q, params) => db.query(q, { params })).panels(filter, versions)).toBeNull();
     // Tables rebuilt for another range since (the stamp moved on): a segment's flags read now are not that range's.
     expect(await index.panels(plan({ range: null, segment: SPENDERS }), { ...versions, stamp: versions.stamp - 1 })).toBeNull();
     // Flag tables of another range than the plan's.
     expect(await index.panels(plan({ range: MARCH }), versions)).toBeNull();
     // All time's rows are kept: with its tables rebuilt under a new stamp, only the flags are read.
     const reads: string[] = [];
-    const counting = new PanelIndex((q) => (reads.push(q), db.query(q)));
+    const counting = new PanelIndex((q, params) => (reads.push(q), db.query(q, { params })));
     await counting.prepare(versions.data);
     reads.length = 0;
     // Without a segment nothing is read, before the flag tables or after them.
@@ -192,12 +208,12 @@ describe('the dashboard panels from arrays', () => {
   it('keeps the newer data set’s arrays when a prepare for an earlier one ends after it', async () => {
     let gate: (() => void) | null = null;
     let hold = false;
-    const index = new PanelIndex(async (q) => {
+    const index = new PanelIndex(async (q, params) => {
       if (hold) await new Promise<void>((release) => (gate = release));
-      return db.query(q);
+      return db.query(q, { params });
     });
     const filter = plan({ range: null, facets: { country: ['FR'] } });
-    const { sql } = await both(db, new PanelIndex((q) => db.query(q)), versions, filter);
+    const { sql } = await both(db, new PanelIndex((q, params) => db.query(q, { params })), versions, filter);
     hold = true;
     const earlier = index.prepare(900);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -225,7 +241,7 @@ describe('the dashboard panels from arrays, with values missing', () => {
     ].join('\n');
     const db = await NodeDatabase.open();
     await loadFixture(db, csv);
-    const index = new PanelIndex((sql) => db.query(sql));
+    const index = new PanelIndex((sql, params) => db.query(sql, { params }));
     const versions = new Versions();
     versions.data++;
     expect(await index.prepare(versions.data)).toBe(true);
@@ -252,7 +268,7 @@ describe('the dashboard panels from arrays, on the sample data (17,500 order lin
     const loaded = await loadSource(db, await openAsBlob('public/sample-orders.csv'), 'sample-orders.csv', 1);
     await buildOrders(db, [await prepareSource(db, loaded)], new Date('2025-01-01T00:00:00Z'));
     for (const statement of CUSTOMER_BASE_STATEMENTS) await db.query(statement);
-    const index = new PanelIndex((sql) => db.query(sql));
+    const index = new PanelIndex((sql, params) => db.query(sql, { params }));
     const versions = new Versions();
     versions.data++;
     expect(await index.prepare(versions.data)).toBe(true);
