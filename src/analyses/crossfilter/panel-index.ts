@@ -11,7 +11,7 @@ import type { Table, Vector } from 'apache-arrow';
 import type { DashboardPlanOptions } from '../dashboard';
 import type { FacetSelections } from '../filters';
 import { segmentPredicate } from '../segments';
-import { raw, sql, type SqlParam } from '../sql-fragment';
+import { raw, sql, type Fragment, type SqlParam } from '../sql-fragment';
 import type { Grain } from '../activity-series';
 import {
   ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, rangeArrays, rowFails, sampleOf, sortAscending, withFails, dataArraysOf,
@@ -250,41 +250,42 @@ export class PanelIndex {
   }
 
   /**
-   * The customers failing the segment in each period's flag table, with the tables' row counts and
-   * the stamp of the scope tables they were built on, all read in one statement; null when the
-   * stamp is not `stamp` (the tables were rebuilt for another range since).
+   * The customers failing the segment in each period's flag table, with the tables' row counts;
+   * null when the stamp is not `stamp` (the tables were rebuilt for another range since).
    */
-  async #readSegmentFailing(stamp: number): Promise<{ current: Failing; previous: Failing } | null> {
-    // A NULL flag fails, as in the SQL's AND of flags.
-    const period = (table: string, index: number) => `SELECT ${index} AS period, count(*)::DOUBLE AS rows,
-        COALESCE(list(cid) FILTER (WHERE NOT COALESCE(f_segment, FALSE)), []::INTEGER[]) AS failing FROM ${table}`;
-    const t = await this.#read(`SELECT p.*, ${STAMP} FROM (${period('scope_flags', 0)} UNION ALL ${period('prev_scope_flags', 1)}) p ORDER BY period`);
-    if (t.numRows !== 2 || column(t, 'stamp').get(0) !== stamp) return null;
-    const read = (row: number): Failing => {
-      const list = column(t, 'failing').get(row) as Vector | null;
-      return { rows: Number(column(t, 'rows').get(row)), cids: list ? Int32Array.from(list.toArray() as Iterable<number>) : new Int32Array(0) };
-    };
-    return { current: read(0), previous: read(1) };
+  #readSegmentFailing(stamp: number): Promise<{ current: Failing; previous: Failing } | null> {
+    return this.#readFailing((index) => ({ from: index === 0 ? 'scope_flags' : 'prev_scope_flags', fails: raw('NOT COALESCE(f_segment, FALSE)') }), stamp);
   }
 
   /**
    * Every customer failing the segment, evaluated on customer_base as the SQL plan matches lost
    * customers (segment rules read only all-history columns, which scope_range copies, and the
-   * period's item sets), for both periods of the range, with the stamp, in one statement; null when
-   * the stamp is not `stamp`.
+   * period's item sets), in each period; null when the stamp is not `stamp`.
    */
   async #readSegmentFailingByCid(plan: DashboardPlanOptions, stamp: number): Promise<{ current: Int32Array; previous: Int32Array } | null> {
-    const period = (index: number, itemsTable: string) => {
-      // A NULL fails, as in the SQL's AND of flags.
-      const passes = segmentPredicate(plan.filter.segment!, { alias: 'b', itemsTable, rfmRelation: plan.rfmRelation });
-      return sql`SELECT ${raw(String(index))} AS period, COALESCE(list(b.cid) FILTER (WHERE NOT COALESCE(${passes}, FALSE)), []::INTEGER[]) AS failing FROM customer_base b`;
+    const failing = await this.#readFailing((index) => {
+      const passes = segmentPredicate(plan.filter.segment!, { alias: 'b', itemsTable: index === 0 ? 'scope_items' : 'prev_scope_items', rfmRelation: plan.rfmRelation });
+      return { from: 'customer_base b', fails: sql`NOT COALESCE(${passes}, FALSE)` };
+    }, stamp);
+    return failing && { current: failing.current.cids, previous: failing.previous.cids };
+  }
+
+  /**
+   * For each period (0: current, 1: previous), the cids of the rows of `from` that `fails` holds for
+   * and how many rows `from` has, with the stamp of the scope tables, in one statement (a NULL test
+   * fails, as in the SQL's AND of flags).
+   */
+  async #readFailing(period: (index: 0 | 1) => { from: string; fails: Fragment }, stamp: number): Promise<{ current: Failing; previous: Failing } | null> {
+    const failing = (index: 0 | 1) => {
+      const { from, fails } = period(index);
+      return sql`SELECT ${raw(String(index))} AS period, count(*)::DOUBLE AS rows, COALESCE(list(cid) FILTER (WHERE ${fails}), []::INTEGER[]) AS failing FROM ${raw(from)}`;
     };
-    const statement = sql`SELECT p.*, ${raw(STAMP)} FROM (${period(0, 'scope_items')} UNION ALL ${period(1, 'prev_scope_items')}) p ORDER BY period`;
+    const statement = sql`SELECT p.*, ${raw(STAMP)} FROM (${failing(0)} UNION ALL ${failing(1)}) p ORDER BY period`;
     const t = await this.#read(statement.sql, statement.params);
     if (t.numRows !== 2 || column(t, 'stamp').get(0) !== stamp) return null;
-    const read = (row: number) => {
+    const read = (row: number): Failing => {
       const list = column(t, 'failing').get(row) as Vector | null;
-      return list ? Int32Array.from(list.toArray() as Iterable<number>) : new Int32Array(0);
+      return { rows: Number(column(t, 'rows').get(row)), cids: list ? Int32Array.from(list.toArray() as Iterable<number>) : new Int32Array(0) };
     };
     return { current: read(0), previous: read(1) };
   }
