@@ -95,7 +95,8 @@ export class PanelIndex {
    * (on-stack replacement), and that code was dropped once the hidden classes it was specialised to
    * were collected or did not match (--trace-deopt: "embedded weak objects cleared", "wrong map").
    * Every path a state takes is run (all time and dated ranges; unfiltered, a customer column, an
-   * item and a customer-since facet), and the radix sort on its own. Nothing it builds is kept.
+   * item and a customer-since facet; a segment, alone and with a facet), and the radix sort on its
+   * own. Nothing it builds is kept.
    */
   #warmUp(sample: DataArrays, rounds: number): void {
     const country = sample.attributes.country;
@@ -108,6 +109,9 @@ export class PanelIndex {
     const { firstDay, endDay } = sample.bounds;
     const ranges = [null, ...[30, 90, 365].map((days) => ({ start: day(Math.max(firstDay, endDay - days)), end: day(endDay) }))];
     const revenues = new Float64Array(RADIX_WARM_UP_VALUES);
+    // A segment's failing customers as its reads give them (every other customer, here): from the
+    // flag tables on all time, for every customer on a dated range.
+    const everyOther = (cids: Int32Array) => cids.filter((cid) => cid % 2 === 1);
     for (let round = 0; round < rounds; round++) {
       for (const range of ranges) {
         const rows = rangeArrays(sample, range);
@@ -115,6 +119,14 @@ export class PanelIndex {
           // Cloned as the page's plans reach the worker (postMessage), so that their objects are alike too.
           const plan: DashboardPlanOptions = structuredClone({ filter: { range, facets }, grain: 'auto', churnWindowDays: 90, facetLimit: 12, list: { limit: 25 } });
           this.#panelRows(plan, sample, rows, null);
+          if (facets !== selections[0] && facets !== selections[1]) continue;
+          if (range === null) {
+            const failing = (scope: RangeArrays['current']) => ({ rows: scope.rows.n, cids: everyOther(scope.rows.cid) });
+            this.#panelRows(plan, sample, rows, { current: failing(rows.current), previous: failing(rows.previous) });
+          } else {
+            const all = Int32Array.from({ length: sample.customers.ltv.length }, (_, cid) => cid);
+            this.#panelRows(plan, sample, rows, null, { current: everyOther(all), previous: everyOther(all) });
+          }
         }
       }
       // The sample's rankings are too short for the radix sort (sortAscending).
