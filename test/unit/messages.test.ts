@@ -37,4 +37,22 @@ describe('formatting', () => {
     expect(new Formatter('en-US').bytes(1_500_000)).toBe('1.5 MB');
     expect(new Formatter('en-US').date(Date.UTC(2024, 0, 2, 23, 30))).toBe('Jan 2, 2024');
   });
+
+  it('formats money, shares and durations by their own options each time, though the formats are made once', () => {
+    const en = new Formatter('en-US');
+    // Interleaved, so that a format kept for one set of options would show in another's text.
+    expect(en.money(1234.5, 'EUR')).toBe('€1,235');
+    expect(en.money(12.345, 'EUR')).toBe('€12.35');
+    expect(en.money(12.345, 'USD')).toBe('$12.35');
+    expect(en.money(1234.5, 'EUR')).toBe('€1,235');
+    expect(en.money(12.3, null)).toBe('12.30');
+    expect(en.percent(0.1234)).toBe('12.3%');
+    expect(en.percent(0.1234, 0)).toBe('12%');
+    expect(en.change(0.05)).toBe('+5%');
+    expect(en.change(-0.125)).toBe('-12.5%');
+    expect(en.duration(90 * 60_000)).toBe('1.5 hours');
+    expect(en.duration(2 * 86_400_000)).toBe('2 days');
+    expect(en.bytes(999)).toBe('999 byte');
+    expect(new Formatter('de-DE').money(1234.5, 'EUR')).toBe('1.235\u00a0€');
+  });
 });
