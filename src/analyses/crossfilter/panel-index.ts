@@ -112,20 +112,21 @@ export class PanelIndex {
     // A segment's failing customers as its reads give them (every other customer, here): from the
     // flag tables on all time, for every customer on a dated range.
     const everyOther = (cids: Int32Array) => cids.filter((cid) => cid % 2 === 1);
+    const failingCustomers = everyOther(Int32Array.from({ length: sample.customers.ltv.length }, (_, cid) => cid));
     for (let round = 0; round < rounds; round++) {
       for (const range of ranges) {
         const rows = rangeArrays(sample, range);
-        for (const facets of selections) {
+        for (const [i, facets] of selections.entries()) {
           // Cloned as the page's plans reach the worker (postMessage), so that their objects are alike too.
           const plan: DashboardPlanOptions = structuredClone({ filter: { range, facets }, grain: 'auto', churnWindowDays: 90, facetLimit: 12, list: { limit: 25 } });
           this.#panelRows(plan, sample, rows, null);
-          if (facets !== selections[0] && facets !== selections[1]) continue;
+          // The segment alone and with a country.
+          if (i > 1) continue;
           if (range === null) {
             const failing = (scope: RangeArrays['current']) => ({ rows: scope.rows.n, cids: everyOther(scope.rows.cid) });
             this.#panelRows(plan, sample, rows, { current: failing(rows.current), previous: failing(rows.previous) });
           } else {
-            const all = Int32Array.from({ length: sample.customers.ltv.length }, (_, cid) => cid);
-            this.#panelRows(plan, sample, rows, null, { current: everyOther(all), previous: everyOther(all) });
+            this.#panelRows(plan, sample, rows, null, { current: failingCustomers, previous: failingCustomers });
           }
         }
       }
