@@ -17,6 +17,7 @@ import {
   ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, rangeArrays, rowFails, sampleOf, sortAscending, withFails, dataArraysOf,
   type AttributeDimension, type DataArrays, type PanelOptions, type RangeArrays,
 } from './panels';
+import { readArraysFromOrders } from './orders-arrays';
 
 export type ReadTable = (sql: string, params?: SqlParam[]) => Promise<Table>;
 
@@ -53,7 +54,12 @@ type Rows = Record<string, unknown>[];
 
 export class PanelIndex {
   readonly #read: ReadTable;
-  #data: { version: number; arrays: DataArrays } | null = null;
+  /**
+   * The arrays of data set `version`; `baseCids`: its customers are numbered as customer_base's cid
+   * (read from the customer base), not only as orders-arrays.ts numbers them, so the flag tables' cids
+   * (a segment's) can be matched on them.
+   */
+  #data: { version: number; arrays: DataArrays; baseCids: boolean } | null = null;
   /** The first customers' data, which the warm-up runs on (sampleOf). */
   #sample: DataArrays | null = null;
   /** The data set the latest prepare() is for. */
@@ -71,7 +77,8 @@ export class PanelIndex {
    */
   async prepare(version: number): Promise<boolean> {
     this.#preparing = version;
-    this.forget();
+    // Arrays of this data set built from the orders keep answering until these replace them.
+    if (this.#data?.version !== version) this.forget();
     const [counts] = rowsOf(await this.#read('SELECT (SELECT count(*) FROM customer_orders)::DOUBLE AS orders, (SELECT COALESCE(max(cid), 0) FROM customer_base)::DOUBLE AS customers'));
     const orders = Number(counts?.orders ?? 0);
     const customers = Number(counts?.customers ?? 0);
@@ -79,11 +86,29 @@ export class PanelIndex {
     const arrays = await this.#readData(customers);
     // A prepare for a newer data set started meanwhile: it decides what is kept.
     if (!arrays || this.#preparing !== version) return false;
-    this.#data = { version, arrays };
+    this.#ranges.clear();
+    this.#data = { version, arrays, baseCids: true };
     this.#range(JSON.stringify(null));
     this.#sample = sampleOf(arrays, WARM_UP_CUSTOMERS);
     this.#warmUp(this.#sample, WARM_UP_ROUNDS);
     return true;
+  }
+
+  /**
+   * Builds data set `version`'s arrays from the orders and lines alone (orders-arrays.ts), before the
+   * customer base exists, so the first dashboard and the states after it (any range and facets, not
+   * a segment) are answered while the customer base is built; prepare() replaces them later. The
+   * data's first and last day (epoch ms, as DATA_FACTS_SQL.bounds), or null when not built.
+   */
+  async prepareFromOrders(version: number): Promise<{ firstDay: number; lastDay: number } | null> {
+    this.#preparing = version;
+    this.forget();
+    const [counts] = rowsOf(await this.#read('SELECT count(*)::DOUBLE AS orders FROM orders'));
+    if (Number(counts?.orders ?? 0) > PANEL_INDEX_MAX_ORDERS) return null;
+    const arrays = await readArraysFromOrders(this.#read);
+    if (!arrays || this.#preparing !== version) return null;
+    this.#data = { version, arrays, baseCids: false };
+    return { firstDay: arrays.bounds.firstDay * DAY_MS, lastDay: (arrays.bounds.endDay - 1) * DAY_MS };
   }
 
   /**
@@ -160,7 +185,7 @@ export class PanelIndex {
    */
   async panels(plan: DashboardPlanOptions, versions: PanelVersions): Promise<Rows | null> {
     const data = this.#data;
-    if (!data || data.version !== versions.data || !covered(plan) || JSON.stringify(plan.filter.range) !== versions.range) return null;
+    if (!data?.baseCids || data.version !== versions.data || !covered(plan) || JSON.stringify(plan.filter.range) !== versions.range) return null;
     const range = this.#range(versions.range);
     // All time: the customers failing the segment, from the flag tables. A dated range: from every
     // customer (lost customers are matched among those without orders in it, whom its flag tables do not hold).

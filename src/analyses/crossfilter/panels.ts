@@ -166,7 +166,7 @@ function ranking(s: ScopeState): { running: Float64Array } {
   return { running };
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Below this many values the built-in sort is as quick. */
 const RADIX_FROM = 16_384;
 
@@ -180,14 +180,43 @@ export function sortAscending(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < RADIX_FROM || !LITTLE_ENDIAN || values.byteOffset % 4 !== 0) return values.sort();
   const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
-  let hi = new Uint32Array(n), lo = new Uint32Array(n), hiTo = new Uint32Array(n), loTo = new Uint32Array(n);
-  // A negative number's bits, all flipped, and a positive number's with the sign bit set, order as unsigned integers.
+  const { hi, lo } = radixSort(orderKeys(values, false), null);
+  for (let i = 0; i < n; i++) {
+    const h = hi[i]!, l = lo[i]!;
+    const negative = (h & 0x80000000) === 0;
+    words[2 * i + 1] = negative ? ~h >>> 0 : h & 0x7fffffff;
+    words[2 * i] = negative ? ~l >>> 0 : l;
+  }
+  return values;
+}
+
+/**
+ * 64-bit keys (high and low words) whose unsigned order is the numbers' ascending order (descending
+ * when `descending`): a negative number's bits all flipped, a positive number's with the sign bit
+ * set. Little-endian only (the caller checks).
+ */
+export function orderKeys(values: Float64Array, descending: boolean): { hi: Uint32Array; lo: Uint32Array } {
+  const n = values.length;
+  const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  const hi = new Uint32Array(n), lo = new Uint32Array(n);
+  const flip = descending ? 0xffffffff : 0;
   for (let i = 0; i < n; i++) {
     const h = words[2 * i + 1]!, l = words[2 * i]!;
     const negative = (h & 0x80000000) !== 0;
-    hi[i] = negative ? ~h >>> 0 : (h | 0x80000000) >>> 0;
-    lo[i] = negative ? ~l >>> 0 : l;
+    hi[i] = ((negative ? ~h : h | 0x80000000) ^ flip) >>> 0;
+    lo[i] = ((negative ? ~l : l) ^ flip) >>> 0;
   }
+  return { hi, lo };
+}
+
+/**
+ * A stable radix sort of 64-bit keys (four passes of 16 bits), moving `carried` (e.g. the rows'
+ * indices) with them: the keys and the carried values in the keys' order.
+ */
+export function radixSort(keys: { hi: Uint32Array; lo: Uint32Array }, carried: Int32Array | null): { hi: Uint32Array; lo: Uint32Array; carried: Int32Array | null } {
+  const n = keys.hi.length;
+  let hi: Uint32Array = keys.hi, lo: Uint32Array = keys.lo, hiTo: Uint32Array = new Uint32Array(n), loTo: Uint32Array = new Uint32Array(n);
+  let carriedTo: Int32Array | null = carried && new Int32Array(n);
   const count = new Int32Array(65_536);
   for (let pass = 0; pass < 4; pass++) {
     const key = pass < 2 ? lo : hi, shift = pass % 2 === 0 ? 0 : 16;
@@ -203,17 +232,13 @@ export function sortAscending(values: Float64Array): Float64Array {
       const to = count[(key[i]! >>> shift) & 0xffff]!++;
       hiTo[to] = hi[i]!;
       loTo[to] = lo[i]!;
+      if (carried) carriedTo![to] = carried[i]!;
     }
     [hi, hiTo] = [hiTo, hi];
     [lo, loTo] = [loTo, lo];
+    if (carried) [carried, carriedTo] = [carriedTo!, carried];
   }
-  for (let i = 0; i < n; i++) {
-    const h = hi[i]!, l = lo[i]!;
-    const negative = (h & 0x80000000) === 0;
-    words[2 * i + 1] = negative ? ~h >>> 0 : h & 0x7fffffff;
-    words[2 * i] = negative ? ~l >>> 0 : l;
-  }
-  return values;
+  return { hi, lo, carried };
 }
 
 /** One row of KPIS_SQL (kpis.ts summarySql) for a period. */

@@ -1,0 +1,461 @@
+// The panels' arrays (panels.ts DataArrays) built from the orders and their lines alone, before
+// customer_base and its tables exist, so the first dashboard does not wait for them: two plain
+// reads (no join, no sort: the engine hashes nothing) and one pass of JavaScript over each, where
+// the customer base's SQL takes seconds at 1M orders (docs/benchmarks.md). Every figure is the one
+// customer-base.ts defines, worked out here as its SQL does:
+//   - a customer's country and city: those of their latest order that has one, channel: of their
+//     first; latest and first by (ordered_at, order_id);
+//   - first purchase: the first order that is not refund-only, its amount the first order revenue;
+//   - lifetime revenue (Σ amount), LTV (Σ net, an order's net being amount − refund as ordersTableSql
+//     computes it), paid orders (kind 'sale');
+//   - the ranking by lifetime revenue descending, then customer_id (byte order, as DuckDB's VARCHAR
+//     order), which cuts the value bands; customer since from the first purchase's day;
+//   - item codes and attribute values in DuckDB's order of the values, no value last.
+// Customers are numbered 1…n by that ranking, as customer_base's cid is. Sums are added in the
+// engine's scan order; where its hash aggregate merges partial sums the last bit of a figure may
+// differ, which no figure shown rounds to. Anything this module does not expect (a NULL where the
+// tables have none, a year outside 1000–9999) makes it answer null, and the SQL path is taken.
+import type { Table, Vector } from 'apache-arrow';
+import { VALUE_BANDS } from '../customer-base';
+import { DAY_MS, LITTLE_ENDIAN, dataArraysOf, orderKeys, ordersByCid, radixSort, paidThrough, purchaseDaysByDay, startsByCid, type AttributeDimension, type DataArrays } from './panels';
+import type { ReadTable } from './panel-index';
+
+const US_PER_DAY = DAY_MS * 1000;
+
+/** Every order as stored, in the table's order: the engine scans, the rest is done here. */
+export const ORDERS_READ_SQL = `SELECT customer_id, epoch_us(ordered_at)::DOUBLE AS at, order_id,
+    (CASE kind WHEN 'sale' THEN 0 WHEN 'free' THEN 1 ELSE 2 END)::UTINYINT AS kind, amount, refund, country, city, channel
+  FROM orders`;
+
+/** Every order line (customer-base.ts CUSTOMER_ITEMS_SQL's columns before its joins). */
+export const LINES_READ_SQL = `SELECT customer_id, (ordered_at::DATE - DATE '1970-01-01')::INTEGER AS day,
+    (NOT (sale = 0 AND refund > 0))::UTINYINT AS bought, product, category, status
+  FROM order_lines`;
+
+const KIND_SALE = 0;
+const KIND_REFUND = 2;
+
+/**
+ * Distinct byte strings (UTF-8 values of an Arrow column) numbered 0, 1, … in the order first met,
+ * in an open-addressing hash table: strings are never decoded, except the few a panel shows.
+ */
+export class ByteDictionary {
+  size = 0;
+  #slots = new Int32Array(1024).fill(-1);
+  #hashes = new Int32Array(512);
+  #start = new Int32Array(513);
+  #pool = new Uint8Array(4096);
+
+  /** The code of bytes[from, to), added when absent (`add`), else −1 when absent. */
+  code(bytes: Uint8Array, from: number, to: number, add: boolean): number {
+    // FNV-1a, kept a 32-bit integer (as the Int32Array of hashes stores it) even for the empty string.
+    let h = 0x811c9dc5 | 0;
+    for (let k = from; k < to; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
+    const slots = this.#slots, mask = slots.length - 1, hashes = this.#hashes, start = this.#start, pool = this.#pool;
+    const length = to - from;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const code = slots[slot]!;
+      if (code < 0) return add ? this.#add(slot, h, bytes, from, to) : -1;
+      if (hashes[code] !== h || start[code + 1]! - start[code]! !== length) continue;
+      let k = 0;
+      const at = start[code]!;
+      while (k < length && pool[at + k] === bytes[from + k]) k++;
+      if (k === length) return code;
+    }
+  }
+
+  /** The bytes of `code`. */
+  bytes(code: number): Uint8Array {
+    return this.#pool.subarray(this.#start[code]!, this.#start[code + 1]!);
+  }
+
+  text(code: number): string {
+    return DECODER.decode(this.bytes(code));
+  }
+
+  /** Byte order of two codes' strings (memcmp, then length: DuckDB's order of VARCHARs). */
+  compare(a: number, b: number): number {
+    const pool = this.#pool, start = this.#start;
+    const from = start[a]!, to = start[a + 1]!, other = start[b]!, otherTo = start[b + 1]!;
+    const n = Math.min(to - from, otherTo - other);
+    for (let k = 0; k < n; k++) {
+      const d = pool[from + k]! - pool[other + k]!;
+      if (d !== 0) return d;
+    }
+    return to - from - (otherTo - other);
+  }
+
+  /** The rank of each code when the strings are in byte order (0 first). */
+  ranks(): Int32Array {
+    const codes = Int32Array.from({ length: this.size }, (_, i) => i).sort((a, b) => this.compare(a, b));
+    const rank = new Int32Array(this.size);
+    for (let r = 0; r < codes.length; r++) rank[codes[r]!] = r;
+    return rank;
+  }
+
+  #add(slot: number, hash: number, bytes: Uint8Array, from: number, to: number): number {
+    const code = this.size++;
+    if (code + 1 >= this.#hashes.length) {
+      this.#hashes = grow(this.#hashes, this.#hashes.length * 2);
+      this.#start = grow(this.#start, this.#start.length * 2);
+    }
+    const at = this.#start[code]!;
+    if (at + to - from > this.#pool.length) {
+      const pool = new Uint8Array(Math.max(this.#pool.length * 2, at + to - from));
+      pool.set(this.#pool);
+      this.#pool = pool;
+    }
+    this.#pool.set(bytes.subarray(from, to), at);
+    this.#start[code + 1] = at + to - from;
+    this.#hashes[code] = hash;
+    this.#slots[slot] = code;
+    if (2 * this.size > this.#slots.length) this.#rehash();
+    return code;
+  }
+
+  #rehash(): void {
+    const slots = new Int32Array(this.#slots.length * 2).fill(-1), mask = slots.length - 1;
+    for (let code = 0; code < this.size; code++) {
+      let slot = this.#hashes[code]! & mask;
+      while (slots[slot]! >= 0) slot = (slot + 1) & mask;
+      slots[slot] = code;
+    }
+    this.#slots = slots;
+  }
+}
+
+const DECODER = new TextDecoder();
+
+function grow(values: Int32Array, length: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(length);
+  out.set(values);
+  return out;
+}
+
+/**
+ * Each row's code in `dictionary` (−1 for NULL, and for a value absent from it unless `add`), for a
+ * UTF-8 column read by tableFromIPC; null when the column is not laid out as expected.
+ */
+function codesOf(vector: Vector, dictionary: ByteDictionary, add: boolean): Int32Array | null {
+  const codes = new Int32Array(vector.length);
+  let row = 0;
+  for (const data of vector.data) {
+    const offsets = data.valueOffsets as Int32Array | undefined, bytes = data.values as Uint8Array | undefined;
+    if (!offsets || !(bytes instanceof Uint8Array) || data.offset !== 0) return null;
+    const nulls = data.nullCount > 0 ? data.nullBitmap : null;
+    for (let i = 0; i < data.length; i++, row++) {
+      codes[row] = nulls && ((nulls[i >> 3]! >> (i & 7)) & 1) === 0 ? -1 : dictionary.code(bytes, offsets[i]!, offsets[i + 1]!, add);
+    }
+  }
+  return codes;
+}
+
+/** A column without NULLs as one typed array (a copy only across batches); null when it has NULLs. */
+function numbers<T extends Float64Array | Int32Array | Uint8Array>(t: Table, name: string, type: { from(values: Iterable<number>): T }, kind: new (n: number) => T): T | null {
+  const vector = t.getChild(name);
+  if (!vector || vector.nullCount > 0) return null;
+  const values: unknown = vector.toArray();
+  return values instanceof kind ? values : type.from(values as Iterable<number>);
+}
+
+/** Each row's order_id bytes, for the rare tie of two orders of one customer at the same instant. */
+function byteColumn(vector: Vector): ((row: number) => Uint8Array) | null {
+  const chunks: { first: number; offsets: Int32Array; bytes: Uint8Array }[] = [];
+  let first = 0;
+  for (const data of vector.data) {
+    if (data.nullCount > 0 || data.offset !== 0 || !data.valueOffsets || !(data.values instanceof Uint8Array)) return null;
+    chunks.push({ first, offsets: data.valueOffsets as Int32Array, bytes: data.values });
+    first += data.length;
+  }
+  return (row) => {
+    let lo = 0, hi = chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (chunks[mid]!.first <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    const { first: at, offsets, bytes } = chunks[lo]!;
+    return bytes.subarray(offsets[row - at]!, offsets[row - at + 1]!);
+  };
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let k = 0; k < n; k++) if (a[k] !== b[k]) return a[k]! - b[k]!;
+  return a.length - b.length;
+}
+
+/**
+ * The customers' indices (0…n − 1) by `revenue` descending, ties in first-met order: a stable radix
+ * sort of the numbers' bits (panels.ts), a few passes over n.
+ */
+function byRevenueDescending(revenue: Float64Array): Int32Array {
+  const identity = Int32Array.from({ length: revenue.length }, (_, i) => i);
+  return radixSort(orderKeys(revenue, true), identity).carried!;
+}
+
+const BAND_SHARES = [0.5, 0.8, 0.95] as const;
+const BANDS_BY_SHARE = ['top_50', 'next_30', 'next_15', 'last_5'] as const;
+
+/**
+ * customer_base's ranking (revenue descending, then customer_id) and value band of each customer
+ * (by index in `ids`). Customers tied on revenue share their running totals whatever their order,
+ * so ids are compared only within a tie that a band's cut falls into.
+ */
+export function rankCustomers(revenue: Float64Array, ids: ByteDictionary): { order: Int32Array; band: Uint8Array } {
+  const order = byRevenueDescending(revenue);
+  const n = order.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += revenue[i]!;
+  const bandOf = (before: number, value: number) => {
+    if (value <= 0) return VALUE_BANDS.indexOf('no_revenue');
+    const share = BAND_SHARES.findIndex((s) => before < s * total);
+    return VALUE_BANDS.indexOf(BANDS_BY_SHARE[share < 0 ? 3 : share]!);
+  };
+  // Ties in order of customer_id: sorted where a tie spans more than one band.
+  let start = 0, before = 0;
+  while (start < n) {
+    const value = revenue[order[start]!]!;
+    let end = start + 1;
+    let sum = before + value;
+    while (end < n && revenue[order[end]!] === value) {
+      sum += value;
+      end++;
+    }
+    if (end - start > 1 && bandOf(before, value) !== bandOf(sum - value, value)) {
+      order.subarray(start, end).sort((a, b) => ids.compare(a, b));
+    }
+    before = sum;
+    start = end;
+  }
+  const band = new Uint8Array(n);
+  let running = 0;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    band[i] = bandOf(running, revenue[i]!);
+    running += revenue[i]!;
+  }
+  return { order, band };
+}
+
+/** Values of a code column by cid, in DuckDB's order (ORDER BY value NULLS LAST), and each cid's code in them. */
+function attribute(codeOfCustomer: Int32Array, cidOf: Int32Array, size: number, textOf: (code: number) => string, compare: (a: number, b: number) => number): DataArrays['attributes'][AttributeDimension] {
+  const used = new Map<number, number>();
+  for (const code of codeOfCustomer) if (!used.has(code)) used.set(code, 0);
+  const sorted = [...used.keys()].sort((a, b) => (a < 0 ? 1 : b < 0 ? -1 : compare(a, b)));
+  sorted.forEach((code, at) => used.set(code, at));
+  const codeByCid = new Int32Array(size);
+  for (let i = 0; i < codeOfCustomer.length; i++) codeByCid[cidOf[i]!] = used.get(codeOfCustomer[i]!)!;
+  return { codeByCid, values: sorted.map((code) => (code < 0 ? null : textOf(code))) };
+}
+
+/** Customer since by year, quarter and month, from the first purchase's day (NaN: none); null for a year outside 1000–9999. */
+function sinceAttributes(firstOrderDay: Float64Array, size: number): Pick<DataArrays['attributes'], 'since_year' | 'since_quarter' | 'since_month'> | null {
+  // Months as year × 12 + month (−1: no purchase), each day's worked out once.
+  const monthOfDay = new Map<number, number>();
+  const month = new Int32Array(size);
+  for (let cid = 1; cid < size; cid++) {
+    const day = firstOrderDay[cid]!;
+    if (Number.isNaN(day)) {
+      month[cid] = -1;
+      continue;
+    }
+    let m = monthOfDay.get(day);
+    if (m === undefined) {
+      const date = new Date(day * DAY_MS);
+      // strftime('%Y') pads a year below 1000: not worth matching here.
+      if (date.getUTCFullYear() < 1000 || date.getUTCFullYear() > 9999) return null;
+      m = date.getUTCFullYear() * 12 + date.getUTCMonth();
+      monthOfDay.set(day, m);
+    }
+    month[cid] = m;
+  }
+  const months = [...new Set(month)];
+  const grain = (label: (year: number, month: number) => string): DataArrays['attributes'][AttributeDimension] => {
+    const labelOf = new Map(months.map((m) => [m, m < 0 ? null : label(Math.floor(m / 12), m % 12)]));
+    // ASCII labels of one length: string order is byte order; no purchase last.
+    const values = [...new Set(labelOf.values())].sort((a, b) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0));
+    const codeOfMonth = new Map(months.map((m) => [m, values.indexOf(labelOf.get(m)!)]));
+    const codeByCid = new Int32Array(size);
+    for (let cid = 1; cid < size; cid++) codeByCid[cid] = codeOfMonth.get(month[cid]!)!;
+    return { codeByCid, values };
+  };
+  const mm = (m: number) => String(m + 1).padStart(2, '0');
+  return {
+    since_year: grain((y) => String(y)),
+    since_quarter: grain((y, m) => `${y}-Q${Math.floor(m / 3) + 1}`),
+    since_month: grain((y, m) => `${y}-${mm(m)}`),
+  };
+}
+
+/**
+ * The data-wide arrays of the panels from the orders and order lines alone (see the top of this
+ * file); null when there are no orders or something is not as expected.
+ */
+export async function readArraysFromOrders(read: ReadTable): Promise<DataArrays | null> {
+  // The ranking's radix sort reads the numbers' bits as little-endian words (every browser's order).
+  if (!LITTLE_ENDIAN) return null;
+  const orders = await read(ORDERS_READ_SQL);
+  const n = orders.numRows;
+  if (n === 0) return null;
+  const ids = new ByteDictionary();
+  const customerOf = codesOf(orders.getChild('customer_id')!, ids, true);
+  const at = numbers(orders, 'at', Float64Array, Float64Array);
+  const kind = numbers(orders, 'kind', Uint8Array, Uint8Array);
+  const amount = numbers(orders, 'amount', Float64Array, Float64Array);
+  const refund = numbers(orders, 'refund', Float64Array, Float64Array);
+  const orderId = byteColumn(orders.getChild('order_id')!);
+  const places = { country: new ByteDictionary(), city: new ByteDictionary(), channel: new ByteDictionary() };
+  const placeOf = {
+    country: codesOf(orders.getChild('country')!, places.country, true),
+    city: codesOf(orders.getChild('city')!, places.city, true),
+    channel: codesOf(orders.getChild('channel')!, places.channel, true),
+  };
+  if (!customerOf || !at || !kind || !amount || !refund || !orderId || !placeOf.country || !placeOf.city || !placeOf.channel) return null;
+  if (customerOf.some((c) => c < 0)) return null;
+
+  // Per customer (by index in ids): sums, and the rows of the orders that decide the attributes.
+  const customers = ids.size;
+  const revenue = new Float64Array(customers), ltv = new Float64Array(customers), paid = new Float64Array(customers);
+  const latestCountry = new Int32Array(customers).fill(-1), latestCity = new Int32Array(customers).fill(-1);
+  const firstChannel = new Int32Array(customers).fill(-1), firstPurchase = new Int32Array(customers).fill(-1);
+  // Rows compared by (ordered_at, order_id): order ids are read only when two orders of a customer share an instant.
+  const after = (a: number, b: number) => (at[a] !== at[b] ? at[a]! > at[b]! : compareBytes(orderId(a), orderId(b)) > 0);
+  const { country, city, channel } = placeOf;
+  let firstUs = Infinity, lastUs = -Infinity;
+  for (let r = 0; r < n; r++) {
+    const c = customerOf[r]!, time = at[r]!;
+    revenue[c]! += amount[r]!;
+    ltv[c]! += amount[r]! - refund[r]!;
+    if (kind[r] === KIND_SALE) paid[c]!++;
+    if (time < firstUs) firstUs = time;
+    if (time > lastUs) lastUs = time;
+    let best = latestCountry[c]!;
+    if (country[r]! >= 0 && (best < 0 || time > at[best]! || (time === at[best] && after(r, best)))) latestCountry[c] = r;
+    best = latestCity[c]!;
+    if (city[r]! >= 0 && (best < 0 || time > at[best]! || (time === at[best] && after(r, best)))) latestCity[c] = r;
+    best = firstChannel[c]!;
+    if (channel[r]! >= 0 && (best < 0 || time < at[best]! || (time === at[best] && after(best, r)))) firstChannel[c] = r;
+    best = firstPurchase[c]!;
+    if (kind[r] !== KIND_REFUND && (best < 0 || time < at[best]! || (time === at[best] && after(best, r)))) firstPurchase[c] = r;
+  }
+
+  // NaN has no place in the ranking's order (nor in DuckDB's, the same way): left to the SQL path.
+  if (revenue.some(Number.isNaN)) return null;
+  const { order, band } = rankCustomers(revenue, ids);
+  const size = customers + 1;
+  const cidOf = new Int32Array(customers);
+  for (let k = 0; k < customers; k++) cidOf[order[k]!] = k + 1;
+
+  const facts = { ltv: new Float64Array(size), firstOrderRevenue: new Float64Array(size), firstOrderDay: new Float64Array(size).fill(NaN), lifetimePaidOrders: new Float64Array(size) };
+  for (let c = 0; c < customers; c++) {
+    const cid = cidOf[c]!, first = firstPurchase[c]!;
+    facts.ltv[cid] = ltv[c]!;
+    facts.lifetimePaidOrders[cid] = paid[c]!;
+    if (first >= 0) {
+      facts.firstOrderRevenue[cid] = amount[first]!;
+      facts.firstOrderDay[cid] = Math.floor(at[first]! / US_PER_DAY);
+    }
+  }
+  const since = sinceAttributes(facts.firstOrderDay, size);
+  if (!since) return null;
+  const placeCode = (rows: Int32Array, codes: Int32Array) => rows.map((r) => (r < 0 ? -1 : codes[r]!));
+  const placeAttribute = (d: keyof typeof places, rows: Int32Array) =>
+    attribute(placeCode(rows, placeOf[d]!), cidOf, size, (code) => places[d].text(code), (a, b) => places[d].compare(a, b));
+  const bandAttribute = attribute(Int32Array.from(band), cidOf, size, (code) => VALUE_BANDS[code]!, (a, b) => (VALUE_BANDS[a]! < VALUE_BANDS[b]! ? -1 : 1));
+
+  // Orders in day order (a stable counting sort: within a day the order does not change a figure).
+  const dayOf = new Int32Array(n);
+  for (let r = 0; r < n; r++) dayOf[r] = Math.floor(at[r]! / US_PER_DAY);
+  const firstDay = Math.floor(firstUs / US_PER_DAY), endDay = Math.floor(lastUs / US_PER_DAY) + 1;
+  const dayStart = new Int32Array(endDay - firstDay + 1);
+  for (let r = 0; r < n; r++) dayStart[dayOf[r]! - firstDay + 1]!++;
+  for (let d = 1; d < dayStart.length; d++) dayStart[d]! += dayStart[d - 1]!;
+  const timeOrdered = { cid: new Int32Array(n), day: new Int32Array(n), purchase: new Uint8Array(n), amount: new Float64Array(n), refund: new Float64Array(n) };
+  for (let r = 0; r < n; r++) {
+    const to = dayStart[dayOf[r]! - firstDay]!++;
+    timeOrdered.cid[to] = cidOf[customerOf[r]!]!;
+    timeOrdered.day[to] = dayOf[r]!;
+    timeOrdered.purchase[to] = kind[r] === KIND_REFUND ? 0 : 1;
+    timeOrdered.amount[to] = amount[r]!;
+    timeOrdered.refund[to] = refund[r]!;
+  }
+  const withPaid = { ...timeOrdered, paidThrough: paidThrough(timeOrdered, size) };
+  const byCid = ordersByCid(withPaid, size);
+
+  // Purchase days: each customer's distinct days with a purchase, and the next one (−1: none).
+  const dayCid = new Int32Array(n), days = new Int32Array(n), nextDays = new Int32Array(n);
+  let purchaseDayCount = 0;
+  for (let cid = 1; cid < size; cid++) {
+    let last = -1;
+    for (let r = byCid.start[cid]!, end = byCid.start[cid + 1]!; r < end; r++) {
+      if (!byCid.purchase[r] || byCid.day[r] === last) continue;
+      if (last >= 0) nextDays[purchaseDayCount - 1] = byCid.day[r]!;
+      last = byCid.day[r]!;
+      dayCid[purchaseDayCount] = cid;
+      days[purchaseDayCount] = last;
+      nextDays[purchaseDayCount++] = -1;
+    }
+  }
+  const purchaseDays = { cid: dayCid.slice(0, purchaseDayCount), day: days.slice(0, purchaseDayCount), nextDay: nextDays.slice(0, purchaseDayCount) };
+
+  const lines = await readLines(read, ids, cidOf, size);
+  if (!lines) return null;
+  return dataArraysOf({
+    attributes: {
+      country: placeAttribute('country', latestCountry), city: placeAttribute('city', latestCity), channel: placeAttribute('channel', firstChannel),
+      value_band: bandAttribute, ...since,
+    },
+    orders: withPaid,
+    ordersByCid: byCid,
+    purchaseDays: { start: startsByCid(purchaseDays.cid, size), day: purchaseDays.day, nextDay: purchaseDays.nextDay },
+    purchaseDaysByDay: purchaseDaysByDay(purchaseDays.cid, purchaseDays.day, purchaseDays.nextDay),
+    itemValues: lines.itemValues,
+    customers: facts,
+    lines: lines.lines,
+    bounds: { firstDay, endDay },
+  });
+}
+
+/** customer_items grouped by cid, with item_codes' values: lines of customers without an order are left out, as its join leaves them. */
+async function readLines(read: ReadTable, ids: ByteDictionary, cidOf: Int32Array, size: number): Promise<Pick<DataArrays, 'lines' | 'itemValues'> | null> {
+  const table = await read(LINES_READ_SQL);
+  const customerOf = codesOf(table.getChild('customer_id')!, ids, false);
+  const day = numbers(table, 'day', Int32Array, Int32Array);
+  const bought = numbers(table, 'bought', Uint8Array, Uint8Array);
+  const dictionaries = [new ByteDictionary(), new ByteDictionary(), new ByteDictionary()];
+  const codes = (['product', 'category', 'status'] as const).map((d, i) => codesOf(table.getChild(d)!, dictionaries[i]!, true));
+  if (!customerOf || !day || !bought || codes.some((c) => !c)) return null;
+  // Codes 1… in the values' byte order (0: no value), as item_codes numbers them.
+  const itemValues = dictionaries.map((dictionary, i) => {
+    const rank = dictionary.ranks();
+    const column = codes[i]!;
+    for (let r = 0; r < column.length; r++) column[r] = column[r]! < 0 ? 0 : rank[column[r]!]! + 1;
+    const values: (string | null)[] = [null];
+    for (let code = 0; code < dictionary.size; code++) values[rank[code]! + 1] = dictionary.text(code);
+    return values;
+  });
+  const cids = new Int32Array(table.numRows);
+  let kept = 0;
+  for (let r = 0; r < cids.length; r++) {
+    cids[r] = customerOf[r]! < 0 ? 0 : cidOf[customerOf[r]!]!;
+    if (cids[r]) kept++;
+  }
+  const start = startsByCid(cids, size);
+  // cid 0 (no customer) sorts first: its lines are skipped by starting past them.
+  const next = start.slice(0, size);
+  const out = { day: new Int32Array(cids.length), bought: new Uint8Array(cids.length), codes: [new Int32Array(cids.length), new Int32Array(cids.length), new Int32Array(cids.length)] as [Int32Array, Int32Array, Int32Array] };
+  for (let r = 0; r < cids.length; r++) {
+    const to = next[cids[r]!]!++;
+    out.day[to] = day[r]!;
+    out.bought[to] = bought[r]!;
+    for (let d = 0; d < 3; d++) out.codes[d]![to] = codes[d]![r]!;
+  }
+  const skipped = cids.length - kept;
+  const keep = <T extends Int32Array | Uint8Array>(values: T) => values.subarray(skipped) as T;
+  const starts = start.map((s) => Math.max(0, s - skipped));
+  return {
+    itemValues: { product: itemValues[0]!, category: itemValues[1]!, status: itemValues[2]! },
+    lines: { start: starts, day: keep(out.day), bought: keep(out.bought), codes: [keep(out.codes[0]), keep(out.codes[1]), keep(out.codes[2])] },
+  };
+}

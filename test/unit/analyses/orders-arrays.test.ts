@@ -1,0 +1,183 @@
+// The panels' arrays built from the orders alone (orders-arrays.ts) against the customer base's SQL
+// they stand in for: every customer's attributes, figures, purchase days and lines, compared as a
+// whole (customers tied on revenue may be numbered apart, so as sorted tuples, not by cid). The
+// panel rows they give are compared with the SQL plan's in crossfilter.test.ts, on every fixture there.
+import { describe, expect, it } from 'vitest';
+import { NodeDatabase } from '../../helpers/node-database';
+import { ByteDictionary, rankCustomers, readArraysFromOrders } from '../../../src/analyses/crossfilter/orders-arrays';
+import { ITEM_DIMENSIONS, type DataArrays } from '../../../src/analyses/crossfilter/panels';
+import { CUSTOMER_BASE_STATEMENTS, VALUE_BANDS } from '../../../src/analyses/customer-base';
+import { ordersSql, type OrdersSource } from '../../../src/ingest/orders-view';
+import { FIXTURE_CSV, NOW } from './fixture';
+
+const HEADER = FIXTURE_CSV.split('\n')[0]!;
+
+/**
+ * Customers whose attributes change from order to order, so that which order decides matters:
+ * C01 moved from London to Paris (latest: Paris), first bought on the web (first channel: web);
+ * C02 ordered twice on one day, O04 in Boston after O03 in Berlin by order id (the CSV lists O04
+ * first): latest Boston, first channel store; C03 first had a refund only (R01, by e-mail) and then
+ * bought without a country: latest country IE (the latest order that has one), city Dublin, channel
+ * email (the first order that has one, a refund counts), first purchase O05 (60); C04's first order
+ * was free and without a channel: first order revenue 0, channel web (from O07).
+ * The second file repeats O01 for another customer, C99: that copy is dropped (the first file's is
+ * kept), so C99 is no customer and the 'Ghost' product bought only there is in no customer's lines.
+ */
+const FIRST_FILE = [
+  HEADER,
+  'O01,C01,ann@example.com,Ann,2024-01-10,100,1,Mug,Kitchen,UK,London,web,paid',
+  'O02,C01,ann@example.com,Ann,2024-03-05,50,2,Tea,Food,FR,Paris,app,paid',
+  'O04,C02,bob@example.com,Bob,2024-03-10,60,1,Kettle,Kitchen,US,Boston,app,paid',
+  'O03,C02,bob@example.com,Bob,2024-03-10,40,2,Mug,Kitchen,DE,Berlin,store,paid',
+  'R01,C03,cat@example.com,Cat,2024-02-01,-20,-1,Mug,Kitchen,IE,Cork,email,refunded',
+  'O05,C03,cat@example.com,Cat,2024-02-03,60,1,Tea,Food,,Dublin,,paid',
+  'O06,C04,dan@example.com,Dan,2024-03-01,0,1,Trial box,Trial,FR,Lyon,,trial',
+  'O07,C04,dan@example.com,Dan,2024-03-02,30,1,Tea,Food,FR,Lyon,web,paid',
+].join('\n');
+const SECOND_FILE = [
+  HEADER,
+  'O01,C99,zed@example.com,Zed,2024-01-11,999,1,Ghost,Spirits,NZ,Wellington,phone,paid',
+  'O08,C08,eve@example.com,Eve,2024-04-01,40,1,Mug,Kitchen,ES,Madrid,web,paid',
+].join('\n');
+
+async function loadFiles(db: NodeDatabase, files: string[]): Promise<void> {
+  const sources: OrdersSource[] = [];
+  for (const [index, csv] of files.entries()) {
+    await db.registerFile(`file-${index}.csv`, new Blob([csv]));
+    await db.query(`CREATE OR REPLACE TABLE file_${index} AS SELECT * FROM read_csv('file-${index}.csv', delim = ',', quote = '"', header = true, columns = {
+      'order': 'VARCHAR', 'customer': 'VARCHAR', 'email': 'VARCHAR', 'name': 'VARCHAR', 'date': 'DATE', 'amount': 'DOUBLE', 'quantity': 'DOUBLE',
+      'product': 'VARCHAR', 'category': 'VARCHAR', 'country': 'VARCHAR', 'city': 'VARCHAR', 'channel': 'VARCHAR', 'status': 'VARCHAR'})`);
+    const described = await db.rows<{ name: string; type: string }>(`SELECT column_name AS name, column_type AS type FROM (DESCRIBE file_${index})`);
+    sources.push({
+      index, table: `file_${index}`, columns: described.map((c) => ({ ...c, examples: [] })), date: { kind: 'native' },
+      mapping: {
+        order_id: 'order', customer_id: 'customer', customer_email: 'email', customer_name: 'name', ordered_at: 'date', amount: 'amount',
+        quantity: 'quantity', product: 'product', category: 'category', country: 'country', city: 'city', channel: 'channel', status: 'status',
+      },
+    });
+  }
+  for (const statement of [...ordersSql(sources, NOW), ...CUSTOMER_BASE_STATEMENTS]) await db.query(statement);
+}
+
+/** One text per customer: attributes, all-history figures, purchase days and lines (sorted), without the cid. */
+function customersOf(a: DataArrays): string[] {
+  const out: string[] = [];
+  const value = (d: keyof DataArrays['attributes'], cid: number) => a.attributes[d].values[a.attributes[d].codeByCid[cid]!] ?? null;
+  for (let cid = 1; cid < a.customers.ltv.length; cid++) {
+    const days: number[][] = [];
+    for (let r = a.purchaseDays.start[cid]!; r < a.purchaseDays.start[cid + 1]!; r++) days.push([a.purchaseDays.day[r]!, a.purchaseDays.nextDay[r]!]);
+    const lines: unknown[][] = [];
+    for (let r = a.lines.start[cid]!; r < a.lines.start[cid + 1]!; r++) {
+      lines.push([a.lines.day[r]!, a.lines.bought[r]!, ...ITEM_DIMENSIONS.map((d, i) => a.itemValues[d][a.lines.codes[i]![r]!] ?? null)]);
+    }
+    const orders: number[][] = [];
+    for (let r = a.ordersByCid.start[cid]!; r < a.ordersByCid.start[cid + 1]!; r++) orders.push([a.ordersByCid.day[r]!, a.ordersByCid.purchase[r]!, a.ordersByCid.amount[r]!, a.ordersByCid.refund[r]!]);
+    const day = a.customers.firstOrderDay[cid]!;
+    out.push(JSON.stringify([
+      value('country', cid), value('city', cid), value('channel', cid), value('value_band', cid), value('since_year', cid), value('since_quarter', cid), value('since_month', cid),
+      a.customers.ltv[cid], a.customers.firstOrderRevenue[cid], Number.isNaN(day) ? null : day, a.customers.lifetimePaidOrders[cid],
+      days, lines.map((l) => JSON.stringify(l)).sort(), orders.map((o) => JSON.stringify(o)).sort(),
+    ]));
+  }
+  return out.sort();
+}
+
+/** The same texts from the customer base's tables (customer_base, purchase_days, customer_items, customer_orders). */
+async function customersOfBase(db: NodeDatabase): Promise<string[]> {
+  type Row = Record<string, unknown>;
+  const byCid = async (sql: string) => {
+    const groups = new Map<number, Row[]>();
+    for (const row of await db.rows(sql)) groups.set(Number(row.cid), [...(groups.get(Number(row.cid)) ?? []), row]);
+    return (cid: number) => groups.get(cid) ?? [];
+  };
+  const days = await byCid(`SELECT cid, (day - DATE '1970-01-01')::INTEGER AS day, COALESCE((next_day - DATE '1970-01-01')::INTEGER, -1) AS next FROM purchase_days ORDER BY cid, day`);
+  const lines = await byCid(`SELECT i.cid, (i.ordered_at::DATE - DATE '1970-01-01')::INTEGER AS day, i.bought::INTEGER AS bought, p.value AS product, c.value AS category, s.value AS status
+    FROM customer_items i LEFT JOIN item_codes p ON p.dim = 'product' AND p.code = i.product LEFT JOIN item_codes c ON c.dim = 'category' AND c.code = i.category
+      LEFT JOIN item_codes s ON s.dim = 'status' AND s.code = i.status`);
+  const orders = await byCid(`SELECT cid, (ordered_at::DATE - DATE '1970-01-01')::INTEGER AS day, purchase::INTEGER AS purchase, amount, refund FROM customer_orders`);
+  const base = await db.rows(`SELECT cid, country, city, channel, value_band, since_year, since_quarter, since_month, ltv, first_order_revenue,
+      floor(epoch_ms(first_order_at) / 86400000)::INTEGER AS first_day, lifetime_paid_orders::DOUBLE AS paid FROM customer_base`);
+  return base.map((b) => {
+    const cid = Number(b.cid);
+    return JSON.stringify([
+      b.country, b.city, b.channel, b.value_band, b.since_year, b.since_quarter, b.since_month, b.ltv, b.first_order_revenue, b.first_day, b.paid,
+      days(cid).map((d) => [d.day, d.next]),
+      lines(cid).map((l) => JSON.stringify([l.day, l.bought, l.product, l.category, l.status])).sort(),
+      orders(cid).map((o) => JSON.stringify([o.day, o.purchase, o.amount, o.refund])).sort(),
+    ]);
+  }).sort();
+}
+
+describe('the panels’ arrays from the orders alone', () => {
+  it('hold every customer as the customer base does: latest and first values, ties on the same day by order id, refunds and free orders, lines of dropped copies left out', async () => {
+    const db = await NodeDatabase.open();
+    await loadFiles(db, [FIRST_FILE, SECOND_FILE]);
+    const fromOrders = await readArraysFromOrders((sql, params) => db.query(sql, { params }));
+    expect(fromOrders).not.toBeNull();
+    expect(customersOf(fromOrders!)).toEqual(await customersOfBase(db));
+    // The cases the fixture was written for, spelled out.
+    const customers = customersOf(fromOrders!).map((t) => JSON.parse(t) as unknown[]);
+    expect(customers.map((c) => c.slice(0, 3)).sort()).toEqual([['ES', 'Madrid', 'web'], ['FR', 'Lyon', 'web'], ['FR', 'Paris', 'web'], ['IE', 'Dublin', 'email'], ['US', 'Boston', 'store']]);
+    expect(customers.find((c) => c[0] === 'IE')![8]).toBe(60);
+    expect(customers.find((c) => c[1] === 'Lyon')![8]).toBe(0);
+    expect(fromOrders!.itemValues.product).toEqual([null, 'Ghost', 'Kettle', 'Mug', 'Tea', 'Trial box']);
+    expect(customers.some((c) => JSON.stringify(c).includes('Ghost'))).toBe(false);
+    expect(fromOrders!.bounds).toEqual({ firstDay: 19_732, endDay: 19_815 });
+  });
+
+  it('answers null without orders', async () => {
+    const db = await NodeDatabase.open();
+    await loadFiles(db, [HEADER]);
+    expect(await readArraysFromOrders((sql, params) => db.query(sql, { params }))).toBeNull();
+  });
+});
+
+describe('ByteDictionary', () => {
+  it('orders values as DuckDB orders VARCHARs (by UTF-8 bytes, not UTF-16 code units), numbered in the order first met', async () => {
+    const values = ['b', 'B', 'a', '', 'ab', 'é', 'e', '\uFF5E', '\u{1F600}', 'a b', 'Z'];
+    const bytes = values.map((v) => new TextEncoder().encode(v));
+    const dictionary = new ByteDictionary();
+    for (let round = 0; round < 2; round++) for (const [i, b] of bytes.entries()) expect(dictionary.code(b, 0, b.length, true)).toBe(i);
+    expect(dictionary.code(new TextEncoder().encode('zz'), 0, 2, false)).toBe(-1);
+    expect(dictionary.size).toBe(values.length);
+    const rank = dictionary.ranks();
+    const ours = values.slice().sort((x, y) => rank[values.indexOf(x)]! - rank[values.indexOf(y)]!);
+    const db = await NodeDatabase.open();
+    const duckdb = (await db.rows<{ v: string }>(`SELECT v FROM (VALUES ${values.map((_, i) => `($${i + 1})`).join(', ')}) t(v) ORDER BY v`, values)).map((r) => r.v);
+    expect(ours).toEqual(duckdb);
+    // UTF-16 order differs here: the emoji's surrogate comes before U+FF5E, its UTF-8 bytes after.
+    expect(values.slice().sort()).not.toEqual(duckdb);
+    expect(dictionary.text(values.indexOf('é'))).toBe('é');
+  });
+
+  it('keeps every value through many rehashes', () => {
+    const dictionary = new ByteDictionary();
+    const encoder = new TextEncoder();
+    for (let i = 0; i < 50_000; i++) {
+      const b = encoder.encode(`customer-${i}`);
+      expect(dictionary.code(b, 0, b.length, true)).toBe(i);
+    }
+    for (let i = 0; i < 50_000; i += 997) expect(dictionary.text(i)).toBe(`customer-${i}`);
+  });
+});
+
+describe('rankCustomers', () => {
+  it('ranks by revenue descending, and by customer id (bytes) within a tie that a band’s cut falls into', () => {
+    // Revenues 10, 10, 10 met as b, c, a: total 30; running totals before each 0, 10, 20. top_50: before
+    // < 15 (the first two), next_30: before < 24 (the third). By id, a and b are the top 50%, c the next 30%.
+    const ids = new ByteDictionary();
+    for (const id of ['b', 'c', 'a']) ids.code(new TextEncoder().encode(id), 0, 1, true);
+    const { order, band } = rankCustomers(Float64Array.of(10, 10, 10), ids);
+    expect(Array.from(order)).toEqual([2, 0, 1]);
+    expect(Array.from(band, (b) => VALUE_BANDS[b])).toEqual(['top_50', 'next_30', 'top_50']);
+  });
+
+  it('cuts the bands where the running total crosses 50%, 80% and 95% of all revenue, no revenue apart', () => {
+    // 50, 30, 15, 5, 0 (met in another order): before 0 → top_50; 50 → next_30; 80 → next_15; 95 → last_5; 0 → no_revenue.
+    const ids = new ByteDictionary();
+    for (const id of ['v', 'w', 'x', 'y', 'z']) ids.code(new TextEncoder().encode(id), 0, 1, true);
+    const { order, band } = rankCustomers(Float64Array.of(15, 0, 50, 5, 30), ids);
+    expect(Array.from(order)).toEqual([2, 4, 0, 3, 1]);
+    expect(Array.from(band, (b) => VALUE_BANDS[b])).toEqual(['next_15', 'no_revenue', 'top_50', 'last_5', 'next_30']);
+  });
+});
