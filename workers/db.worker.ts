@@ -166,6 +166,14 @@ const api = {
       plainError(error);
     }
   },
+  async preparePanelsFromOrders(dataVersion: number) {
+    try {
+      return await panelIndex.prepareFromOrders(dataVersion);
+    } catch (error) {
+      panelIndex.forget();
+      plainError(error);
+    }
+  },
   async dashboardPanels(plan: DashboardPlanOptions, versions: PanelVersions) {
     try {
       return await panelIndex.panels(plan, versions);

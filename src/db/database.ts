@@ -49,6 +49,13 @@ export interface Database {
    */
   preparePanels?(dataVersion: number): Promise<boolean>;
   /**
+   * Builds such arrays for data set `dataVersion` from the orders and their lines alone, before the
+   * customer base (analyses/crossfilter/orders-arrays.ts), so that the first dashboard need not wait
+   * for it: dashboardPanelsWithoutFlags answers from them until preparePanels replaces them. The
+   * data's first and last day (epoch ms, as DATA_FACTS_SQL.bounds), or null when not built.
+   */
+  preparePanelsFromOrders?(dataVersion: number): Promise<{ firstDay: number; lastDay: number } | null>;
+  /**
    * dashboardPanelsStatementSql's rows for `plan` from those arrays, before any of its scope
    * statements ran (any range and facets; no segment); null when not covered.
    */

@@ -61,6 +61,10 @@ export class WorkerDatabase implements Database {
     return (await this.#call(() => this.#api.preparePanels(dataVersion))) === true;
   }
 
+  async preparePanelsFromOrders(dataVersion: number) {
+    return (await this.#call(() => this.#api.preparePanelsFromOrders(dataVersion))) ?? null;
+  }
+
   async dashboardPanels(plan: DashboardPlanOptions, versions: PanelVersions) {
     return (await this.#call(() => this.#api.dashboardPanels(plan, versions))) ?? null;
   }

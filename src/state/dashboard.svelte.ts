@@ -68,6 +68,8 @@ const PAGE_SIZE = 25;
 const PANEL_CACHE_SIZE = 16;
 
 export const rows = (table: Table): Row[] => table.toArray().map((r) => ({ ...r.toJSON() }));
+/** Money is shown in the data's currency only when it has exactly one (DATA_FACTS_SQL.currencies reads at most two). */
+const currencyOf = (currencies: Row[]) => (currencies.length === 1 ? String(currencies[0]!.currency) : null);
 
 export class DashboardState {
   /** Facts of the whole data set, read once per rebuild. */
@@ -114,6 +116,20 @@ export class DashboardState {
   #scoresVersion = 0;
   /** The panels' rows of recent filter states of this data set, by #cacheKey, oldest first. */
   #panelCache = new Map<string, Row[]>();
+  /** Counts reset() and clear(): a reset still running for an older data set stops. */
+  #dataGeneration = 0;
+  /**
+   * Whether the current data set's customer base is built (false: it failed, or another data set
+   * came first). Everything that reads its tables or the scope tables waits for it.
+   */
+  #base: Promise<boolean> = Promise.resolve(false);
+  /**
+   * Whether the current data set's scope tables were built once (false: they will not be). What reads
+   * them outside a refresh (the list's controls, exports, a customer's report, a segment's size, the
+   * value section when opened) waits for it; a refresh's own reads come after its scope statements.
+   */
+  #scope: Promise<boolean> = Promise.resolve(false);
+  #scopeBuilt = (_built: boolean) => {};
   /** Which data set and which range's scope tables the worker's panel arrays must match (Database.dashboardPanels). */
   #panelVersions: PanelVersions = { data: 0, range: '', stamp: 0 };
 
@@ -127,6 +143,7 @@ export class DashboardState {
   ) {
     this.segments = new SegmentLibrary(db, storage);
     this.value = new ValueState(db);
+    this.segments.whenReady = this.value.whenReady = () => this.#scope;
     // New scores change who is in an applied RFM segment: rebuild the scope (the range part stays).
     // The scores stay those of the built range (scoreRfm reads scope_period), so no re-scoring.
     this.value.onRescored = () => {
@@ -142,46 +159,71 @@ export class DashboardState {
     return rows(await this.db.query(q.sql, { params: q.params }));
   }
 
-  /** After the canonical orders were (re)built: per-customer facts, then every panel. */
+  /**
+   * After the canonical orders were (re)built: the first dashboard from arrays the worker builds from
+   * the orders alone, when it can, while the per-customer facts (the customer base) are built behind
+   * it (about half the time to the first panels at 1M orders: docs/benchmarks.md); then the scope
+   * tables, the list and RFM scores, and the arrays read from the customer base.
+   */
   async reset(): Promise<void> {
-    const generation = ++this.#generation;
+    const data = ++this.#dataGeneration;
+    this.#generation++;
     this.status = 'loading';
     this.#builtRange = null;
     this.#scoredRange = null;
     this.#panelCache.clear();
     this.#panelVersions = { data: nextPanelVersion(), range: '', stamp: 0 };
+    const dataVersion = this.#panelVersions.data;
     this.value.forgetFit();
+    // A new data set: filters picked on the old one may name values it does not have.
+    this.facets = {};
+    this.facetSearch = {};
+    this.listSearch = '';
+    this.selectedCustomer = null;
+    this.report = null;
+    let baseBuilt = (_built: boolean) => {};
+    this.#base = new Promise((resolve) => (baseBuilt = resolve));
+    this.#scopeBuilt(false);
+    this.#scope = new Promise((resolve) => (this.#scopeBuilt = resolve));
+    let shown: Promise<void> | null = null;
     try {
+      const first = await this.db.preparePanelsFromOrders?.(dataVersion).catch(() => null);
+      if (first && data === this.#dataGeneration) {
+        const currencies = await this.#run(DATA_FACTS_SQL.currencies);
+        if (data !== this.#dataGeneration) return baseBuilt(false);
+        // The churn window's suggestion reads the purchase days: it follows with the customer base.
+        this.bounds = { ...first, currency: currencyOf(currencies), suggestedChurnDays: null };
+        // Its panels come first; its SQL steps wait for the customer base (#base).
+        shown = this.refresh();
+      }
       for (const statement of CUSTOMER_BASE_STATEMENTS) await this.db.query(statement);
       const [bounds] = await this.#run(DATA_FACTS_SQL.bounds);
       const currencies = await this.#run(DATA_FACTS_SQL.currencies);
       const [churn] = await this.#run(DATA_FACTS_SQL.churnSuggestion);
-      if (generation !== this.#generation) return;
-      // A new data set: filters picked on the old one may name values it does not have.
-      this.facets = {};
-      this.facetSearch = {};
-      this.listSearch = '';
-      this.selectedCustomer = null;
-      this.report = null;
+      if (data !== this.#dataGeneration) return baseBuilt(false);
       this.bounds = {
         firstDay: Number(bounds?.first_day ?? 0),
         lastDay: Number(bounds?.last_day ?? 0),
-        currency: currencies.length === 1 ? String(currencies[0]!.currency) : null,
+        currency: currencyOf(currencies),
         suggestedChurnDays: churn?.suggested_days == null ? null : Number(churn.suggested_days),
       };
     } catch (error) {
-      if (generation === this.#generation) this.#fail(error);
+      baseBuilt(false);
+      this.#scopeBuilt(false);
+      if (data === this.#dataGeneration) this.#fail(error);
       return;
     }
-    const dataVersion = this.#panelVersions.data;
-    await this.refresh();
+    baseBuilt(true);
+    await (shown ?? this.refresh());
     // After the first dashboard is on screen, unless another data set came meanwhile: the arrays
-    // later filter states' panels are computed from.
-    if (dataVersion === this.#panelVersions.data) await this.db.preparePanels?.(dataVersion).catch(() => false);
+    // later filter states' panels are computed from (those from the orders cannot tell a segment's customers).
+    if (data === this.#dataGeneration) await this.db.preparePanels?.(dataVersion).catch(() => false);
   }
 
   clear(): void {
+    this.#dataGeneration++;
     this.#generation++;
+    this.#scopeBuilt(false);
     this.#panelCache.clear();
     this.#listGeneration++;
     this.bounds = null;
@@ -223,6 +265,8 @@ export class DashboardState {
         this.#show(early, started);
         shown = true;
       }
+      // The scope tables are built on the customer base (a refresh soon after a new data set waits for it).
+      if (!(await this.#base) || generation !== this.#generation) return;
       // A new range needs new scores unless they are all history's (#rfmKey says which).
       if (rangeChanged) {
         // The stamp marks the scope tables of this build: unset while they are rebuilt, so that the
@@ -239,6 +283,7 @@ export class DashboardState {
       // segment change rewrites only the two flag tables.
       if (!(await run(rangeChanged ? dashboardFilterSql(plan) : dashboardFlagsSql(plan)))) return;
       this.#builtRange = rangeKey;
+      this.#scopeBuilt(true);
       if (!shown) {
         // From the worker's arrays with the flags just written (a segment), else every panel in one
         // statement (one round trip), rows told apart by `part`.
@@ -366,6 +411,7 @@ export class DashboardState {
     const generation = ++this.#listGeneration;
     this.listStatus = 'loading';
     try {
+      if (!(await this.#scope)) return;
       const list = this.#plan(this.filter).list;
       const page = await this.#run(customerListSql(list));
       const [count] = await this.#run(customerCountSql(list.search));
@@ -383,12 +429,14 @@ export class DashboardState {
 
   /** The whole current list (filter, segment and search applied) as CSV, formula cells neutralised, written in the worker. */
   async listAsCsv(): Promise<Uint8Array> {
+    await this.#scope;
     const q = customerListSql({ ...this.#plan(this.filter).list, offset: 0, limit: null });
     return this.db.queryCsv(q.sql, { params: q.params });
   }
 
   /** The same list as a Parquet file, written in the worker. */
   async listAsParquet(): Promise<Uint8Array> {
+    await this.#scope;
     const q = customerListSql({ ...this.#plan(this.filter).list, offset: 0, limit: null });
     return this.db.queryParquet(q.sql, { params: q.params });
   }
@@ -474,7 +522,7 @@ export class DashboardState {
     this.selectedCustomer = customerId;
     this.report = null;
     void this.value.watchCustomer(customerId);
-    if (customerId === null) return;
+    if (customerId === null || !(await this.#scope)) return;
     const [profile] = await this.#run(customerProfileSql(customerId, { churnWindowDays: this.churnWindowDays }));
     const timeline = await this.#run(customerTimelineSql(customerId));
     const products = await this.#run(customerProductsSql(customerId));

@@ -31,6 +31,8 @@ export class SegmentLibrary {
   size = $state.raw<{ customers: number; inRange: number } | null>(null);
   error = $state('');
   #measuring = 0;
+  /** Resolves when the tables a segment is measured on are built; false when they will not be (the dashboard's customer base). */
+  whenReady: () => Promise<boolean> = async () => true;
 
   constructor(
     readonly db: Database,
@@ -69,6 +71,7 @@ export class SegmentLibrary {
     if (!draft) return;
     const run = ++this.#measuring;
     try {
+      if (!(await this.whenReady()) || run !== this.#measuring) return;
       const query = segmentSizeSql(draft, { rfmRelation: 'rfm_customers' });
       const row = (await this.db.query(query.sql, { params: query.params })).get(0);
       if (run !== this.#measuring) return;

@@ -232,6 +232,8 @@ export class ValueState {
    */
   open = $state(false);
   #stale = true;
+  /** Resolves when the tables these panels read are built; false when they will not be (the dashboard's customer base). */
+  whenReady: () => Promise<boolean> = async () => true;
   /** Counts the times rfm_customers was (re)scored: a signal for views that read it, whether or not the section is open. */
   scored = $state(0);
 
@@ -262,7 +264,7 @@ export class ValueState {
   /** Opens or closes the section; opening it computes the panels if the scope changed while it was closed. */
   async setOpen(open: boolean): Promise<void> {
     this.open = open;
-    if (!open || !this.#stale) return;
+    if (!open || !this.#stale || !(await this.whenReady()) || !this.open || !this.#stale) return;
     await this.refresh(undefined, this.#scoredAsOf !== '');
     // The benchmark times the opening to this mark (the dashboard marks it after its own refreshes).
     if (typeof requestAnimationFrame !== 'undefined') requestAnimationFrame(() => performance.mark('clientele:value-painted'));

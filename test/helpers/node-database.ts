@@ -134,6 +134,10 @@ export class NodeDatabase implements Database {
     return this.#call(() => this.#panelIndex.prepare(dataVersion));
   }
 
+  preparePanelsFromOrders(dataVersion: number) {
+    return this.#call(() => this.#panelIndex.prepareFromOrders(dataVersion));
+  }
+
   dashboardPanels(plan: DashboardPlanOptions, versions: PanelVersions) {
     return this.#call(() => this.#panelIndex.panels(plan, versions));
   }

@@ -355,18 +355,20 @@ describe('DashboardState with the value panels computed lazily', () => {
     const counting = Object.create(db, {
       query: { value: (sql: string, options?: Parameters<NodeDatabase['query']>[1]) => ((panelQueries += sql.includes(`'period' AS part`) ? 1 : 0), db.query(sql, options)) },
       preparePanels: { value: (...args: Parameters<NodeDatabase['preparePanels']>) => db.preparePanels(...args) },
+      preparePanelsFromOrders: { value: (...args: Parameters<NodeDatabase['preparePanelsFromOrders']>) => db.preparePanelsFromOrders(...args) },
       dashboardPanels: { value: (...args: Parameters<NodeDatabase['dashboardPanels']>) => counted(db.dashboardPanels(...args), () => fromArrays++) },
       dashboardPanelsWithoutFlags: { value: (...args: Parameters<NodeDatabase['dashboardPanelsWithoutFlags']>) => counted(db.dashboardPanelsWithoutFlags(...args), () => beforeFlags++) },
     }) as NodeDatabase;
     const dashboard = new DashboardState(counting);
     await dashboard.reset();
     const first = dashboard.panels!;
-    expect(panelQueries).toBe(1);
+    // The first state from the arrays built from the orders, before the customer base.
+    expect([panelQueries, fromArrays, beforeFlags]).toEqual([1, 0, 1]);
     dashboard.facets = { country: ['FR'] };
     await dashboard.refresh();
     expect(panelQueries).toBe(2);
-    // The first state by SQL (the arrays are read after it), this one from the arrays before its flag tables are written.
-    expect([fromArrays, beforeFlags]).toEqual([0, 1]);
+    // This one from the arrays (read from the customer base by now) before its flag tables are written.
+    expect([fromArrays, beforeFlags]).toEqual([0, 2]);
     expect(customersKpi(dashboard)).toBe(3); // all time, France: C03, C04, C10
     // Clicked off, the facet leaves no empty selection behind: the state is the first one, cached.
     dashboard.toggleFacet('country', 'FR');
@@ -379,7 +381,7 @@ describe('DashboardState with the value panels computed lazily', () => {
     // A segment is SQL's to decide: its panels come from the arrays once its flag tables are written.
     dashboard.segment = { name: 'spent 100+', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'total_revenue', op: '>=', value: 100 }] }] };
     await dashboard.refresh();
-    expect([panelQueries, fromArrays, beforeFlags]).toEqual([3, 1, 1]);
+    expect([panelQueries, fromArrays, beforeFlags]).toEqual([3, 1, 2]);
     dashboard.segment = null;
     // Another churn window is another state; a new data set forgets every state.
     dashboard.churnWindowDays = 30;
@@ -388,5 +390,67 @@ describe('DashboardState with the value panels computed lazily', () => {
     await dashboard.reset();
     expect(panelQueries).toBe(5);
   });
+
+  it('paints the first dashboard from the orders before the customer base is built; what reads the scope tables waits for them', async () => {
+    // The customer base's statements are held until released, as a long build at 1M orders would be.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let baseStatements = 0;
+    const slow = Object.create(db, {
+      query: {
+        value: async (sql: string, options?: Parameters<NodeDatabase['query']>[1]) => {
+          if (sql.startsWith('CREATE OR REPLACE TABLE customer_base')) {
+            baseStatements++;
+            await held;
+          }
+          return db.query(sql, options);
+        },
+      },
+      preparePanels: { value: (...args: Parameters<NodeDatabase['preparePanels']>) => db.preparePanels(...args) },
+      preparePanelsFromOrders: { value: (...args: Parameters<NodeDatabase['preparePanelsFromOrders']>) => db.preparePanelsFromOrders(...args) },
+      dashboardPanels: { value: (...args: Parameters<NodeDatabase['dashboardPanels']>) => db.dashboardPanels(...args) },
+      dashboardPanelsWithoutFlags: { value: (...args: Parameters<NodeDatabase['dashboardPanelsWithoutFlags']>) => db.dashboardPanelsWithoutFlags(...args) },
+    }) as NodeDatabase;
+    const dashboard = new DashboardState(slow);
+    const reset = dashboard.reset();
+    await waitFor(() => dashboard.panels !== null);
+    expect(baseStatements).toBe(1);
+    // Painted while the customer base is still being built: all ten customers, the data's bounds, no list yet.
+    expect(customersKpi(dashboard)).toBe(10);
+    expect(dashboard.status).toBe('loading');
+    expect(dashboard.bounds).toEqual({ firstDay: Date.parse('2023-11-01'), lastDay: Date.parse('2024-04-10'), currency: null, suggestedChurnDays: null });
+    expect(dashboard.list).toBeNull();
+    // A facet click meanwhile is painted from the same arrays (France: C03, C04, C10); a sort of the list,
+    // a customer's report, a segment's size and the value section wait for the scope tables.
+    dashboard.toggleFacet('country', 'FR');
+    await waitFor(() => customersKpi(dashboard) === 3);
+    dashboard.sortList('orders');
+    const report = dashboard.openCustomer('C04');
+    dashboard.segments.edit(null);
+    dashboard.segments.update({ name: 'FR', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'text', field: 'country', op: 'is', value: 'FR' }] }] });
+    const opened = dashboard.value.setOpen(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([dashboard.list, dashboard.report, dashboard.segments.size, dashboard.value.rfm.status]).toEqual([null, null, null, 'idle']);
+    expect(dashboard.status).toBe('loading');
+    release();
+    await reset;
+    await Promise.all([report, opened]);
+    await waitFor(() => dashboard.segments.size !== null);
+    expect(dashboard.status).toBe('ready');
+    expect(dashboard.error).toBe('');
+    expect(customersKpi(dashboard)).toBe(3);
+    expect(dashboard.list!.total).toBe(3);
+    expect(dashboard.report!.profile!.customer_id).toBe('C04');
+    expect(dashboard.segments.size).toEqual({ customers: 3, inRange: 3 });
+    expect(dashboard.value.rfm.status).toBe('ready');
+    expect(dashboard.bounds!.suggestedChurnDays).not.toBeNull();
+  });
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let tries = 0; !condition(); tries++) {
+    if (tries > 500) throw new Error('waited 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
