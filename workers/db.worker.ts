@@ -9,6 +9,8 @@ import { tableFromIPC } from 'apache-arrow';
 import { toCsv } from '../src/analyses/csv-export';
 import { PanelIndex, type PanelVersions } from '../src/analyses/crossfilter/panel-index';
 import type { DashboardPlanOptions } from '../src/analyses/dashboard';
+import type { OrdersElsewhere } from '../src/analyses/crossfilter/orders-arrays';
+import type { OrdersArraysApi } from './orders-arrays.worker';
 import { Engine, EngineError, type EngineProgress, type ParquetRowGroups, type ProgressListener } from './engine';
 
 // DuckDB reads registered files through the runtime's readFile; the furthest offset it has reached
@@ -190,7 +192,21 @@ const api = {
   },
 };
 
-const panelIndex = new PanelIndex(async (sql, params = []) => tableFromIPC(await (await engine()).query(sql, params)));
+/**
+ * The worker that builds the orders' part of the panels' arrays (orders-arrays.worker.ts). Started
+ * with this one: a worker started from here loads only while this one's thread is free, and at its
+ * first use this thread is busy reading the order lines (it then began its work ~0.4 s late).
+ */
+const ordersArraysWorker = typeof Worker === 'undefined' ? null : Comlink.wrap<OrdersArraysApi>(new Worker(new URL('./orders-arrays.worker.ts', import.meta.url), { type: 'module' }));
+const ordersElsewhere: OrdersElsewhere | undefined = ordersArraysWorker ? {
+  readBytes: async (sql) => (await engine()).query(sql),
+  ordersPart(ipc) {
+    // Moved, not copied, when the stream owns its whole buffer.
+    const own = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
+    return ordersArraysWorker.ordersPart(Comlink.transfer(own, [own.buffer]));
+  },
+} : undefined;
+const panelIndex = new PanelIndex(async (sql, params = []) => tableFromIPC(await (await engine()).query(sql, params)), ordersElsewhere);
 
 let loadingFile = '';
 function bytesProgress(): Partial<EngineProgress> {

@@ -189,10 +189,10 @@ export class DashboardState {
     try {
       const first = await this.db.preparePanelsFromOrders?.(dataVersion).catch(() => null);
       if (first && data === this.#dataGeneration) {
-        const currencies = await this.#run(DATA_FACTS_SQL.currencies);
+        const currency = currencyOf(await this.#run(DATA_FACTS_SQL.currencies));
         if (data !== this.#dataGeneration) return baseBuilt(false);
         // The churn window's suggestion reads the purchase days: it follows with the customer base.
-        this.bounds = { ...first, currency: currencyOf(currencies), suggestedChurnDays: null };
+        this.bounds = { ...first, currency, suggestedChurnDays: null };
         // Its panels come first; its SQL steps wait for the customer base (#base).
         shown = this.refresh();
       }

@@ -41,24 +41,26 @@ const KIND_REFUND = 2;
  */
 export class ByteDictionary {
   size = 0;
-  #slots = new Int32Array(1024).fill(-1);
-  #hashes = new Int32Array(512);
-  #start = new Int32Array(513);
-  #pool = new Uint8Array(4096);
+  /** Pairs (hash, code; code −1: empty): a probe reads both from one place, a miss less a lookup than apart. */
+  #slots: Int32Array = new Int32Array(2048).fill(-1);
+  #hashes: Int32Array = new Int32Array(512);
+  #start: Int32Array = new Int32Array(513);
+  #pool: Uint8Array = new Uint8Array(4096);
 
   /** The code of bytes[from, to), added when absent (`add`), else −1 when absent. */
   code(bytes: Uint8Array, from: number, to: number, add: boolean): number {
     // FNV-1a, kept a 32-bit integer (as the Int32Array of hashes stores it) even for the empty string.
     let h = 0x811c9dc5 | 0;
     for (let k = from; k < to; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
-    const slots = this.#slots, mask = slots.length - 1, hashes = this.#hashes, start = this.#start, pool = this.#pool;
+    const slots = this.#slots, wrap = slots.length - 1, start = this.#start, pool = this.#pool;
     const length = to - from;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const code = slots[slot]!;
+    for (let slot = (h & (wrap >> 1)) << 1; ; slot = (slot + 2) & wrap) {
+      const code = slots[slot + 1]!;
       if (code < 0) return add ? this.#add(slot, h, bytes, from, to) : -1;
-      if (hashes[code] !== h || start[code + 1]! - start[code]! !== length) continue;
-      let k = 0;
+      if (slots[slot] !== h) continue;
       const at = start[code]!;
+      if (start[code + 1]! - at !== length) continue;
+      let k = 0;
       while (k < length && pool[at + k] === bytes[from + k]) k++;
       if (k === length) return code;
     }
@@ -93,6 +95,28 @@ export class ByteDictionary {
     return rank;
   }
 
+  /** Its arrays, to post to another worker (ByteDictionary.from makes it again there). */
+  state(): DictionaryState {
+    return { size: this.size, slots: this.#slots, hashes: this.#hashes, start: this.#start, pool: this.#pool };
+  }
+
+  static from(state: DictionaryState): ByteDictionary {
+    const dictionary = new ByteDictionary();
+    dictionary.size = state.size;
+    dictionary.#slots = state.slots;
+    dictionary.#hashes = state.hashes;
+    dictionary.#start = state.start;
+    dictionary.#pool = state.pool;
+    return dictionary;
+  }
+
+  /** The code here of each of `other`'s strings (−1: absent), by its code there. */
+  codesOf(other: ByteDictionary): Int32Array {
+    const codes = new Int32Array(other.size);
+    for (let code = 0; code < other.size; code++) codes[code] = this.code(other.#pool, other.#start[code]!, other.#start[code + 1]!, false);
+    return codes;
+  }
+
   #add(slot: number, hash: number, bytes: Uint8Array, from: number, to: number): number {
     const code = this.size++;
     if (code + 1 >= this.#hashes.length) {
@@ -108,20 +132,32 @@ export class ByteDictionary {
     this.#pool.set(bytes.subarray(from, to), at);
     this.#start[code + 1] = at + to - from;
     this.#hashes[code] = hash;
-    this.#slots[slot] = code;
-    if (2 * this.size > this.#slots.length) this.#rehash();
+    this.#slots[slot] = hash;
+    this.#slots[slot + 1] = code;
+    if (4 * this.size > this.#slots.length) this.#rehash();
     return code;
   }
 
   #rehash(): void {
-    const slots = new Int32Array(this.#slots.length * 2).fill(-1), mask = slots.length - 1;
+    const slots = new Int32Array(this.#slots.length * 2).fill(-1), wrap = slots.length - 1;
     for (let code = 0; code < this.size; code++) {
-      let slot = this.#hashes[code]! & mask;
-      while (slots[slot]! >= 0) slot = (slot + 1) & mask;
-      slots[slot] = code;
+      const hash = this.#hashes[code]!;
+      let slot = (hash & (wrap >> 1)) << 1;
+      while (slots[slot + 1]! >= 0) slot = (slot + 2) & wrap;
+      slots[slot] = hash;
+      slots[slot + 1] = code;
     }
     this.#slots = slots;
   }
+}
+
+/** A ByteDictionary's arrays, as posted between workers. */
+export interface DictionaryState {
+  size: number;
+  slots: Int32Array;
+  hashes: Int32Array;
+  start: Int32Array;
+  pool: Uint8Array;
 }
 
 const DECODER = new TextDecoder();
@@ -190,7 +226,8 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * sort of the numbers' bits (panels.ts), a few passes over n.
  */
 function byRevenueDescending(revenue: Float64Array): Int32Array {
-  const identity = Int32Array.from({ length: revenue.length }, (_, i) => i);
+  const identity = new Int32Array(revenue.length);
+  for (let i = 0; i < identity.length; i++) identity[i] = i;
   return radixSort(orderKeys(revenue, true), identity).carried!;
 }
 
@@ -240,12 +277,17 @@ export function rankCustomers(revenue: Float64Array, ids: ByteDictionary): { ord
 
 /** Values of a code column by cid, in DuckDB's order (ORDER BY value NULLS LAST), and each cid's code in them. */
 function attribute(codeOfCustomer: Int32Array, cidOf: Int32Array, size: number, textOf: (code: number) => string, compare: (a: number, b: number) => number): DataArrays['attributes'][AttributeDimension] {
-  const used = new Map<number, number>();
-  for (const code of codeOfCustomer) if (!used.has(code)) used.set(code, 0);
-  const sorted = [...used.keys()].sort((a, b) => (a < 0 ? 1 : b < 0 ? -1 : compare(a, b)));
-  sorted.forEach((code, at) => used.set(code, at));
+  // By code + 1 (0: NULL): −1 until a customer has it, then its place among the values.
+  let codes = 0;
+  for (let i = 0; i < codeOfCustomer.length; i++) codes = Math.max(codes, codeOfCustomer[i]! + 2);
+  const at = new Int32Array(codes).fill(-1);
+  for (let i = 0; i < codeOfCustomer.length; i++) at[codeOfCustomer[i]! + 1] = 0;
+  const sorted: number[] = [];
+  for (let k = 0; k < codes; k++) if (at[k] === 0) sorted.push(k - 1);
+  sorted.sort((a, b) => (a < 0 ? 1 : b < 0 ? -1 : compare(a, b)));
+  sorted.forEach((code, place) => (at[code + 1] = place));
   const codeByCid = new Int32Array(size);
-  for (let i = 0; i < codeOfCustomer.length; i++) codeByCid[cidOf[i]!] = used.get(codeOfCustomer[i]!)!;
+  for (let i = 0; i < codeOfCustomer.length; i++) codeByCid[cidOf[i]!] = at[codeOfCustomer[i]! + 1]!;
   return { codeByCid, values: sorted.map((code) => (code < 0 ? null : textOf(code))) };
 }
 
@@ -270,14 +312,19 @@ function sinceAttributes(firstOrderDay: Float64Array, size: number): Pick<DataAr
     }
     month[cid] = m;
   }
-  const months = [...new Set(month)];
+  // Customers are cids 1…: index 0 holds no one's month.
+  const months = [...new Set(month.subarray(1))];
+  const purchased = months.filter((m) => m >= 0);
+  const first = purchased.length > 0 ? Math.min(...purchased) : 0;
   const grain = (label: (year: number, month: number) => string): DataArrays['attributes'][AttributeDimension] => {
     const labelOf = new Map(months.map((m) => [m, m < 0 ? null : label(Math.floor(m / 12), m % 12)]));
     // ASCII labels of one length: string order is byte order; no purchase last.
     const values = [...new Set(labelOf.values())].sort((a, b) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0));
-    const codeOfMonth = new Map(months.map((m) => [m, values.indexOf(labelOf.get(m)!)]));
+    // Codes by month from the first one (index 0: no purchase), read by index in the loop over customers.
+    const codeOfMonth = new Int32Array((purchased.length > 0 ? Math.max(...purchased) - first + 1 : 0) + 1);
+    for (const m of months) codeOfMonth[m < 0 ? 0 : m - first + 1] = values.indexOf(labelOf.get(m)!);
     const codeByCid = new Int32Array(size);
-    for (let cid = 1; cid < size; cid++) codeByCid[cid] = codeOfMonth.get(month[cid]!)!;
+    for (let cid = 1; cid < size; cid++) codeByCid[cid] = codeOfMonth[month[cid]! < 0 ? 0 : month[cid]! - first + 1]!;
     return { codeByCid, values };
   };
   const mm = (m: number) => String(m + 1).padStart(2, '0');
@@ -288,16 +335,43 @@ function sinceAttributes(firstOrderDay: Float64Array, size: number): Pick<DataAr
   };
 }
 
+/** What the orders alone give: every array but the lines', the customers' ids (as posted) and each one's cid (by index in them). */
+export interface OrdersPart {
+  arrays: Omit<DataArrays, 'lines' | 'itemValues'>;
+  ids: DictionaryState;
+  cidOf: Int32Array;
+}
+
+/**
+ * Where the orders' part is built elsewhere (a worker of its own, in the page), while the lines'
+ * part is built here: the orders read as an Arrow IPC stream, and the part built from it. Its
+ * failure (a rejection) falls back to building it here; its null stands (the data are not covered).
+ */
+export interface OrdersElsewhere {
+  readBytes(sql: string): Promise<Uint8Array>;
+  ordersPart(ipc: Uint8Array): Promise<OrdersPart | null>;
+}
+
 /**
  * The data-wide arrays of the panels from the orders and order lines alone (see the top of this
  * file); null when there are no orders or something is not as expected.
  */
-export async function readArraysFromOrders(read: ReadTable): Promise<DataArrays | null> {
+export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersElsewhere): Promise<DataArrays | null> {
   // The ranking's radix sort reads the numbers' bits as little-endian words (every browser's order).
   if (!LITTLE_ENDIAN) return null;
-  const orders = await read(ORDERS_READ_SQL);
+  // Elsewhere, the orders' part is built while the lines are read and numbered here (the machine's other core).
+  const built = elsewhere && elsewhere.ordersPart(await elsewhere.readBytes(ORDERS_READ_SQL)).catch(() => undefined);
+  const lines = linesPart(await read(LINES_READ_SQL));
+  let orders = built && (await built);
+  if (orders === undefined) orders = ordersPart(await read(ORDERS_READ_SQL));
+  if (!orders || !lines) return null;
+  return dataArraysOf({ ...orders.arrays, ...joinLines(lines, orders) });
+}
+
+/** The orders' part of the arrays (readArraysFromOrders), from ORDERS_READ_SQL's table. */
+export function ordersPart(orders: Table): OrdersPart | null {
   const n = orders.numRows;
-  if (n === 0) return null;
+  if (n === 0 || !LITTLE_ENDIAN) return null;
   const ids = new ByteDictionary();
   const customerOf = codesOf(orders.getChild('customer_id')!, ids, true);
   const at = numbers(orders, 'at', Float64Array, Float64Array);
@@ -316,28 +390,40 @@ export async function readArraysFromOrders(read: ReadTable): Promise<DataArrays 
 
   // Per customer (by index in ids): sums, and the rows of the orders that decide the attributes.
   const customers = ids.size;
-  const revenue = new Float64Array(customers), ltv = new Float64Array(customers), paid = new Float64Array(customers);
-  const latestCountry = new Int32Array(customers).fill(-1), latestCity = new Int32Array(customers).fill(-1);
-  const firstChannel = new Int32Array(customers).fill(-1), firstPurchase = new Int32Array(customers).fill(-1);
+  // One customer's state side by side (the orders come in no order of customer: each row's state is
+  // one or two cache misses away, not seven): revenue, LTV, paid orders and the instants of the rows
+  // deciding latest country, latest city, first channel and first purchase; then those rows (−1: none).
+  const state = new Float64Array(7 * customers), decided = new Int32Array(4 * customers).fill(-1);
   // Rows compared by (ordered_at, order_id): order ids are read only when two orders of a customer share an instant.
-  const after = (a: number, b: number) => (at[a] !== at[b] ? at[a]! > at[b]! : compareBytes(orderId(a), orderId(b)) > 0);
+  const after = (a: number, b: number) => compareBytes(orderId(a), orderId(b)) > 0;
   const { country, city, channel } = placeOf;
   let firstUs = Infinity, lastUs = -Infinity;
   for (let r = 0; r < n; r++) {
-    const c = customerOf[r]!, time = at[r]!;
-    revenue[c]! += amount[r]!;
-    ltv[c]! += amount[r]! - refund[r]!;
-    if (kind[r] === KIND_SALE) paid[c]!++;
+    const c = customerOf[r]!, time = at[r]!, s = 7 * c, d = 4 * c;
+    state[s]! += amount[r]!;
+    state[s + 1]! += amount[r]! - refund[r]!;
+    if (kind[r] === KIND_SALE) state[s + 2]!++;
     if (time < firstUs) firstUs = time;
     if (time > lastUs) lastUs = time;
-    let best = latestCountry[c]!;
-    if (country[r]! >= 0 && (best < 0 || time > at[best]! || (time === at[best] && after(r, best)))) latestCountry[c] = r;
-    best = latestCity[c]!;
-    if (city[r]! >= 0 && (best < 0 || time > at[best]! || (time === at[best] && after(r, best)))) latestCity[c] = r;
-    best = firstChannel[c]!;
-    if (channel[r]! >= 0 && (best < 0 || time < at[best]! || (time === at[best] && after(best, r)))) firstChannel[c] = r;
-    best = firstPurchase[c]!;
-    if (kind[r] !== KIND_REFUND && (best < 0 || time < at[best]! || (time === at[best] && after(best, r)))) firstPurchase[c] = r;
+    let best = decided[d]!;
+    if (country[r]! >= 0 && (best < 0 || time > state[s + 3]! || (time === state[s + 3] && after(r, best)))) (decided[d] = r), (state[s + 3] = time);
+    best = decided[d + 1]!;
+    if (city[r]! >= 0 && (best < 0 || time > state[s + 4]! || (time === state[s + 4] && after(r, best)))) (decided[d + 1] = r), (state[s + 4] = time);
+    best = decided[d + 2]!;
+    if (channel[r]! >= 0 && (best < 0 || time < state[s + 5]! || (time === state[s + 5] && after(best, r)))) (decided[d + 2] = r), (state[s + 5] = time);
+    best = decided[d + 3]!;
+    if (kind[r] !== KIND_REFUND && (best < 0 || time < state[s + 6]! || (time === state[s + 6] && after(best, r)))) (decided[d + 3] = r), (state[s + 6] = time);
+  }
+  const revenue = new Float64Array(customers), ltv = new Float64Array(customers), paid = new Float64Array(customers);
+  const latestCountry = new Int32Array(customers), latestCity = new Int32Array(customers), firstChannel = new Int32Array(customers), firstPurchase = new Int32Array(customers);
+  for (let c = 0; c < customers; c++) {
+    revenue[c] = state[7 * c]!;
+    ltv[c] = state[7 * c + 1]!;
+    paid[c] = state[7 * c + 2]!;
+    latestCountry[c] = decided[4 * c]!;
+    latestCity[c] = decided[4 * c + 1]!;
+    firstChannel[c] = decided[4 * c + 2]!;
+    firstPurchase[c] = decided[4 * c + 3]!;
   }
 
   // NaN has no place in the ranking's order (nor in DuckDB's, the same way): left to the SQL path.
@@ -399,28 +485,50 @@ export async function readArraysFromOrders(read: ReadTable): Promise<DataArrays 
   }
   const purchaseDays = { cid: dayCid.slice(0, purchaseDayCount), day: days.slice(0, purchaseDayCount), nextDay: nextDays.slice(0, purchaseDayCount) };
 
-  const lines = await readLines(read, ids, cidOf, size);
-  if (!lines) return null;
-  return dataArraysOf({
-    attributes: {
-      country: placeAttribute('country', latestCountry), city: placeAttribute('city', latestCity), channel: placeAttribute('channel', firstChannel),
-      value_band: bandAttribute, ...since,
+  return {
+    arrays: {
+      attributes: {
+        country: placeAttribute('country', latestCountry), city: placeAttribute('city', latestCity), channel: placeAttribute('channel', firstChannel),
+        value_band: bandAttribute, ...since,
+      },
+      orders: withPaid,
+      ordersByCid: byCid,
+      purchaseDays: { start: startsByCid(purchaseDays.cid, size), day: purchaseDays.day, nextDay: purchaseDays.nextDay },
+      purchaseDaysByDay: purchaseDaysByDay(purchaseDays.cid, purchaseDays.day, purchaseDays.nextDay),
+      customers: facts,
+      bounds: { firstDay, endDay },
     },
-    orders: withPaid,
-    ordersByCid: byCid,
-    purchaseDays: { start: startsByCid(purchaseDays.cid, size), day: purchaseDays.day, nextDay: purchaseDays.nextDay },
-    purchaseDaysByDay: purchaseDaysByDay(purchaseDays.cid, purchaseDays.day, purchaseDays.nextDay),
-    itemValues: lines.itemValues,
-    customers: facts,
-    lines: lines.lines,
-    bounds: { firstDay, endDay },
-  });
+    ids: ids.state(),
+    cidOf,
+  };
 }
 
-/** customer_items grouped by cid, with item_codes' values: lines of customers without an order are left out, as its join leaves them. */
-async function readLines(read: ReadTable, ids: ByteDictionary, cidOf: Int32Array, size: number): Promise<Pick<DataArrays, 'lines' | 'itemValues'> | null> {
-  const table = await read(LINES_READ_SQL);
-  const customerOf = codesOf(table.getChild('customer_id')!, ids, false);
+/** Every buffer of an orders' part, once each: what posting it moves instead of copying. */
+export function buffersOf(part: OrdersPart): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  const add = (value: unknown): void => {
+    if (ArrayBuffer.isView(value)) {
+      if (value.buffer instanceof ArrayBuffer) buffers.add(value.buffer);
+    } else if (value && typeof value === 'object') for (const v of Object.values(value)) add(v);
+  };
+  add(part);
+  return [...buffers];
+}
+
+/** The order lines numbered on their own: the customer ids they name (their own dictionary), item codes and values. */
+interface LinesPart {
+  ids: ByteDictionary;
+  customerOf: Int32Array;
+  day: Int32Array;
+  bought: Uint8Array;
+  codes: [Int32Array, Int32Array, Int32Array];
+  itemValues: DataArrays['itemValues'];
+}
+
+/** LINES_READ_SQL's table numbered (customer_items' columns before its joins, with item_codes' values). */
+function linesPart(table: Table): LinesPart | null {
+  const ids = new ByteDictionary();
+  const customerOf = codesOf(table.getChild('customer_id')!, ids, true);
   const day = numbers(table, 'day', Int32Array, Int32Array);
   const bought = numbers(table, 'bought', Uint8Array, Uint8Array);
   const dictionaries = [new ByteDictionary(), new ByteDictionary(), new ByteDictionary()];
@@ -435,10 +543,23 @@ async function readLines(read: ReadTable, ids: ByteDictionary, cidOf: Int32Array
     for (let code = 0; code < dictionary.size; code++) values[rank[code]! + 1] = dictionary.text(code);
     return values;
   });
-  const cids = new Int32Array(table.numRows);
+  return {
+    ids, customerOf, day, bought, codes: [codes[0]!, codes[1]!, codes[2]!],
+    itemValues: { product: itemValues[0]!, category: itemValues[1]!, status: itemValues[2]! },
+  };
+}
+
+/** customer_items grouped by the orders' cids: lines of customers without an order are left out, as its join leaves them. */
+function joinLines(part: LinesPart, orders: OrdersPart): Pick<DataArrays, 'lines' | 'itemValues'> {
+  const size = orders.cidOf.length + 1;
+  // Each customer id of the lines, looked up once among the orders' (a NULL id never is).
+  const idCode = ByteDictionary.from(orders.ids).codesOf(part.ids);
+  const cidOfLineCustomer = idCode.map((code) => (code < 0 ? 0 : orders.cidOf[code]!));
+  const { customerOf, day, bought, codes } = part;
+  const cids = new Int32Array(customerOf.length);
   let kept = 0;
   for (let r = 0; r < cids.length; r++) {
-    cids[r] = customerOf[r]! < 0 ? 0 : cidOf[customerOf[r]!]!;
+    cids[r] = customerOf[r]! < 0 ? 0 : cidOfLineCustomer[customerOf[r]!]!;
     if (cids[r]) kept++;
   }
   const start = startsByCid(cids, size);
@@ -455,7 +576,7 @@ async function readLines(read: ReadTable, ids: ByteDictionary, cidOf: Int32Array
   const keep = <T extends Int32Array | Uint8Array>(values: T) => values.subarray(skipped) as T;
   const starts = start.map((s) => Math.max(0, s - skipped));
   return {
-    itemValues: { product: itemValues[0]!, category: itemValues[1]!, status: itemValues[2]! },
+    itemValues: part.itemValues,
     lines: { start: starts, day: keep(out.day), bought: keep(out.bought), codes: [keep(out.codes[0]), keep(out.codes[1]), keep(out.codes[2])] },
   };
 }

@@ -17,7 +17,7 @@ import {
   ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, rangeArrays, rowFails, sampleOf, sortAscending, withFails, dataArraysOf,
   type AttributeDimension, type DataArrays, type PanelOptions, type RangeArrays,
 } from './panels';
-import { readArraysFromOrders } from './orders-arrays';
+import { readArraysFromOrders, type OrdersElsewhere } from './orders-arrays';
 
 export type ReadTable = (sql: string, params?: SqlParam[]) => Promise<Table>;
 
@@ -67,8 +67,12 @@ export class PanelIndex {
   /** A range's rows by its key (JSON of the range), least recently used first; of #data's data set. */
   readonly #ranges = new Map<string, RangeArrays>();
 
-  constructor(read: ReadTable) {
+  readonly #elsewhere: OrdersElsewhere | undefined;
+
+  /** `elsewhere`: where the orders' part of prepareFromOrders can be built beside this one (orders-arrays.ts). */
+  constructor(read: ReadTable, elsewhere?: OrdersElsewhere) {
     this.#read = read;
+    this.#elsewhere = elsewhere;
   }
 
   /**
@@ -105,7 +109,7 @@ export class PanelIndex {
     this.forget();
     const [counts] = rowsOf(await this.#read('SELECT count(*)::DOUBLE AS orders FROM orders'));
     if (Number(counts?.orders ?? 0) > PANEL_INDEX_MAX_ORDERS) return null;
-    const arrays = await readArraysFromOrders(this.#read);
+    const arrays = await readArraysFromOrders(this.#read, this.#elsewhere);
     if (!arrays || this.#preparing !== version) return null;
     this.#data = { version, arrays, baseCids: false };
     return { firstDay: arrays.bounds.firstDay * DAY_MS, lastDay: (arrays.bounds.endDay - 1) * DAY_MS };

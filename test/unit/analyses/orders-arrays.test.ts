@@ -4,7 +4,8 @@
 // panel rows they give are compared with the SQL plan's in crossfilter.test.ts, on every fixture there.
 import { describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../../helpers/node-database';
-import { ByteDictionary, rankCustomers, readArraysFromOrders } from '../../../src/analyses/crossfilter/orders-arrays';
+import { tableFromIPC } from 'apache-arrow';
+import { ByteDictionary, buffersOf, ordersPart, rankCustomers, readArraysFromOrders, type OrdersElsewhere } from '../../../src/analyses/crossfilter/orders-arrays';
 import { ITEM_DIMENSIONS, type DataArrays } from '../../../src/analyses/crossfilter/panels';
 import { CUSTOMER_BASE_STATEMENTS, VALUE_BANDS } from '../../../src/analyses/customer-base';
 import { ordersSql, type OrdersSource } from '../../../src/ingest/orders-view';
@@ -123,6 +124,41 @@ describe('the panels’ arrays from the orders alone', () => {
     expect(fromOrders!.itemValues.product).toEqual([null, 'Ghost', 'Kettle', 'Mug', 'Tea', 'Trial box']);
     expect(customers.some((c) => JSON.stringify(c).includes('Ghost'))).toBe(false);
     expect(fromOrders!.bounds).toEqual({ firstDay: 19_732, endDay: 19_815 });
+    // Only the values some customer has, in DuckDB's order.
+    expect(fromOrders!.attributes.since_month.values).toEqual(['2024-01', '2024-02', '2024-03', '2024-04']);
+    expect(fromOrders!.attributes.country.values).toEqual(['ES', 'FR', 'IE', 'US']);
+  });
+
+  it('gives the same arrays with the orders’ part built elsewhere (posted to another worker and back), and falls back when that fails', async () => {
+    const db = await NodeDatabase.open();
+    await loadFiles(db, [FIRST_FILE, SECOND_FILE]);
+    const read = (sql: string, params?: unknown[]) => db.query(sql, { params });
+    const here = await readArraysFromOrders(read);
+    // As the page's worker does: the orders as IPC bytes, moved to the other worker, the part moved back.
+    const posted: string[] = [];
+    const elsewhere = (build: (ipc: Uint8Array) => Promise<ReturnType<typeof ordersPart>>): OrdersElsewhere => ({
+      readBytes: async (sql) => (posted.push(sql), db.engine.query(sql)),
+      ordersPart: build,
+    });
+    const moved = elsewhere(async (ipc) => {
+      const bytes = structuredClone(ipc, { transfer: [ipc.buffer] });
+      expect(ipc.byteLength).toBe(0);
+      const part = ordersPart(tableFromIPC(bytes));
+      return part && structuredClone(part, { transfer: buffersOf(part) });
+    });
+    expect(customersOf((await readArraysFromOrders(read, moved))!)).toEqual(customersOf(here!));
+    expect(posted).toEqual([expect.stringContaining('FROM orders')]);
+    // A worker that fails: the part is built here; one that finds the data not covered: null.
+    expect(customersOf((await readArraysFromOrders(read, elsewhere(() => Promise.reject(new Error('no worker')))))!)).toEqual(customersOf(here!));
+    expect(await readArraysFromOrders(read, elsewhere(async () => null))).toBeNull();
+  });
+
+  it('holds customers who never purchased (refunds only) as the customer base does, when no one did', async () => {
+    const db = await NodeDatabase.open();
+    await loadFiles(db, [[HEADER, 'R01,C01,a@example.com,A,2024-02-01,-20,-1,Mug,Kitchen,IE,Cork,web,refunded', 'R02,C02,b@example.com,B,2024-02-03,-5,-1,Tea,Food,FR,,app,refunded'].join('\n')]);
+    const fromOrders = await readArraysFromOrders((sql, params) => db.query(sql, { params }));
+    expect(customersOf(fromOrders!)).toEqual(await customersOfBase(db));
+    expect(fromOrders!.attributes.since_year.values).toEqual([null]);
   });
 
   it('answers null without orders', async () => {

@@ -1,0 +1,16 @@
+// A second worker beside the engine's: it builds the orders' part of the first dashboard's arrays
+// (analyses/crossfilter/orders-arrays.ts) from the orders read as Arrow IPC, while the engine's
+// worker reads and numbers the order lines, so the machine's second core shares that work.
+import * as Comlink from 'comlink';
+import { tableFromIPC } from 'apache-arrow';
+import { buffersOf, ordersPart } from '../src/analyses/crossfilter/orders-arrays';
+
+const api = {
+  ordersPart(ipc: Uint8Array) {
+    const part = ordersPart(tableFromIPC(ipc));
+    return part && Comlink.transfer(part, buffersOf(part));
+  },
+};
+
+export type OrdersArraysApi = typeof api;
+Comlink.expose(api);
