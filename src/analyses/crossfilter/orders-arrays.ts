@@ -46,23 +46,41 @@ export class ByteDictionary {
   #hashes: Int32Array = new Int32Array(512);
   #start: Int32Array = new Int32Array(513);
   #pool: Uint8Array = new Uint8Array(4096);
+  #poolView = new DataView(this.#pool.buffer);
 
-  /** The code of bytes[from, to), added when absent (`add`), else −1 when absent. */
-  code(bytes: Uint8Array, from: number, to: number, add: boolean): number {
-    // FNV-1a, kept a 32-bit integer (as the Int32Array of hashes stores it) even for the empty string.
-    let h = 0x811c9dc5 | 0;
-    for (let k = from; k < to; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
-    const slots = this.#slots, wrap = slots.length - 1, start = this.#start, pool = this.#pool;
+  /**
+   * The code of bytes[from, to), added when absent (`add`), else −1 when absent; `view`: a DataView
+   * of the same bytes (the strings are hashed and compared four bytes at a time), made when not given.
+   */
+  code(bytes: Uint8Array, from: number, to: number, add: boolean, view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)): number {
+    // MurmurHash3's 32-bit mixing, a word at a time (every bit of a word reaches the low bits the table is indexed by).
     const length = to - from;
+    let h = length, k = from;
+    for (; k + 4 <= to; k += 4) {
+      let w = Math.imul(view.getInt32(k, true), 0xcc9e2d51);
+      w = Math.imul((w << 15) | (w >>> 17), 0x1b873593);
+      h ^= w;
+      h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+    }
+    let tail = 0;
+    for (let shift = 0; k < to; k++, shift += 8) tail |= bytes[k]! << shift;
+    h ^= Math.imul((Math.imul(tail, 0xcc9e2d51) << 15) | (Math.imul(tail, 0xcc9e2d51) >>> 17), 0x1b873593);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    const slots = this.#slots, wrap = slots.length - 1, start = this.#start, pool = this.#pool, poolView = this.#poolView;
     for (let slot = (h & (wrap >> 1)) << 1; ; slot = (slot + 2) & wrap) {
       const code = slots[slot + 1]!;
       if (code < 0) return add ? this.#add(slot, h, bytes, from, to) : -1;
       if (slots[slot] !== h) continue;
       const at = start[code]!;
       if (start[code + 1]! - at !== length) continue;
-      let k = 0;
-      while (k < length && pool[at + k] === bytes[from + k]) k++;
-      if (k === length) return code;
+      let same = 0;
+      while (same + 4 <= length && poolView.getInt32(at + same, true) === view.getInt32(from + same, true)) same += 4;
+      while (same < length && pool[at + same] === bytes[from + same]) same++;
+      if (same === length) return code;
     }
   }
 
@@ -107,13 +125,14 @@ export class ByteDictionary {
     dictionary.#hashes = state.hashes;
     dictionary.#start = state.start;
     dictionary.#pool = state.pool;
+    dictionary.#poolView = new DataView(state.pool.buffer, state.pool.byteOffset, state.pool.byteLength);
     return dictionary;
   }
 
   /** The code here of each of `other`'s strings (−1: absent), by its code there. */
   codesOf(other: ByteDictionary): Int32Array {
     const codes = new Int32Array(other.size);
-    for (let code = 0; code < other.size; code++) codes[code] = this.code(other.#pool, other.#start[code]!, other.#start[code + 1]!, false);
+    for (let code = 0; code < other.size; code++) codes[code] = this.code(other.#pool, other.#start[code]!, other.#start[code + 1]!, false, other.#poolView);
     return codes;
   }
 
@@ -128,6 +147,7 @@ export class ByteDictionary {
       const pool = new Uint8Array(Math.max(this.#pool.length * 2, at + to - from));
       pool.set(this.#pool);
       this.#pool = pool;
+      this.#poolView = new DataView(pool.buffer);
     }
     this.#pool.set(bytes.subarray(from, to), at);
     this.#start[code + 1] = at + to - from;
@@ -179,8 +199,9 @@ function codesOf(vector: Vector, dictionary: ByteDictionary, add: boolean): Int3
     const offsets = data.valueOffsets as Int32Array | undefined, bytes = data.values as Uint8Array | undefined;
     if (!offsets || !(bytes instanceof Uint8Array) || data.offset !== 0) return null;
     const nulls = data.nullCount > 0 ? data.nullBitmap : null;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < data.length; i++, row++) {
-      codes[row] = nulls && ((nulls[i >> 3]! >> (i & 7)) & 1) === 0 ? -1 : dictionary.code(bytes, offsets[i]!, offsets[i + 1]!, add);
+      codes[row] = nulls && ((nulls[i >> 3]! >> (i & 7)) & 1) === 0 ? -1 : dictionary.code(bytes, offsets[i]!, offsets[i + 1]!, add, view);
     }
   }
   return codes;
