@@ -215,25 +215,51 @@ function numbers<T extends Float64Array | Int32Array | Uint8Array>(t: Table, nam
   return values instanceof kind ? values : type.from(values as Iterable<number>);
 }
 
-/** Each row's order_id bytes, for the rare tie of two orders of one customer at the same instant. */
-function byteColumn(vector: Vector): ((row: number) => Uint8Array) | null {
-  const chunks: { first: number; offsets: Int32Array; bytes: Uint8Array }[] = [];
-  let first = 0;
-  for (const data of vector.data) {
-    if (data.nullCount > 0 || data.offset !== 0 || !data.valueOffsets || !(data.values instanceof Uint8Array)) return null;
-    chunks.push({ first, offsets: data.valueOffsets as Int32Array, bytes: data.values });
-    first += data.length;
-  }
-  return (row) => {
-    let lo = 0, hi = chunks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (chunks[mid]!.first <= row) lo = mid;
-      else hi = mid - 1;
+/**
+ * A UTF-8 column of a table read by tableFromIPC, reached by row: whether a row has a value, and its
+ * bytes (found through the table's batches, which every column of it shares).
+ */
+class TextColumn {
+  private constructor(
+    /** 1 where the row has a value. */
+    readonly present: Uint8Array,
+    readonly chunks: { offsets: Int32Array; bytes: Uint8Array; view: DataView }[],
+    readonly batchOf: Uint16Array,
+    readonly firstRow: Int32Array,
+  ) {}
+
+  /** Null when the column is not laid out as expected (one batch per 2^16 rows at most). */
+  static of(vector: Vector): TextColumn | null {
+    const batches = vector.data;
+    if (batches.length > 65_536) return null;
+    const present = new Uint8Array(vector.length), batchOf = new Uint16Array(vector.length), firstRow = new Int32Array(batches.length);
+    const chunks: TextColumn['chunks'] = [];
+    let row = 0;
+    for (const [index, data] of batches.entries()) {
+      const offsets = data.valueOffsets as Int32Array | undefined, bytes = data.values as Uint8Array | undefined;
+      if (!offsets || !(bytes instanceof Uint8Array) || data.offset !== 0) return null;
+      chunks.push({ offsets, bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+      firstRow[index] = row;
+      batchOf.fill(index, row, row + data.length);
+      const nulls = data.nullCount > 0 ? data.nullBitmap : null;
+      if (!nulls) present.fill(1, row, row + data.length);
+      else for (let i = 0; i < data.length; i++) present[row + i] = (nulls[i >> 3]! >> (i & 7)) & 1;
+      row += data.length;
     }
-    const { first: at, offsets, bytes } = chunks[lo]!;
-    return bytes.subarray(offsets[row - at]!, offsets[row - at + 1]!);
-  };
+    return new TextColumn(present, chunks, batchOf, firstRow);
+  }
+
+  bytes(row: number): Uint8Array {
+    const batch = this.batchOf[row]!, { offsets, bytes } = this.chunks[batch]!, i = row - this.firstRow[batch]!;
+    return bytes.subarray(offsets[i]!, offsets[i + 1]!);
+  }
+
+  /** The row's code in `dictionary`, added when absent (−1 for NULL). */
+  code(row: number, dictionary: ByteDictionary): number {
+    if (!this.present[row]) return -1;
+    const batch = this.batchOf[row]!, { offsets, bytes, view } = this.chunks[batch]!, i = row - this.firstRow[batch]!;
+    return dictionary.code(bytes, offsets[i]!, offsets[i + 1]!, true, view);
+  }
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -399,14 +425,13 @@ export function ordersPart(orders: Table): OrdersPart | null {
   const kind = numbers(orders, 'kind', Uint8Array, Uint8Array);
   const amount = numbers(orders, 'amount', Float64Array, Float64Array);
   const refund = numbers(orders, 'refund', Float64Array, Float64Array);
-  const orderId = byteColumn(orders.getChild('order_id')!);
+  const orderIds = TextColumn.of(orders.getChild('order_id')!);
+  // Places are numbered only for the orders that decide a customer's (a third of them here, at 1M
+  // orders): the values some customer has, as customer_base's DISTINCT would list them.
   const places = { country: new ByteDictionary(), city: new ByteDictionary(), channel: new ByteDictionary() };
-  const placeOf = {
-    country: codesOf(orders.getChild('country')!, places.country, true),
-    city: codesOf(orders.getChild('city')!, places.city, true),
-    channel: codesOf(orders.getChild('channel')!, places.channel, true),
-  };
-  if (!customerOf || !at || !kind || !amount || !refund || !orderId || !placeOf.country || !placeOf.city || !placeOf.channel) return null;
+  const placeColumns = { country: TextColumn.of(orders.getChild('country')!), city: TextColumn.of(orders.getChild('city')!), channel: TextColumn.of(orders.getChild('channel')!) };
+  if (!customerOf || !at || !kind || !amount || !refund || !orderIds || !placeColumns.country || !placeColumns.city || !placeColumns.channel) return null;
+  if (orderIds.present.includes(0)) return null;
   if (customerOf.some((c) => c < 0)) return null;
 
   // Per customer (by index in ids): sums, and the rows of the orders that decide the attributes.
@@ -416,8 +441,8 @@ export function ordersPart(orders: Table): OrdersPart | null {
   // deciding latest country, latest city, first channel and first purchase; then those rows (−1: none).
   const state = new Float64Array(7 * customers), decided = new Int32Array(4 * customers).fill(-1);
   // Rows compared by (ordered_at, order_id): order ids are read only when two orders of a customer share an instant.
-  const after = (a: number, b: number) => compareBytes(orderId(a), orderId(b)) > 0;
-  const { country, city, channel } = placeOf;
+  const after = (a: number, b: number) => compareBytes(orderIds.bytes(a), orderIds.bytes(b)) > 0;
+  const country = placeColumns.country.present, city = placeColumns.city.present, channel = placeColumns.channel.present;
   let firstUs = Infinity, lastUs = -Infinity;
   for (let r = 0; r < n; r++) {
     const c = customerOf[r]!, time = at[r]!, s = 7 * c, d = 4 * c;
@@ -427,11 +452,11 @@ export function ordersPart(orders: Table): OrdersPart | null {
     if (time < firstUs) firstUs = time;
     if (time > lastUs) lastUs = time;
     let best = decided[d]!;
-    if (country[r]! >= 0 && (best < 0 || time > state[s + 3]! || (time === state[s + 3] && after(r, best)))) (decided[d] = r), (state[s + 3] = time);
+    if (country[r] && (best < 0 || time > state[s + 3]! || (time === state[s + 3] && after(r, best)))) (decided[d] = r), (state[s + 3] = time);
     best = decided[d + 1]!;
-    if (city[r]! >= 0 && (best < 0 || time > state[s + 4]! || (time === state[s + 4] && after(r, best)))) (decided[d + 1] = r), (state[s + 4] = time);
+    if (city[r] && (best < 0 || time > state[s + 4]! || (time === state[s + 4] && after(r, best)))) (decided[d + 1] = r), (state[s + 4] = time);
     best = decided[d + 2]!;
-    if (channel[r]! >= 0 && (best < 0 || time < state[s + 5]! || (time === state[s + 5] && after(best, r)))) (decided[d + 2] = r), (state[s + 5] = time);
+    if (channel[r] && (best < 0 || time < state[s + 5]! || (time === state[s + 5] && after(best, r)))) (decided[d + 2] = r), (state[s + 5] = time);
     best = decided[d + 3]!;
     if (kind[r] !== KIND_REFUND && (best < 0 || time < state[s + 6]! || (time === state[s + 6] && after(best, r)))) (decided[d + 3] = r), (state[s + 6] = time);
   }
@@ -466,9 +491,12 @@ export function ordersPart(orders: Table): OrdersPart | null {
   }
   const since = sinceAttributes(facts.firstOrderDay, size);
   if (!since) return null;
-  const placeCode = (rows: Int32Array, codes: Int32Array) => rows.map((r) => (r < 0 ? -1 : codes[r]!));
-  const placeAttribute = (d: keyof typeof places, rows: Int32Array) =>
-    attribute(placeCode(rows, placeOf[d]!), cidOf, size, (code) => places[d].text(code), (a, b) => places[d].compare(a, b));
+  const placeAttribute = (d: keyof typeof places, rows: Int32Array) => {
+    const column = placeColumns[d]!, dictionary = places[d];
+    const codes = new Int32Array(rows.length);
+    for (let c = 0; c < rows.length; c++) codes[c] = rows[c]! < 0 ? -1 : column.code(rows[c]!, dictionary);
+    return attribute(codes, cidOf, size, (code) => dictionary.text(code), (a, b) => dictionary.compare(a, b));
+  };
   const bandAttribute = attribute(Int32Array.from(band), cidOf, size, (code) => VALUE_BANDS[code]!, (a, b) => (VALUE_BANDS[a]! < VALUE_BANDS[b]! ? -1 : 1));
 
   // Orders in day order (a stable counting sort: within a day the order does not change a figure).
