@@ -196,6 +196,7 @@ export class DashboardState {
         // Its panels come first; its SQL steps wait for the customer base (#base).
         shown = this.refresh();
       }
+      if (data !== this.#dataGeneration) return baseBuilt(false);
       for (const statement of CUSTOMER_BASE_STATEMENTS) await this.db.query(statement);
       const [bounds] = await this.#run(DATA_FACTS_SQL.bounds);
       const currencies = await this.#run(DATA_FACTS_SQL.currencies);

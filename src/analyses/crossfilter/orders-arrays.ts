@@ -11,8 +11,9 @@
 //   - the ranking by lifetime revenue descending, then customer_id (byte order, as DuckDB's VARCHAR
 //     order), which cuts the value bands; customer since from the first purchase's day;
 //   - item codes and attribute values in DuckDB's order of the values, no value last.
-// Customers are numbered 1…n by that ranking, as customer_base's cid is. Sums are added in the
-// engine's scan order; where its hash aggregate merges partial sums the last bit of a figure may
+// Customers are numbered 1…n by that ranking, customers tied on revenue in the order first met
+// unless a band's cut falls among them: not always as customer_base's cid, so the flag tables' cids
+// are not matched on these (panel-index.ts). Sums are added in the engine's scan order; where its hash aggregate merges partial sums the last bit of a figure may
 // differ, which no figure shown rounds to. Anything this module does not expect (a NULL where the
 // tables have none, a year outside 1000–9999) makes it answer null, and the SQL path is taken.
 import type { Table, Vector } from 'apache-arrow';
