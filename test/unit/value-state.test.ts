@@ -447,6 +447,29 @@ describe('DashboardState with the value panels computed lazily', () => {
   });
 });
 
+describe('DashboardState without arrays from the orders', () => {
+  it('paints the first dashboard from the SQL plan when the worker builds no arrays from the orders (or fails to)', async () => {
+    for (const answer of [() => Promise.resolve(null), () => Promise.reject(new Error('worker gone'))]) {
+      let panelStatements = 0;
+      const without = Object.create(db, {
+        query: { value: (sql: string, options?: Parameters<NodeDatabase['query']>[1]) => ((panelStatements += sql.includes(`'period' AS part`) ? 1 : 0), db.query(sql, options)) },
+        preparePanels: { value: async () => false },
+        preparePanelsFromOrders: { value: answer },
+        dashboardPanels: { value: async () => null },
+        dashboardPanelsWithoutFlags: { value: async () => null },
+      }) as NodeDatabase;
+      const dashboard = new DashboardState(without);
+      await dashboard.reset();
+      expect(panelStatements).toBe(1);
+      expect(dashboard.status).toBe('ready');
+      expect(dashboard.panels!.kpis.find((k) => k.id === 'customers')!.value).toBe(10);
+      expect(dashboard.bounds).toMatchObject({ firstDay: Date.parse('2023-11-01'), lastDay: Date.parse('2024-04-10') });
+      expect(dashboard.bounds!.suggestedChurnDays).not.toBeNull();
+      expect(dashboard.list!.total).toBe(10);
+    }
+  });
+});
+
 async function waitFor(condition: () => boolean): Promise<void> {
   for (let tries = 0; !condition(); tries++) {
     if (tries > 500) throw new Error('waited 5 s');
