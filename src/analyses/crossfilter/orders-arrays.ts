@@ -189,25 +189,6 @@ function grow(values: Int32Array, length: number): Int32Array<ArrayBuffer> {
   return out;
 }
 
-/**
- * Each row's code in `dictionary` (−1 for NULL, and for a value absent from it unless `add`), for a
- * UTF-8 column read by tableFromIPC; null when the column is not laid out as expected.
- */
-function codesOf(vector: Vector, dictionary: ByteDictionary, add: boolean): Int32Array | null {
-  const codes = new Int32Array(vector.length);
-  let row = 0;
-  for (const data of vector.data) {
-    const offsets = data.valueOffsets as Int32Array | undefined, bytes = data.values as Uint8Array | undefined;
-    if (!offsets || !(bytes instanceof Uint8Array) || data.offset !== 0) return null;
-    const nulls = data.nullCount > 0 ? data.nullBitmap : null;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let i = 0; i < data.length; i++, row++) {
-      codes[row] = nulls && ((nulls[i >> 3]! >> (i & 7)) & 1) === 0 ? -1 : dictionary.code(bytes, offsets[i]!, offsets[i + 1]!, add, view);
-    }
-  }
-  return codes;
-}
-
 /** A column without NULLs as one typed array (a copy only across batches); null when it has NULLs. */
 function numbers<T extends Float64Array | Int32Array | Uint8Array>(t: Table, name: string, type: { from(values: Iterable<number>): T }, kind: new (n: number) => T): T | null {
   const vector = t.getChild(name);
@@ -224,7 +205,7 @@ class TextColumn {
   private constructor(
     /** 1 where the row has a value. */
     readonly present: Uint8Array,
-    readonly chunks: { offsets: Int32Array; bytes: Uint8Array; view: DataView }[],
+    readonly chunks: { offsets: Int32Array; bytes: Uint8Array; view: DataView; length: number }[],
     readonly batchOf: Uint16Array,
     readonly firstRow: Int32Array,
   ) {}
@@ -239,7 +220,7 @@ class TextColumn {
     for (const [index, data] of batches.entries()) {
       const offsets = data.valueOffsets as Int32Array | undefined, bytes = data.values as Uint8Array | undefined;
       if (!offsets || !(bytes instanceof Uint8Array) || data.offset !== 0) return null;
-      chunks.push({ offsets, bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+      chunks.push({ offsets, bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), length: data.length });
       firstRow[index] = row;
       batchOf.fill(index, row, row + data.length);
       const nulls = data.nullCount > 0 ? data.nullBitmap : null;
@@ -253,6 +234,17 @@ class TextColumn {
   bytes(row: number): Uint8Array {
     const batch = this.batchOf[row]!, { offsets, bytes } = this.chunks[batch]!, i = row - this.firstRow[batch]!;
     return bytes.subarray(offsets[i]!, offsets[i + 1]!);
+  }
+
+  /** Every row's code in `dictionary`, added when absent (−1 for NULL), batch by batch. */
+  codes(dictionary: ByteDictionary): Int32Array {
+    const codes = new Int32Array(this.present.length);
+    for (const [batch, { offsets, bytes, view, length }] of this.chunks.entries()) {
+      for (let i = 0, row = this.firstRow[batch]!; i < length; i++, row++) {
+        codes[row] = this.present[row] ? dictionary.code(bytes, offsets[i]!, offsets[i + 1]!, true, view) : -1;
+      }
+    }
+    return codes;
   }
 
   /** The row's code in `dictionary`, added when absent (−1 for NULL). */
@@ -421,7 +413,7 @@ export function ordersPart(orders: Table): OrdersPart | null {
   const n = orders.numRows;
   if (n === 0 || !LITTLE_ENDIAN) return null;
   const ids = new ByteDictionary();
-  const customerOf = codesOf(orders.getChild('customer_id')!, ids, true);
+  const customerOf = TextColumn.of(orders.getChild('customer_id')!)?.codes(ids);
   const at = numbers(orders, 'at', Float64Array, Float64Array);
   const kind = numbers(orders, 'kind', Uint8Array, Uint8Array);
   const amount = numbers(orders, 'amount', Float64Array, Float64Array);
@@ -578,11 +570,11 @@ interface LinesPart {
 /** LINES_READ_SQL's table numbered (customer_items' columns before its joins, with item_codes' values). */
 function linesPart(table: Table): LinesPart | null {
   const ids = new ByteDictionary();
-  const customerOf = codesOf(table.getChild('customer_id')!, ids, true);
+  const customerOf = TextColumn.of(table.getChild('customer_id')!)?.codes(ids);
   const day = numbers(table, 'day', Int32Array, Int32Array);
   const bought = numbers(table, 'bought', Uint8Array, Uint8Array);
   const dictionaries = [new ByteDictionary(), new ByteDictionary(), new ByteDictionary()];
-  const codes = (['product', 'category', 'status'] as const).map((d, i) => codesOf(table.getChild(d)!, dictionaries[i]!, true));
+  const codes = (['product', 'category', 'status'] as const).map((d, i) => TextColumn.of(table.getChild(d)!)?.codes(dictionaries[i]!));
   if (!customerOf || !day || !bought || codes.some((c) => !c)) return null;
   // Codes 1… in the values' byte order (0: no value), as item_codes numbers them.
   const itemValues = dictionaries.map((dictionary, i) => {
