@@ -80,6 +80,8 @@ async function parquetRowGroups(open: Promise<ParquetFile>): Promise<ParquetRowG
 const api = {
   async init() {
     await engine();
+    // Once the engine has started (its start keeps both cores busy), while the user picks a file.
+    void ordersArraysWorker?.warmUp().catch(() => {});
     return engineInfo;
   },
   async query(sql: string, params: unknown[] = [], onProgress?: ProgressListener, job?: string) {

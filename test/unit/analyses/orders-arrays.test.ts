@@ -4,8 +4,9 @@
 // panel rows they give are compared with the SQL plan's in crossfilter.test.ts, on every fixture there.
 import { describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../../helpers/node-database';
-import { tableFromIPC } from 'apache-arrow';
-import { ByteDictionary, buffersOf, ordersPart, rankCustomers, readArraysFromOrders, type OrdersElsewhere } from '../../../src/analyses/crossfilter/orders-arrays';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { ByteDictionary, ORDERS_READ_SQL, buffersOf, ordersPart, rankCustomers, readArraysFromOrders, type OrdersElsewhere } from '../../../src/analyses/crossfilter/orders-arrays';
+import { madeUpOrders, warmUpOrdersPart } from '../../../src/analyses/crossfilter/made-up-orders';
 import { ITEM_DIMENSIONS, type DataArrays } from '../../../src/analyses/crossfilter/panels';
 import { CUSTOMER_BASE_STATEMENTS, VALUE_BANDS } from '../../../src/analyses/customer-base';
 import { ordersSql, type OrdersSource } from '../../../src/ingest/orders-view';
@@ -165,6 +166,39 @@ describe('the panels’ arrays from the orders alone', () => {
     const db = await NodeDatabase.open();
     await loadFiles(db, [HEADER]);
     expect(await readArraysFromOrders((sql, params) => db.query(sql, { params }))).toBeNull();
+  });
+});
+
+describe('the made-up orders the other worker warms up on', () => {
+  it('are shaped as the orders read from DuckDB (columns, Arrow types, batches), so the warm-up runs the code the real data run', async () => {
+    const db = await NodeDatabase.open();
+    await loadFiles(db, [FIRST_FILE, SECOND_FILE]);
+    const shape = (t: Table) => t.schema.fields.map((f) => `${f.name}: ${String(f.type)}`);
+    const real = await db.query(ORDERS_READ_SQL);
+    const madeUp = madeUpOrders(2_000);
+    expect(shape(madeUp)).toEqual(shape(real));
+    // DuckDB's batches hold 2,048 rows.
+    expect(madeUp.batches.map((b) => b.numRows).slice(0, 2)).toEqual([2_048, 2_048]);
+  });
+
+  it('meet every branch of the orders’ part, which builds its arrays from them each round', () => {
+    const orders = madeUpOrders(2_000);
+    const column = <T,>(name: string) => orders.getChild(name)!.toArray() as unknown as T[];
+    const [customer, at, kind, amount] = [column<string>('customer_id'), column<number>('at'), column<number>('kind'), column<number>('amount')];
+    const instants = new Set<string>();
+    let sameInstant = 0;
+    for (let r = 0; r < orders.numRows; r++) {
+      const key = `${customer[r]} ${at[r]}`;
+      if (instants.has(key)) sameInstant++;
+      instants.add(key);
+    }
+    expect(sameInstant).toBeGreaterThan(0);
+    expect([...new Set(kind)].sort()).toEqual([0, 1, 2]);
+    for (const place of ['country', 'city', 'channel']) expect(orders.getChild(place)!.nullCount).toBeGreaterThan(0);
+    expect(new Set(amount).size).toBeLessThan(amount.length / 4);
+    const part = ordersPart(orders);
+    expect(part!.cidOf.length).toBe(2_000);
+    expect(warmUpOrdersPart()).toBe(true);
   });
 });
 

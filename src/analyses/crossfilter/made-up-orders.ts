@@ -1,0 +1,100 @@
+// Made-up orders, shaped as the table ORDERS_READ_SQL reads (its columns, Arrow types and DuckDB's
+// batches of 2,048 rows), to run orders-arrays.ts' ordersPart on before any data set comes. It runs
+// once per data set, in a worker of its own, so at 1M orders it ran as the JavaScript engine first
+// compiles a function, unoptimised until the function has run for a while: ~15% slower in the page
+// (docs/benchmarks.md). Run first on these, while the user picks a file, it is optimised by then.
+import { Float64, Table, Uint8, Utf8, Vector, makeData, type Data, type DataType } from 'apache-arrow';
+import { ordersPart } from './orders-arrays';
+
+const US_PER_DAY = 86_400_000_000;
+const BATCH_ROWS = 2_048;
+const FIRST_DAY = 19_000; // 2022-01-08
+const COUNTRIES = ['US', 'DE', 'FR', 'GB', 'CA', 'AU'];
+const CITIES = ['Austin', 'Berlin', 'Paris', 'London', 'Toronto', 'Sydney', 'Boston', 'Lyon', 'Leeds', 'Munich', 'Perth', 'Ottawa'];
+const CHANNELS = ['web', 'app', 'store', 'email'];
+
+const ENCODER = new TextEncoder();
+
+/** A column in batches of BATCH_ROWS rows, as DuckDB's Arrow stream gives them. */
+function column<T extends DataType>(n: number, batch: (from: number, to: number) => Data<T>): Vector<T> {
+  const chunks: Data<T>[] = [];
+  for (let from = 0; from < n; from += BATCH_ROWS) chunks.push(batch(from, Math.min(n, from + BATCH_ROWS)));
+  return new Vector(chunks);
+}
+
+function nullBitmap(values: readonly unknown[], from: number, to: number): { nullBitmap: Uint8Array; nullCount: number } {
+  const bitmap = new Uint8Array(Math.ceil((to - from) / 8));
+  let nullCount = 0;
+  for (let i = from; i < to; i++) {
+    if (values[i] == null) nullCount++;
+    else bitmap[(i - from) >> 3]! |= 1 << ((i - from) & 7);
+  }
+  return { nullBitmap: bitmap, nullCount };
+}
+
+function texts(values: readonly (string | null)[]): Vector<Utf8> {
+  return column(values.length, (from, to) => {
+    const encoded = values.slice(from, to).map((v) => ENCODER.encode(v ?? ''));
+    const valueOffsets = new Int32Array(to - from + 1);
+    encoded.forEach((bytes, i) => (valueOffsets[i + 1] = valueOffsets[i]! + bytes.length));
+    const data = new Uint8Array(valueOffsets[to - from]!);
+    encoded.forEach((bytes, i) => data.set(bytes, valueOffsets[i]!));
+    return makeData({ type: new Utf8(), length: to - from, valueOffsets, data, ...nullBitmap(values, from, to) });
+  });
+}
+
+function doubles(values: readonly number[]): Vector<Float64> {
+  return column(values.length, (from, to) => makeData({ type: new Float64(), length: to - from, data: Float64Array.from(values.slice(from, to)), ...nullBitmap(values, from, to) }));
+}
+
+function bytes(values: readonly number[]): Vector<Uint8> {
+  return column(values.length, (from, to) => makeData({ type: new Uint8(), length: to - from, data: Uint8Array.from(values.slice(from, to)), ...nullBitmap(values, from, to) }));
+}
+
+/**
+ * The orders of `customers` made-up customers, one to four each over two years, in no order of
+ * customer (as the orders table is stored). Every branch of ordersPart is met: a customer's orders
+ * at one instant (decided by order id), refund-only and free orders, no country, city or channel,
+ * revenue ties.
+ */
+export function madeUpOrders(customers: number): Table {
+  const orders = { customer_id: [] as string[], at: [] as number[], order_id: [] as string[], kind: [] as number[], amount: [] as number[], refund: [] as number[], country: [] as (string | null)[], city: [] as (string | null)[], channel: [] as (string | null)[] };
+  // Customers' orders interleaved: every customer's first order, then their second, …
+  for (let j = 0; j < 4; j++) {
+    for (let c = 0; c < customers; c++) {
+      if (j > (c * 7) % 4) continue;
+      const day = FIRST_DAY + ((c * 37 + j * 53) % 730);
+      // Every fifth customer's second order at the instant of their first.
+      const sameInstant = c % 5 === 0 && j <= 1;
+      const at = (sameInstant ? FIRST_DAY + ((c * 37) % 730) : day) * US_PER_DAY + (sameInstant ? 0 : ((c * 13 + j) % 86_400) * 1e6);
+      const refundOnly = c % 11 === 3 && j === 0, free = c % 13 === 4 && j === 0;
+      const amount = refundOnly || free ? 0 : 5 + ((c * 31 + j * 17) % 200) * (c % 3 === 0 ? 1 : 0.5);
+      const refund = refundOnly ? 20 : c % 17 === 0 ? 2.5 : 0;
+      orders.customer_id.push(`M${String((c * 7919) % 100_003).padStart(6, '0')}`);
+      orders.at.push(at);
+      orders.order_id.push(`O${c}-${j}`);
+      orders.kind.push(amount > 0 ? 0 : refund > 0 ? 2 : 1);
+      orders.amount.push(amount);
+      orders.refund.push(refund);
+      orders.country.push(c % 13 === 0 && j > 0 ? null : COUNTRIES[(c + j) % COUNTRIES.length]!);
+      orders.city.push(c % 19 === 0 ? null : CITIES[(c * 3 + j) % CITIES.length]!);
+      orders.channel.push(c % 23 === 0 && j === 0 ? null : CHANNELS[(c + 2 * j) % CHANNELS.length]!);
+    }
+  }
+  return new Table({
+    customer_id: texts(orders.customer_id), at: doubles(orders.at), order_id: texts(orders.order_id), kind: bytes(orders.kind),
+    amount: doubles(orders.amount), refund: doubles(orders.refund), country: texts(orders.country), city: texts(orders.city), channel: texts(orders.channel),
+  });
+}
+
+/** Customers and rounds of the warm-up: enough rounds for each function to be optimised whole (V8 compiles a loop alone first). */
+const WARM_UP_CUSTOMERS = 2_000;
+const WARM_UP_ROUNDS = 8;
+
+/** Runs ordersPart on made-up orders until it is optimised; false if a round built nothing (the warm-up would have missed most of it). */
+export function warmUpOrdersPart(): boolean {
+  const orders = madeUpOrders(WARM_UP_CUSTOMERS);
+  let built = true;
+  for (let round = 0; round < WARM_UP_ROUNDS; round++) built = ordersPart(orders) !== null && built;
+  return built;
+}
