@@ -535,14 +535,30 @@ export function periodsOf(range: { start: string; end: string } | null, bounds: 
  * scope_range for a period (filters.ts rangeSql): one row per customer with an order in it, in cid
  * order, with the period's purchases, paid orders, revenue and refunds, and the customer's
  * all-history figures; kind from the paid orders up to the period's end.
+ * `walk`: how the orders are read. 'day': only the period's, in time order, each one's row looked up
+ * by its cid (a jump in memory per order); 'customer': every customer's in turn (ordersByCid), reads
+ * that follow memory, the faster walk when the period holds most orders (all time at 1M orders:
+ * ~25 ms against ~70, Node build). Each customer's orders are added in the same order either way.
  */
-export function rangeScope(data: DataArrays, period: Period): Omit<ScopeState, 'fails'> {
+export function rangeScope(data: DataArrays, period: Period, walk: 'day' | 'customer' = periodWalk(data, period)): Omit<ScopeState, 'fails'> {
   const { cid: cidOf, day, purchase, amount, refund, paidThrough } = data.orders;
   const size = data.customers.ltv.length;
   const from = lowerBound(day, period.startDay), to = lowerBound(day, period.endDay);
+  const byCid = data.ordersByCid;
   // Rows in cid order: the customers with an order in the period are marked first, then numbered.
   const rowByCid = new Int32Array(size).fill(-1);
-  for (let r = from; r < to; r++) rowByCid[cidOf[r]!] = -2;
+  if (walk === 'day') {
+    for (let r = from; r < to; r++) rowByCid[cidOf[r]!] = -2;
+  } else {
+    for (let cid = 0; cid < size; cid++) {
+      for (let r = byCid.start[cid]!, end = byCid.start[cid + 1]!; r < end; r++) {
+        if (byCid.day[r]! >= period.startDay && byCid.day[r]! < period.endDay) {
+          rowByCid[cid] = -2;
+          break;
+        }
+      }
+    }
+  }
   let n = 0;
   for (let cid = 0; cid < size; cid++) if (rowByCid[cid] === -2) rowByCid[cid] = n++;
   const rows: ScopeRows = {
@@ -553,13 +569,32 @@ export function rangeScope(data: DataArrays, period: Period): Omit<ScopeState, '
   // Paid orders up to the period's end: the count through the customer's last order in it (orders come in time order).
   const paidToEnd = new Int32Array(n);
   const { orders, paidOrders, revenue, refunds } = rows;
-  for (let r = from; r < to; r++) {
-    const i = rowByCid[cidOf[r]!]!;
-    if (purchase[r]) orders[i]!++;
-    if (amount[r]! > 0) paidOrders[i]!++;
-    revenue[i]! += amount[r]!;
-    refunds[i]! += refund[r]!;
-    paidToEnd[i] = paidThrough[r]!;
+  if (walk === 'day') {
+    for (let r = from; r < to; r++) {
+      const i = rowByCid[cidOf[r]!]!;
+      if (purchase[r]) orders[i]!++;
+      if (amount[r]! > 0) paidOrders[i]!++;
+      revenue[i]! += amount[r]!;
+      refunds[i]! += refund[r]!;
+      paidToEnd[i] = paidThrough[r]!;
+    }
+  } else {
+    for (let cid = 0; cid < size; cid++) {
+      const i = rowByCid[cid]!;
+      if (i < 0) continue;
+      let paidBefore = 0;
+      for (let r = byCid.start[cid]!, end = byCid.start[cid + 1]!; r < end && byCid.day[r]! < period.endDay; r++) {
+        if (byCid.day[r]! < period.startDay) {
+          if (byCid.amount[r]! > 0) paidBefore++;
+          continue;
+        }
+        if (byCid.purchase[r]) orders[i]!++;
+        if (byCid.amount[r]! > 0) paidOrders[i]!++;
+        revenue[i]! += byCid.amount[r]!;
+        refunds[i]! += byCid.refund[r]!;
+      }
+      paidToEnd[i] = paidBefore + paidOrders[i]!;
+    }
   }
   const { ltv, firstOrderRevenue, firstOrderDay } = data.customers;
   const { cid: cids, purchased, isNew, isReturning, kind, net } = rows;
@@ -578,6 +613,12 @@ export function rangeScope(data: DataArrays, period: Period): Omit<ScopeState, '
     rows.firstOrderDay[i] = firstOrderDay[cid]!;
   }
   return scopeOf(period, rows, rowByCid);
+}
+
+/** rangeScope's walk: by customer when the period holds more than half the orders. */
+function periodWalk(data: DataArrays, period: Period): 'day' | 'customer' {
+  const { day } = data.orders;
+  return 2 * (lowerBound(day, period.endDay) - lowerBound(day, period.startDay)) > day.length ? 'customer' : 'day';
 }
 
 /** Where each cid's entries start once `cids` is grouped by cid (cids 0…size − 1; start[size]: the length). */

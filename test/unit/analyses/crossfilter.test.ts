@@ -13,7 +13,8 @@ import type { SinceGrain } from '../../../src/analyses/facets';
 import type { DashboardFilter } from '../../../src/analyses/filters';
 import type { Segment } from '../../../src/analyses/segments';
 import { PanelIndex, scopeStampSql } from '../../../src/analyses/crossfilter/panel-index';
-import { sortAscending } from '../../../src/analyses/crossfilter/panels';
+import { periodsOf, rangeScope, sortAscending } from '../../../src/analyses/crossfilter/panels';
+import { readArraysFromOrders } from '../../../src/analyses/crossfilter/orders-arrays';
 import { CUSTOMER_BASE_STATEMENTS } from '../../../src/analyses/customer-base';
 import { buildOrders, prepareSource } from '../../../src/ingest/build-orders';
 import { loadSource } from '../../../src/ingest/load-source';
@@ -211,6 +212,22 @@ describe('the dashboard panels from arrays', () => {
     }
     expect(index.panelsWithoutFlags(plan({ range: MARCH, segment: SPENDERS }), versions.data)).toBeNull();
     expect(index.panelsWithoutFlags(plan({ range: null }), versions.data + 1)).toBeNull();
+  });
+
+  it('builds a period’s rows alike walking its orders by day or customer by customer (orders before, in and after it)', async () => {
+    const data = (await readArraysFromOrders((sql, params) => db.query(sql, { params })))!;
+    const ranges = [null, MARCH, { start: '2024-01-30', end: '2024-03-01' }, { start: '2023-11-01', end: '2024-04-11' }, { start: '2024-04-10', end: '2024-04-11' }, { start: '2024-02-15', end: '2024-05-01' }];
+    let kinds = 0;
+    for (const range of ranges) {
+      const { current, previous } = periodsOf(range, data.bounds);
+      for (const period of [current, previous]) {
+        const byCustomer = rangeScope(data, period, 'customer');
+        expect(byCustomer, JSON.stringify(range)).toEqual(rangeScope(data, period, 'day'));
+        kinds += new Set(byCustomer.rows.kind).size;
+      }
+    }
+    // The periods hold one-time, repeat and no-purchase rows: kind counts paid orders before the period too.
+    expect(kinds).toBeGreaterThan(ranges.length * 2);
   });
 
   it('keeps the newer data set’s arrays when a prepare for an earlier one ends after it', async () => {
