@@ -178,6 +178,11 @@ const RADIX_FROM = 16_384;
  */
 export function sortAscending(values: Float64Array): Float64Array {
   const n = values.length;
+  // All time's revenues come in cid order, which is the ranking's (revenue descending): one pass
+  // tells, where the sort took ~30 ms at 1M orders.
+  const order = sortedOrder(values);
+  if (order === 'ascending') return values;
+  if (order === 'descending') return values.reverse();
   if (n < RADIX_FROM || !LITTLE_ENDIAN || values.byteOffset % 4 !== 0) return values.sort();
   const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
   const { hi, lo } = radixSort(orderKeys(values, false), null);
@@ -188,6 +193,21 @@ export function sortAscending(values: Float64Array): Float64Array {
     words[2 * i] = negative ? ~l >>> 0 : l;
   }
   return values;
+}
+
+/** Whether `values` (no NaN) are already in ascending or descending order, as the sort orders them (−0 before +0). */
+function sortedOrder(values: Float64Array): 'ascending' | 'descending' | null {
+  let ascending = true, descending = true;
+  for (let i = 1; i < values.length && (ascending || descending); i++) {
+    const a = values[i - 1]!, b = values[i]!;
+    if (a < b) descending = false;
+    else if (a > b) ascending = false;
+    else if (a === 0 && Object.is(a, -0) !== Object.is(b, -0)) {
+      if (Object.is(a, -0)) descending = false;
+      else ascending = false;
+    }
+  }
+  return ascending ? 'ascending' : descending ? 'descending' : null;
 }
 
 /**

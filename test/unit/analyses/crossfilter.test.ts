@@ -345,11 +345,19 @@ describe('sortAscending (the ranking’s sort)', () => {
         values[i] = kind === 0 ? -0 : kind === 1 ? 0 : kind === 2 ? Math.round(random() * 100) : kind === 3 ? -random() * 1e6 : kind === 4 ? random() * 1e-300 : kind === 5 ? 49.99 : random() * 1e12;
       }
       const expected = Float64Array.from(values).sort();
-      const sorted = sortAscending(Float64Array.from(values));
-      expect(sorted.length).toBe(n);
-      // Object.is tells −0 from +0.
-      const firstDifference = expected.findIndex((v, i) => !Object.is(v, sorted[i]));
-      expect(firstDifference, `n = ${n}`).toBe(-1);
+      // In no order, already ascending, descending (all time's revenues come so), and descending but for two zeros.
+      const descending = Float64Array.from(expected).reverse();
+      // Descending, the +0s come before the −0s: the two at the boundary swapped.
+      const negativeZero = descending.findIndex((v) => Object.is(v, -0));
+      const almost = Float64Array.from(descending);
+      if (negativeZero > 0 && descending[negativeZero - 1] === 0) [almost[negativeZero - 1], almost[negativeZero]] = [-0, 0];
+      for (const [order, input] of Object.entries({ none: values, ascending: expected, descending, almost })) {
+        const sorted = sortAscending(Float64Array.from(input));
+        expect(sorted.length).toBe(n);
+        // Object.is tells −0 from +0.
+        const firstDifference = expected.findIndex((v, i) => !Object.is(v, sorted[i]));
+        expect(firstDifference, `n = ${n}, ${order}`).toBe(-1);
+      }
     }
   });
 });
