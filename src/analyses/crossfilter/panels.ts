@@ -558,21 +558,22 @@ export function periodsOf(range: { start: string; end: string } | null, bounds: 
  * `walk`: how the orders are read. 'day': only the period's, in time order, each one's row looked up
  * by its cid (a jump in memory per order); 'customer': every customer's in turn (ordersByCid), reads
  * that follow memory, the faster walk when the period holds most orders (all time at 1M orders:
- * ~25 ms against ~70, Node build). Each customer's orders are added in the same order either way.
+ * ~25 ms against ~85, Node build). Each customer's orders are added in the same order either way.
  */
 export function rangeScope(data: DataArrays, period: Period, walk: 'day' | 'customer' = periodWalk(data, period)): Omit<ScopeState, 'fails'> {
   const { cid: cidOf, day, purchase, amount, refund, paidThrough } = data.orders;
   const size = data.customers.ltv.length;
   const from = lowerBound(day, period.startDay), to = lowerBound(day, period.endDay);
-  const byCid = data.ordersByCid;
+  // Hot loops read the arrays through locals (as ranking() does).
+  const { start, day: dayOf, amount: amountOf, refund: refundOf, purchase: purchaseOf } = data.ordersByCid;
   // Rows in cid order: the customers with an order in the period are marked first, then numbered.
   const rowByCid = new Int32Array(size).fill(-1);
   if (walk === 'day') {
     for (let r = from; r < to; r++) rowByCid[cidOf[r]!] = -2;
   } else {
     for (let cid = 0; cid < size; cid++) {
-      for (let r = byCid.start[cid]!, end = byCid.start[cid + 1]!; r < end; r++) {
-        if (byCid.day[r]! >= period.startDay && byCid.day[r]! < period.endDay) {
+      for (let r = start[cid]!, end = start[cid + 1]!; r < end; r++) {
+        if (dayOf[r]! >= period.startDay && dayOf[r]! < period.endDay) {
           rowByCid[cid] = -2;
           break;
         }
@@ -603,15 +604,15 @@ export function rangeScope(data: DataArrays, period: Period, walk: 'day' | 'cust
       const i = rowByCid[cid]!;
       if (i < 0) continue;
       let paidBefore = 0;
-      for (let r = byCid.start[cid]!, end = byCid.start[cid + 1]!; r < end && byCid.day[r]! < period.endDay; r++) {
-        if (byCid.day[r]! < period.startDay) {
-          if (byCid.amount[r]! > 0) paidBefore++;
+      for (let r = start[cid]!, end = start[cid + 1]!; r < end && dayOf[r]! < period.endDay; r++) {
+        if (dayOf[r]! < period.startDay) {
+          if (amountOf[r]! > 0) paidBefore++;
           continue;
         }
-        if (byCid.purchase[r]) orders[i]!++;
-        if (byCid.amount[r]! > 0) paidOrders[i]!++;
-        revenue[i]! += byCid.amount[r]!;
-        refunds[i]! += byCid.refund[r]!;
+        if (purchaseOf[r]) orders[i]!++;
+        if (amountOf[r]! > 0) paidOrders[i]!++;
+        revenue[i]! += amountOf[r]!;
+        refunds[i]! += refundOf[r]!;
       }
       paidToEnd[i] = paidBefore + paidOrders[i]!;
     }
