@@ -1,9 +1,11 @@
-// npx tsx scripts/jit-trace.ts [bench-data/orders-1M.csv] [--no-fit]   (after `npm run build`)
+// npx tsx scripts/jit-trace.ts [bench-data/orders-1M.csv] [--no-fit] [--ranges]   (after `npm run build`)
 // Why is a click slow the first time? Drives the built site in Chromium as the benchmark does (the
 // file, the dashboard, then the value section and the CLV fit unless --no-fit), then clicks three
-// countries on and off while recording a Chrome trace, and prints per click the time to the panels
-// painted and the JavaScript engine's compile work meanwhile (TurboFan, Maglev); V8's own log of
-// what it optimised and deoptimised, and why (--trace-opt --trace-deopt), goes to /tmp/jit-trace-v8.log.
+// countries on and off (--ranges: picks the benchmark's first three date ranges, each then all
+// time) while recording a Chrome trace, and prints per action the time to the panels painted, the
+// JavaScript engine's compile work meanwhile (TurboFan, Maglev) and the workers' garbage collection;
+// V8's own log of what it optimised and deoptimised, and why (--trace-opt --trace-deopt), goes to
+// /tmp/jit-trace-v8.log.
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -47,10 +49,12 @@ try {
   tracing.on('Tracing.dataCollected', (e) => events.push(...e.value));
   const complete = new Promise<void>((done) => tracing.once('Tracing.tracingComplete', done));
   await cdp.send('Tracing.start', { categories: 'v8,disabled-by-default-v8.compile,devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
+  const ranges = args.includes('--ranges');
   for (let i = 0; i < 3; i++) {
     for (let j = 0; j < 2; j++) {
       const n = await marks('clientele:dashboard-painted');
-      await page.locator('[data-facet="country"] button.facet-value').nth(i).click();
+      if (ranges) await page.getByLabel('Date range').selectOption(j === 0 ? ['last_90', 'last_30', 'last_year'][i]! : 'all');
+      else await page.locator('[data-facet="country"] button.facet-value').nth(i).click();
       await after('clientele:dashboard-painted', n);
       await page.waitForTimeout(400);
     }
@@ -58,7 +62,7 @@ try {
   await cdp.send('Tracing.end');
   await complete;
   const threads = new Map(events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args?.name ?? '']));
-  const clicks = events.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'click').map((e) => e.ts).sort((a, b) => a - b);
+  const clicks = events.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === (ranges ? 'change' : 'click')).map((e) => e.ts).sort((a, b) => a - b);
   const painted = events.filter((e) => e.name === 'clientele:dashboard-painted').map((e) => e.ts).sort((a, b) => a - b);
   for (const [k, click] of clicks.entries()) {
     const end = painted.find((t) => t > click);
@@ -71,7 +75,8 @@ try {
     const worker = [...threads].filter(([, name]) => name === 'DedicatedWorker thread').map(([key]) => key);
     const workerMs = events.filter((e) => e.ph === 'X' && e.name === 'v8.callFunction' && e.ts >= click && e.ts <= end && worker.includes(`${e.pid}:${e.tid}`)).reduce((sum, e) => sum + (e.dur ?? 0) / 1000, 0);
     const compiled = [...compile].map(([name, ms]) => `${name.slice(3, -4)} ${Math.round(ms)} ms`).join(', ') || 'none';
-    console.log(`click ${k + 1} (${k % 2 ? 'off' : 'on'}): painted after ${Math.round((end - click) / 1000)} ms; JavaScript in the workers ${Math.round(workerMs)} ms; compiling meanwhile: ${compiled}`);
+    const gcMs = events.filter((e) => e.ph === 'X' && /^(MajorGC|MinorGC)$/.test(e.name) && e.ts >= click && e.ts <= end && worker.includes(`${e.pid}:${e.tid}`)).reduce((sum, e) => sum + (e.dur ?? 0) / 1000, 0);
+    console.log(`${ranges ? 'range' : 'click'} ${k + 1} (${k % 2 ? 'off' : 'on'}): painted after ${Math.round((end - click) / 1000)} ms; JavaScript in the workers ${Math.round(workerMs)} ms (garbage collection ${Math.round(gcMs)} ms); compiling meanwhile: ${compiled}`);
   }
   console.log(`V8's log: ${v8Log}`);
 } finally {
