@@ -181,7 +181,7 @@ describe('the made-up orders the other worker warms up on', () => {
     expect(madeUp.batches.map((b) => b.numRows).slice(0, 2)).toEqual([2_048, 2_048]);
   });
 
-  it('meet every branch of the orders’ part, which builds its arrays from them each round', () => {
+  it('meet every branch of the orders’ part, which builds its arrays from them each round, letting other work in between', async () => {
     const orders = madeUpOrders(2_000);
     const column = <T,>(name: string) => orders.getChild(name)!.toArray() as unknown as T[];
     const [customer, at, kind, amount] = [column<string>('customer_id'), column<number>('at'), column<number>('kind'), column<number>('amount')];
@@ -198,7 +198,12 @@ describe('the made-up orders the other worker warms up on', () => {
     expect(new Set(amount).size).toBeLessThan(amount.length / 4);
     const part = ordersPart(orders);
     expect(part!.cidOf.length).toBe(2_000);
-    expect(warmUpOrdersPart()).toBe(true);
+    // Work posted meanwhile (a data set's part) runs before the warm-up ends.
+    const order: string[] = [];
+    const warmUp = warmUpOrdersPart().then((built) => (order.push('warm-up'), built));
+    setTimeout(() => order.push('other work'), 0);
+    expect(await warmUp).toBe(true);
+    expect(order).toEqual(['other work', 'warm-up']);
   });
 });
 
