@@ -5,7 +5,7 @@ import { guessColumnRoles } from './column-roles';
 import { detectDateParsing, type LoadedSource } from './load-source';
 import { COMPACT_FROM_ROWS, ordersSql } from './orders-view';
 import type { DateParsing } from './parse-values';
-import { CURRENCIES_SQL, QUALITY_CHECKS_SQL, QUALITY_SUMMARY_SQL, toQualityChecks, type QualityCheck, type QualitySummary } from './quality';
+import { CURRENCIES_SQL, QUALITY_SUMMARY_SQL, qualityChecksSql, toQualityChecks, type QualityCheck, type QualitySummary } from './quality';
 import type { ColumnMapping } from './types';
 
 export interface SourceEntry {
@@ -37,7 +37,7 @@ export async function buildOrders(db: Database, sources: SourceEntry[], now: Dat
   const orderSources = sources.map((s) => ({ index: s.loaded.index, table: s.loaded.table, columns: s.loaded.columns, mapping: s.mapping, date: s.date }));
   const rows = sources.reduce((n, s) => n + s.loaded.rows, 0);
   for (const sql of ordersSql(orderSources, nowText, { compact: rows > COMPACT_FROM_ROWS })) await db.query(sql);
-  const checks = (await db.query(QUALITY_CHECKS_SQL)).toArray().map((r) => r.toJSON());
+  const checks = (await db.query(qualityChecksSql(sources.length))).toArray().map((r) => r.toJSON());
   const currencies = (await db.query(CURRENCIES_SQL)).toArray().map((r) => r.toJSON());
   const summary = (await db.query(QUALITY_SUMMARY_SQL)).get(0)?.toJSON() as unknown as QualitySummary;
   const ambiguous = sources.some((s) => s.date?.kind === 'text' && s.date.ambiguousDayMonth);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../helpers/node-database';
 import { ordersSql } from '../../src/ingest/orders-view';
-import { CURRENCIES_SQL, QUALITY_CHECKS_SQL, QUALITY_SUMMARY_SQL, toQualityChecks } from '../../src/ingest/quality';
+import { CURRENCIES_SQL, QUALITY_SUMMARY_SQL, qualityChecksSql, toQualityChecks } from '../../src/ingest/quality';
 
 let db: NodeDatabase;
 beforeAll(async () => {
@@ -30,14 +30,20 @@ beforeAll(async () => {
   ].join('\n');
   await db.registerFile('q.csv', new Blob([csv]));
   await db.query("CREATE TABLE q AS SELECT * FROM read_csv('q.csv', all_varchar = true)");
-  const columns = ['order', 'customer', 'date', 'amount', 'currency', 'status'].map((name) => ({ name, type: 'VARCHAR', examples: [] }));
-  const mapping = { order_id: 'order', customer_id: 'customer', ordered_at: 'date', amount: 'amount', currency: 'currency', status: 'status' };
-  for (const sql of ordersSql([{ index: 0, table: 'q', columns, mapping, date: { kind: 'text', formats: ['%Y-%m-%d'], ambiguousDayMonth: false } }], '2025-01-01 00:00:00')) await db.query(sql);
+  for (const sql of ordersSql([source(0, 'q')], '2025-01-01 00:00:00')) await db.query(sql);
+});
+
+const source = (index: number, table: string) => ({
+  index,
+  table,
+  columns: ['order', 'customer', 'date', 'amount', 'currency', 'status'].map((name) => ({ name, type: 'VARCHAR', examples: [] })),
+  mapping: { order_id: 'order', customer_id: 'customer', ordered_at: 'date', amount: 'amount', currency: 'currency', status: 'status' },
+  date: { kind: 'text' as const, formats: ['%Y-%m-%d'], ambiguousDayMonth: false },
 });
 
 describe('data-quality report', () => {
   it('counts each problem, says what happens to it, and shows example rows', async () => {
-    const checks = toQualityChecks(await db.rows(QUALITY_CHECKS_SQL), await db.rows(CURRENCIES_SQL), false);
+    const checks = toQualityChecks(await db.rows(qualityChecksSql(1)), await db.rows(CURRENCIES_SQL), false);
     const summary = Object.fromEntries(checks.map((c) => [c.id, [c.count, c.action, c.examples.map((e) => e.row ?? e.order)]]));
     expect(summary).toEqual({
       missing_customer: [1, 'excluded', [3]],
@@ -52,11 +58,57 @@ describe('data-quality report', () => {
       currency_mix: [2, 'warning', ['3', '1']],
     });
     expect(checks.find((c) => c.id === 'currency_mix')!.examples.map((e) => e.amount)).toEqual(['EUR 11.00', 'USD 0.00']);
+    // The duplicate's example is its first row: customer and date as written there, and its row count.
+    expect(checks.find((c) => c.id === 'duplicate_order_id')!.examples).toEqual([
+      { source: 0, row: 1, customer: 'A', order: 'O1', date: '2024-01-01', amount: '2 rows' },
+    ]);
   });
 
   it('summarises rows used, orders, customers and the date range', async () => {
     const [summary] = await db.rows(QUALITY_SUMMARY_SQL);
     // used rows: 1, 2, 6, 7, 8 = 5; orders O1, O5, O6, O7 = 4; customers A, C, D = 3
     expect(summary).toEqual({ rows: 9, usedRows: 5, orders: 4, customers: 3, firstOrder: Date.UTC(2024, 0, 1), lastOrder: Date.UTC(2024, 0, 5) });
+  });
+});
+
+describe('data-quality report over several files', () => {
+  let two: NodeDatabase;
+  beforeAll(async () => {
+    two = await NodeDatabase.open();
+    // File 0: P2 once, P1 on rows 2 and 3 (a duplicate within the file).
+    // File 1: P1 again on row 1 (customer written 'a1', another date), P3 on rows 2 and 3, P2 excluded (pending).
+    // By hand: P1 is in both files → order_in_several_files once, its example from the earliest
+    // file's first row of it (file 0 row 2: customer A1, 2024-02-01, not file 1's row 1), its source
+    // the later file (1); P2's copy in file 1 is not used, so P2 is in one file only.
+    // duplicate_order_id: P1 in file 0 (rows 2, 3), P3 in file 1 (rows 2, 3).
+    const files = {
+      f0: ['order,customer,date,amount,currency,status', 'P2,B1,2024-02-02,5,EUR,paid', 'P1,A1,2024-02-01,10,EUR,paid', 'P1,A1,2024-02-03,3,EUR,paid'],
+      f1: ['order,customer,date,amount,currency,status', 'P1,a1,2024-03-02,10,EUR,paid', 'P3,C1,2024-03-01,4,EUR,paid', 'P3,C1,2024-03-01,1,EUR,paid', 'P2,B1,2024-02-02,5,EUR,pending'],
+    };
+    for (const [name, lines] of Object.entries(files)) {
+      await two.registerFile(`${name}.csv`, new Blob([lines.join('\n')]));
+      await two.query(`CREATE TABLE ${name} AS SELECT * FROM read_csv('${name}.csv', all_varchar = true)`);
+    }
+    for (const sql of ordersSql([source(0, 'f0'), source(1, 'f1')], '2025-01-01 00:00:00')) await two.query(sql);
+  });
+
+  it('finds an order in more than one file and duplicates within each file', async () => {
+    const checks = toQualityChecks(await two.rows(qualityChecksSql(2)), await two.rows(CURRENCIES_SQL), false);
+    const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
+    expect(byId.order_in_several_files).toEqual({
+      id: 'order_in_several_files', count: 1, action: 'kept_once',
+      examples: [{ source: 1, row: null, customer: 'A1', order: 'P1', date: '2024-02-01', amount: null }],
+    });
+    expect(byId.duplicate_order_id!.count).toBe(2);
+    expect(byId.duplicate_order_id!.examples).toEqual([
+      { source: 0, row: 2, customer: 'A1', order: 'P1', date: '2024-02-01', amount: '2 rows' },
+      { source: 1, row: 2, customer: 'C1', order: 'P3', date: '2024-03-01', amount: '2 rows' },
+    ]);
+  });
+
+  it('leaves the several-files check out only where it cannot find anything: one file', async () => {
+    const ids = (rows: { check_id: string }[]) => [...new Set(rows.map((r) => r.check_id))];
+    expect(ids(await two.rows(qualityChecksSql(1)))).not.toContain('order_in_several_files');
+    expect(ids(await two.rows(qualityChecksSql(2)))).toContain('order_in_several_files');
   });
 });
