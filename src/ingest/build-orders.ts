@@ -29,6 +29,8 @@ export async function prepareSource(db: Database, loaded: LoadedSource): Promise
 export interface OrdersReport {
   checks: QualityCheck[];
   summary: QualitySummary;
+  /** The currencies the orders name, most orders first (the dashboard's money format reads them too). */
+  currencies: string[];
 }
 
 /** (Re)creates staged_lines, order_lines and orders from every source, then reads the quality report. */
@@ -41,5 +43,9 @@ export async function buildOrders(db: Database, sources: SourceEntry[], now: Dat
   const currencies = (await db.query(CURRENCIES_SQL)).toArray().map((r) => r.toJSON());
   const summary = (await db.query(QUALITY_SUMMARY_SQL)).get(0)?.toJSON() as unknown as QualitySummary;
   const ambiguous = sources.some((s) => s.date?.kind === 'text' && s.date.ambiguousDayMonth);
-  return { checks: toQualityChecks(checks as never, currencies as never, ambiguous), summary };
+  return {
+    checks: toQualityChecks(checks as never, currencies as never, ambiguous),
+    summary,
+    currencies: currencies.map((c) => String(c.currency)).filter((c) => c !== ''),
+  };
 }

@@ -190,11 +190,11 @@ export class AppState {
     }
     this.report = { ...this.report, status: 'loading' };
     try {
-      const { checks, summary } = await buildOrders(db, sources, new Date(Date.now() + FUTURE_SLACK_MS));
+      const { checks, summary, currencies } = await buildOrders(db, sources, new Date(Date.now() + FUTURE_SLACK_MS));
       if (generation !== this.#generation) return null;
       this.report = { status: 'ready', checks, summary, error: '' };
       performance.mark('clientele:orders-ready');
-      void this.dashboard.reset();
+      void this.dashboard.reset(currencies);
       return null;
     } catch (error) {
       const failed = QueryError.from(error);

@@ -69,7 +69,7 @@ const PANEL_CACHE_SIZE = 16;
 
 export const rows = (table: Table): Row[] => table.toArray().map((r) => ({ ...r.toJSON() }));
 /** Money is shown in the data's currency only when it has exactly one (DATA_FACTS_SQL.currencies reads at most two). */
-const currencyOf = (currencies: Row[]) => (currencies.length === 1 ? String(currencies[0]!.currency) : null);
+const currencyOf = (currencies: string[]) => (currencies.length === 1 ? currencies[0]! : null);
 
 export class DashboardState {
   /** Facts of the whole data set, read once per rebuild. */
@@ -163,9 +163,10 @@ export class DashboardState {
    * After the canonical orders were (re)built: the first dashboard from arrays the worker builds from
    * the orders alone, when it can, while the per-customer facts (the customer base) are built behind
    * it (about half the time to the first panels at 1M orders: docs/benchmarks.md); then the scope
-   * tables, the list and RFM scores, and the arrays read from the customer base.
+   * tables, the list and RFM scores, and the arrays read from the customer base. `currencies`: the
+   * ones the orders name, when the caller has read them (the quality report does), else read here.
    */
-  async reset(): Promise<void> {
+  async reset(currencies?: string[]): Promise<void> {
     const data = ++this.#dataGeneration;
     this.#generation++;
     this.status = 'loading';
@@ -188,24 +189,23 @@ export class DashboardState {
     let shown: Promise<void> | null = null;
     try {
       const first = await this.db.preparePanelsFromOrders?.(dataVersion).catch(() => null);
-      if (first && data === this.#dataGeneration) {
-        const currency = currencyOf(await this.#run(DATA_FACTS_SQL.currencies));
-        if (data !== this.#dataGeneration) return baseBuilt(false);
+      currencies ??= (await this.#run(DATA_FACTS_SQL.currencies)).map((r) => String(r.currency));
+      if (data !== this.#dataGeneration) return baseBuilt(false);
+      const currency = currencyOf(currencies);
+      if (first) {
         // The churn window's suggestion reads the purchase days: it follows with the customer base.
         this.bounds = { ...first, currency, suggestedChurnDays: null };
         // Its panels come first; its SQL steps wait for the customer base (#base).
         shown = this.refresh();
       }
-      if (data !== this.#dataGeneration) return baseBuilt(false);
       for (const statement of CUSTOMER_BASE_STATEMENTS) await this.db.query(statement);
       const [bounds] = await this.#run(DATA_FACTS_SQL.bounds);
-      const currencies = await this.#run(DATA_FACTS_SQL.currencies);
       const [churn] = await this.#run(DATA_FACTS_SQL.churnSuggestion);
       if (data !== this.#dataGeneration) return baseBuilt(false);
       this.bounds = {
         firstDay: Number(bounds?.first_day ?? 0),
         lastDay: Number(bounds?.last_day ?? 0),
-        currency: currencyOf(currencies),
+        currency,
         suggestedChurnDays: churn?.suggested_days == null ? null : Number(churn.suggested_days),
       };
     } catch (error) {

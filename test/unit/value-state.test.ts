@@ -4,6 +4,7 @@ import { loadFixture, run } from './analyses/fixture';
 import { scopeSql } from '../../src/analyses/filters';
 import { inlineFitter, ValueState, type ClvFitter } from '../../src/state/value.svelte';
 import { DashboardState } from '../../src/state/dashboard.svelte';
+import { DATA_FACTS_SQL } from '../../src/analyses/dashboard';
 import { MARCH } from './analyses/fixture';
 import { fitClvModels, WEEKS_PER_MONTH } from '../../src/state/clv-fit';
 import { expectedPurchases, pAlive } from '../../src/analyses/clv/bgnbd';
@@ -467,6 +468,31 @@ describe('DashboardState without arrays from the orders', () => {
       expect(dashboard.bounds!.suggestedChurnDays).not.toBeNull();
       expect(dashboard.list!.total).toBe(10);
     }
+  });
+});
+
+describe("DashboardState and the data's currency", () => {
+  it('formats money in the one currency the caller read with the quality report, without reading it again; several currencies: none', async () => {
+    // The fixture's orders name no currency: read here, the dashboard has none.
+    const statements: string[] = [];
+    const counting = Object.create(db, {
+      query: { value: (sql: string, options?: Parameters<NodeDatabase['query']>[1]) => (statements.push(sql), db.query(sql, options)) },
+      preparePanels: { value: (...args: Parameters<NodeDatabase['preparePanels']>) => db.preparePanels(...args) },
+      preparePanelsFromOrders: { value: (...args: Parameters<NodeDatabase['preparePanelsFromOrders']>) => db.preparePanelsFromOrders(...args) },
+      dashboardPanels: { value: (...args: Parameters<NodeDatabase['dashboardPanels']>) => db.dashboardPanels(...args) },
+      dashboardPanelsWithoutFlags: { value: (...args: Parameters<NodeDatabase['dashboardPanelsWithoutFlags']>) => db.dashboardPanelsWithoutFlags(...args) },
+    }) as NodeDatabase;
+    const dashboard = new DashboardState(counting);
+    await dashboard.reset();
+    expect(dashboard.bounds!.currency).toBeNull();
+    expect(statements.filter((sql) => sql === DATA_FACTS_SQL.currencies)).toHaveLength(1);
+    statements.length = 0;
+    await dashboard.reset(['EUR']);
+    expect(dashboard.bounds!.currency).toBe('EUR');
+    expect(dashboard.status).toBe('ready');
+    await dashboard.reset(['EUR', 'USD']);
+    expect(dashboard.bounds!.currency).toBeNull();
+    expect(statements.filter((sql) => sql === DATA_FACTS_SQL.currencies)).toHaveLength(0);
   });
 });
 
