@@ -150,7 +150,10 @@ export class ByteDictionary {
       this.#pool = pool;
       this.#poolView = new DataView(pool.buffer);
     }
-    this.#pool.set(bytes.subarray(from, to), at);
+    // Copied byte by byte: a subarray per new string (to set() from) cost more than the copy itself,
+    // ~80 of ~190 ms numbering 1M orders' customer ids (Node build).
+    const pool = this.#pool;
+    for (let k = from; k < to; k++) pool[at + k - from] = bytes[k]!;
     this.#start[code + 1] = at + to - from;
     this.#hashes[code] = hash;
     this.#slots[slot] = hash;
