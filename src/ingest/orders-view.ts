@@ -129,14 +129,14 @@ const FIRST_LINE_FIELDS = ['customer_id', 'customer_email', 'customer_name', 'cu
  *       'refund' (only refund lines, as a cancellation invoice).
  */
 export function ordersTableSql(sourceCount: number, store = ''): string {
-  // One arg_min over a struct of the first line's fields costs half of one arg_min per field.
-  const first = `arg_min({${FIRST_LINE_FIELDS.map((f) => `${f}: ${f}`).join(', ')}}, source_row)`;
-  // The window that keeps one file's copy of an order is only needed when there are several files.
+  // The first line's fields are joined back by its row: the aggregate carries numbers only. An
+  // arg_min over a struct of them kept ten strings per order in the hash table (1M orders: ~1.65 s
+  // against ~1.05 s, Node build).
   const keepFirstFile = sourceCount > 1 ? 'QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY source) = 1' : '';
   return `CREATE OR REPLACE TABLE ${store}orders AS
   WITH per_source AS (
     SELECT source, order_id,
-      ${first} AS first_line,
+      min(source_row) AS first_row,
       min(ordered_at) AS ordered_at,
       sum(sale)::DOUBLE AS amount,
       sum(refund)::DOUBLE AS refund,
@@ -147,11 +147,11 @@ export function ordersTableSql(sourceCount: number, store = ''): string {
     GROUP BY source, order_id
     ${keepFirstFile}
   )
-  SELECT order_id, ${FIRST_LINE_FIELDS.slice(0, 3).map((f) => `first_line.${f}`).join(', ')},
-    ordered_at, amount, refund, net, items, lines,
+  SELECT o.order_id, ${FIRST_LINE_FIELDS.slice(0, 3).map((f) => `first_line.${f}`).join(', ')},
+    o.ordered_at, o.amount, o.refund, o.net, o.items, o.lines,
     ${FIRST_LINE_FIELDS.slice(3).map((f) => `first_line.${f}`).join(', ')},
-    CASE WHEN amount > 0 THEN 'sale' WHEN refund > 0 THEN 'refund' ELSE 'free' END AS kind
-  FROM per_source`;
+    CASE WHEN o.amount > 0 THEN 'sale' WHEN o.refund > 0 THEN 'refund' ELSE 'free' END AS kind
+  FROM per_source o JOIN staged_lines first_line ON first_line.source = o.source AND first_line.source_row = o.first_row`;
 }
 
 /**

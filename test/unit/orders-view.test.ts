@@ -25,6 +25,7 @@ describe('canonical orders', () => {
   it('groups invoice lines into orders: amount = Σ quantity × unit price, cancellations become refunds', async () => {
     // UCI Online Retail shape: 536365 has two lines (6×2.55 + 8×3.39 = 15.30 + 27.12 = 42.42);
     // C536379 cancels one line (-1 × 27.50 = -27.50) → a refund-only order; the CustomerID is a float.
+    // An order's product (as its other attributes) is its first line's: 536365's is the heart, not the lantern.
     const columns = await load(
       'retail',
       [
@@ -44,10 +45,10 @@ describe('canonical orders', () => {
         date: { kind: 'native' },
       },
     ]);
-    const orders = await db.rows('SELECT order_id, customer_id, amount, refund, net, items, lines, kind FROM orders ORDER BY order_id');
+    const orders = await db.rows('SELECT order_id, customer_id, amount, refund, net, items, lines, kind, product FROM orders ORDER BY order_id');
     expect(orders).toEqual([
-      { order_id: '536365', customer_id: '17850', amount: 42.42, refund: 0, net: 42.42, items: 14, lines: 2, kind: 'sale' },
-      { order_id: 'C536379', customer_id: '14527', amount: 0, refund: 27.5, net: -27.5, items: -1, lines: 1, kind: 'refund' },
+      { order_id: '536365', customer_id: '17850', amount: 42.42, refund: 0, net: 42.42, items: 14, lines: 2, kind: 'sale', product: 'WHITE HANGING HEART' },
+      { order_id: 'C536379', customer_id: '14527', amount: 0, refund: 27.5, net: -27.5, items: -1, lines: 1, kind: 'refund', product: 'Discount' },
     ]);
     const [excluded] = await db.rows("SELECT count(*)::INTEGER AS n FROM staged_lines WHERE excluded_reason = 'missing_customer'");
     expect(excluded).toEqual({ n: 1 });
