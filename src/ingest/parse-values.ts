@@ -85,11 +85,14 @@ export function amountSql(column: string, type: string): string {
 
 /**
  * Ids as trimmed text. Numeric ids written as floats (17850.0, as in the UCI Online Retail file)
- * lose the ".0" so that the same customer has one id whichever tool wrote the file.
+ * lose the ".0" so that the same customer has one id whichever tool wrote the file. The pattern is
+ * tried only on ids with a dot: the others never match it, and the regular expression on every id
+ * cost ~0.1 s of ~2.1 s building staged_lines from 1M rows (Node build).
  */
 export function idSql(column: string, type: string): string {
   if (INTEGER.test(type)) return `CAST(${column} AS VARCHAR)`;
-  return `NULLIF(regexp_replace(trim(CAST(${column} AS VARCHAR)), '^([0-9]+)\\.0+$', '\\1'), '')`;
+  const text = `trim(CAST(${column} AS VARCHAR))`;
+  return `NULLIF(CASE WHEN contains(${text}, '.') THEN regexp_replace(${text}, '^([0-9]+)\\.0+$', '\\1') ELSE ${text} END, '')`;
 }
 
 export function textSql(column: string): string {
