@@ -59,7 +59,10 @@ export interface QualitySummary {
 }
 
 const EXAMPLES_PER_CHECK = 3;
-const lineFields = 'source, source_row, raw_customer AS customer, order_id, raw_date, raw_amount';
+/** A line's date and amount as written; from a typed column (no text kept: orders-view.ts), as parsed. */
+const rawDate = (line = '') => `COALESCE(${line}raw_date, CAST(${line}ordered_at AS VARCHAR))`;
+const rawAmount = 'COALESCE(raw_amount, CAST(line_amount AS VARCHAR))';
+const lineFields = `source, source_row, raw_customer AS customer, order_id, ${rawDate()} AS raw_date, ${rawAmount} AS raw_amount`;
 
 /**
  * One row per example (at most three a check), each carrying its check's total count.
@@ -73,7 +76,7 @@ export function qualityChecksSql(sourceCount: number): string {
     sourceCount > 1
       ? `
     UNION ALL
-    SELECT 'order_in_several_files', m.last_source, NULL, s.raw_customer, m.order_id, s.raw_date, NULL
+    SELECT 'order_in_several_files', m.last_source, NULL, s.raw_customer, m.order_id, ${rawDate('s.')}, NULL
       FROM (
         SELECT order_id, max(source) AS last_source, min(source) AS first_source
         FROM staged_lines WHERE excluded_reason IS NULL GROUP BY order_id HAVING min(source) < max(source)
@@ -94,7 +97,7 @@ export function qualityChecksSql(sourceCount: number): string {
     UNION ALL
     SELECT 'zero_amount', NULL, NULL, customer_id, order_id, CAST(ordered_at AS VARCHAR), '0' FROM orders WHERE kind = 'free'
     UNION ALL
-    SELECT 'duplicate_order_id', d.source, d.first_row, s.raw_customer, d.order_id, s.raw_date, CAST(d.lines AS VARCHAR) || ' rows'
+    SELECT 'duplicate_order_id', d.source, d.first_row, s.raw_customer, d.order_id, ${rawDate('s.')}, CAST(d.lines AS VARCHAR) || ' rows'
       FROM duplicated d JOIN staged_lines s ON s.source = d.source AND s.source_row = d.first_row${inSeveralFiles}
   ),
   numbered AS (

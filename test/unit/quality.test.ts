@@ -112,3 +112,27 @@ describe('data-quality report over several files', () => {
     expect(ids(await two.rows(qualityChecksSql(2)))).toContain('order_in_several_files');
   });
 });
+
+describe('data-quality report over typed columns', () => {
+  it('shows a TIMESTAMP date and a DOUBLE amount as written, and tells a missing date from an unparseable one', async () => {
+    const typed = await NodeDatabase.open();
+    // By hand: T1 has two rows → duplicate_order_id (row 1); row 3 has no date → missing_date;
+    // row 4 is negative → negative_amount (a refund of 4.25); row 5 lies after "now" → future_date.
+    await typed.query(`CREATE TABLE t AS SELECT * FROM (VALUES
+      ('T1', 'A', TIMESTAMP '2024-01-01 10:00:00', 10.5::DOUBLE),
+      ('T1', 'A', TIMESTAMP '2024-01-01 10:00:00', 2.0::DOUBLE),
+      ('T2', 'B', NULL, 7.0::DOUBLE),
+      ('T3', 'B', TIMESTAMP '2024-01-03 00:00:00', -4.25::DOUBLE),
+      ('T4', 'C', TIMESTAMP '2031-01-01 00:00:00', 5.0::DOUBLE)) v("order", customer, "date", amount)`);
+    const columns = [{ name: 'order', type: 'VARCHAR' }, { name: 'customer', type: 'VARCHAR' }, { name: 'date', type: 'TIMESTAMP' }, { name: 'amount', type: 'DOUBLE' }].map((c) => ({ ...c, examples: [] }));
+    const mapping = { order_id: 'order', customer_id: 'customer', ordered_at: 'date', amount: 'amount' };
+    for (const sql of ordersSql([{ index: 0, table: 't', columns, mapping, date: { kind: 'native' } }], '2025-01-01 00:00:00')) await typed.query(sql);
+    const checks = toQualityChecks(await typed.rows(qualityChecksSql(1)), await typed.rows(CURRENCIES_SQL), false);
+    expect(Object.fromEntries(checks.map((c) => [c.id, c.examples]))).toEqual({
+      duplicate_order_id: [{ source: 0, row: 1, customer: 'A', order: 'T1', date: '2024-01-01 10:00:00', amount: '2 rows' }],
+      missing_date: [{ source: 0, row: 3, customer: 'B', order: 'T2', date: null, amount: '7.0' }],
+      negative_amount: [{ source: 0, row: 4, customer: 'B', order: 'T3', date: '2024-01-03 00:00:00', amount: '-4.25' }],
+      future_date: [{ source: 0, row: 5, customer: 'C', order: 'T4', date: '2031-01-01 00:00:00', amount: '5.0' }],
+    });
+  });
+});
