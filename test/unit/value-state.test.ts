@@ -397,21 +397,13 @@ describe('DashboardState with the value panels computed lazily', () => {
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     let baseStatements = 0;
-    const slow = Object.create(db, {
-      query: {
-        value: async (sql: string, options?: Parameters<NodeDatabase['query']>[1]) => {
-          if (sql.startsWith('CREATE OR REPLACE TABLE customer_base')) {
-            baseStatements++;
-            await held;
-          }
-          return db.query(sql, options);
-        },
-      },
-      preparePanels: { value: (...args: Parameters<NodeDatabase['preparePanels']>) => db.preparePanels(...args) },
-      preparePanelsFromOrders: { value: (...args: Parameters<NodeDatabase['preparePanelsFromOrders']>) => db.preparePanelsFromOrders(...args) },
-      dashboardPanels: { value: (...args: Parameters<NodeDatabase['dashboardPanels']>) => db.dashboardPanels(...args) },
-      dashboardPanelsWithoutFlags: { value: (...args: Parameters<NodeDatabase['dashboardPanelsWithoutFlags']>) => db.dashboardPanelsWithoutFlags(...args) },
-    }) as NodeDatabase;
+    const slow = withQuery(async (sql, options) => {
+      if (sql.startsWith('CREATE OR REPLACE TABLE customer_base')) {
+        baseStatements++;
+        await held;
+      }
+      return db.query(sql, options);
+    });
     const dashboard = new DashboardState(slow);
     const reset = dashboard.reset();
     await waitFor(() => dashboard.panels !== null);
@@ -475,13 +467,7 @@ describe("DashboardState and the data's currency", () => {
   it('formats money in the one currency the caller read with the quality report, without reading it again; several currencies: none', async () => {
     // The fixture's orders name no currency: read here, the dashboard has none.
     const statements: string[] = [];
-    const counting = Object.create(db, {
-      query: { value: (sql: string, options?: Parameters<NodeDatabase['query']>[1]) => (statements.push(sql), db.query(sql, options)) },
-      preparePanels: { value: (...args: Parameters<NodeDatabase['preparePanels']>) => db.preparePanels(...args) },
-      preparePanelsFromOrders: { value: (...args: Parameters<NodeDatabase['preparePanelsFromOrders']>) => db.preparePanelsFromOrders(...args) },
-      dashboardPanels: { value: (...args: Parameters<NodeDatabase['dashboardPanels']>) => db.dashboardPanels(...args) },
-      dashboardPanelsWithoutFlags: { value: (...args: Parameters<NodeDatabase['dashboardPanelsWithoutFlags']>) => db.dashboardPanelsWithoutFlags(...args) },
-    }) as NodeDatabase;
+    const counting = withQuery((sql, options) => (statements.push(sql), db.query(sql, options)));
     const dashboard = new DashboardState(counting);
     await dashboard.reset();
     expect(dashboard.bounds!.currency).toBeNull();
@@ -495,6 +481,17 @@ describe("DashboardState and the data's currency", () => {
     expect(statements.filter((sql) => sql === DATA_FACTS_SQL.currencies)).toHaveLength(0);
   });
 });
+
+/** The fixture's database with its query() replaced, the worker's panel calls still reaching it. */
+function withQuery(query: NodeDatabase['query']): NodeDatabase {
+  return Object.create(db, {
+    query: { value: query },
+    preparePanels: { value: (...args: Parameters<NodeDatabase['preparePanels']>) => db.preparePanels(...args) },
+    preparePanelsFromOrders: { value: (...args: Parameters<NodeDatabase['preparePanelsFromOrders']>) => db.preparePanelsFromOrders(...args) },
+    dashboardPanels: { value: (...args: Parameters<NodeDatabase['dashboardPanels']>) => db.dashboardPanels(...args) },
+    dashboardPanelsWithoutFlags: { value: (...args: Parameters<NodeDatabase['dashboardPanelsWithoutFlags']>) => db.dashboardPanelsWithoutFlags(...args) },
+  }) as NodeDatabase;
+}
 
 async function waitFor(condition: () => boolean): Promise<void> {
   for (let tries = 0; !condition(); tries++) {
