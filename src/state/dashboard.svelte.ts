@@ -68,7 +68,7 @@ const PAGE_SIZE = 25;
 const PANEL_CACHE_SIZE = 16;
 
 export const rows = (table: Table): Row[] => table.toArray().map((r) => ({ ...r.toJSON() }));
-/** Money is shown in the data's currency only when it has exactly one (DATA_FACTS_SQL.currencies reads at most two). */
+/** Money is shown in the data's currency only when it has exactly one (the quality report's list, or DATA_FACTS_SQL.currencies' at most two). */
 const currencyOf = (currencies: string[]) => (currencies.length === 1 ? currencies[0]! : null);
 
 export class DashboardState {

@@ -5,8 +5,9 @@
 // (docs/benchmarks.md). Run first on these, while the user picks a file, it is optimised by then.
 import { Float64, Table, Uint8, Utf8, Vector, makeData, type Data, type DataType } from 'apache-arrow';
 import { ordersPart } from './orders-arrays';
+import { DAY_MS } from './panels';
 
-const US_PER_DAY = 86_400_000_000;
+const US_PER_DAY = DAY_MS * 1000;
 const BATCH_ROWS = 2_048;
 const FIRST_DAY = 19_000; // 2022-01-08
 const COUNTRIES = ['US', 'DE', 'FR', 'GB', 'CA', 'AU'];
