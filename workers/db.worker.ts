@@ -11,7 +11,7 @@ import { PanelIndex, type PanelVersions } from '../src/analyses/crossfilter/pane
 import type { DashboardPlanOptions } from '../src/analyses/dashboard';
 import type { OrdersElsewhere } from '../src/analyses/crossfilter/orders-arrays';
 import type { OrdersArraysApi } from './orders-arrays.worker';
-import { Engine, EngineError, type EngineProgress, type ParquetRowGroups, type ProgressListener } from './engine';
+import { Engine, EngineError, concatChunks, type EngineProgress, type ParquetRowGroups, type ProgressListener } from './engine';
 
 // DuckDB reads registered files through the runtime's readFile; the furthest offset it has reached
 // is what a CSV load's progress bar shows.
@@ -87,8 +87,8 @@ const api = {
   async query(sql: string, params: unknown[] = [], onProgress?: ProgressListener, job?: string) {
     const db = await engine();
     try {
-      const ipc = await db.query(sql, params, onProgress, bytesProgress, job);
-      return Comlink.transfer(ipc, [ipc.buffer]);
+      const ipc = owned(await db.query(sql, params, onProgress, bytesProgress, job));
+      return Comlink.transfer(ipc, ipc.map((chunk) => chunk.buffer));
     } catch (error) {
       plainError(error);
     }
@@ -142,7 +142,7 @@ const api = {
   async queryParquet(sql: string, params: unknown[] = [], job?: string) {
     const db = await engine();
     try {
-      const parquet = writeParquet(ParquetTable.fromIPCStream(await db.query(sql, params, undefined, undefined, job)));
+      const parquet = writeParquet(ParquetTable.fromIPCStream(concatChunks(await db.query(sql, params, undefined, undefined, job))));
       return Comlink.transfer(parquet, [parquet.buffer]);
     } catch (error) {
       plainError(error);
@@ -203,11 +203,15 @@ const ordersArraysWorker = typeof Worker === 'undefined' ? null : Comlink.wrap<O
 const ordersElsewhere: OrdersElsewhere | undefined = ordersArraysWorker ? {
   readBytes: async (sql) => (await engine()).query(sql),
   ordersPart(ipc) {
-    // Moved, not copied, when the stream owns its whole buffer.
-    const own = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice();
-    return ordersArraysWorker.ordersPart(Comlink.transfer(own, [own.buffer]));
+    const own = owned(ipc);
+    return ordersArraysWorker.ordersPart(Comlink.transfer(own, own.map((chunk) => chunk.buffer)));
   },
 } : undefined;
+/** An IPC stream's pieces, each owning its whole buffer (copied where not), so that posting them moves them. */
+function owned(chunks: Uint8Array[]): Uint8Array<ArrayBuffer>[] {
+  return chunks.map((chunk) => (chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer ? (chunk as Uint8Array<ArrayBuffer>) : chunk.slice()));
+}
+
 const panelIndex = new PanelIndex(async (sql, params = []) => tableFromIPC(await (await engine()).query(sql, params)), ordersElsewhere);
 
 let loadingFile = '';

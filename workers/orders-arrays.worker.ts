@@ -11,7 +11,7 @@ const api = {
   warmUp() {
     return warmUpOrdersPart();
   },
-  ordersPart(ipc: Uint8Array) {
+  ordersPart(ipc: Uint8Array[]) {
     const part = ordersPart(tableFromIPC(ipc));
     return part && Comlink.transfer(part, buffersOf(part));
   },

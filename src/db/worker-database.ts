@@ -22,7 +22,7 @@ export class WorkerDatabase implements Database {
 
   async query(sql: string, options: QueryOptions = {}) {
     const ipc = await this.#call(() => this.#api.query(sql, options.params ?? [], progressProxy(options.onProgress), options.job));
-    return tableFromIPC(ipc as Uint8Array);
+    return tableFromIPC(ipc as Uint8Array[]);
   }
 
   async queryParquet(sql: string, options: QueryOptions = {}) {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tableFromIPC } from 'apache-arrow';
 import { ParquetFile, Table as ParquetTable, readParquet, writeParquet } from 'parquet-wasm/node';
 import type { DuckDBBindings } from '#duckdb-browser-blocking';
-import { Engine, EngineError, REGISTERED_FILES_DIR, registeredFileName, type EngineProgress } from '../../workers/engine';
+import { Engine, EngineError, concatChunks, REGISTERED_FILES_DIR, registeredFileName, type EngineProgress } from '../../workers/engine';
 import { toCsv } from '../../src/analyses/csv-export';
 import { PanelIndex, type PanelVersions } from '../../src/analyses/crossfilter/panel-index';
 import type { DashboardPlanOptions } from '../../src/analyses/dashboard';
@@ -43,7 +43,7 @@ export class NodeDatabase implements Database {
   }
 
   async queryParquet(sql: string, options: QueryOptions = {}) {
-    const ipc = await this.#call(() => this.engine.query(this.#registered(sql), options.params ?? [], undefined, undefined, options.job));
+    const ipc = concatChunks(await this.#call(() => this.engine.query(this.#registered(sql), options.params ?? [], undefined, undefined, options.job)));
     return writeParquet(ParquetTable.fromIPCStream(ipc));
   }
 

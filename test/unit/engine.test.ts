@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tableFromIPC } from 'apache-arrow';
 import { NodeDatabase } from '../helpers/node-database';
 import { QueryError } from '../../src/db/query-error';
 import { STORAGE_SQL } from '../../src/ingest/orders-view';
-import { registeredFileName, type EngineProgress } from '../../workers/engine';
+import { concatChunks, registeredFileName, type EngineProgress } from '../../workers/engine';
 import type { DuckDBBindings } from '#duckdb-browser-blocking';
 
 let db: NodeDatabase;
@@ -21,6 +22,18 @@ describe('engine', () => {
     const table = await db.query('SELECT range::DOUBLE AS x FROM range(10000)');
     expect(table.numRows).toBe(10000);
     expect(table.getChild('x')!.get(9999)).toBe(9999);
+  });
+
+  it('hands the stream out in pieces that own their buffers (so they move between workers), read whole as they are or joined', async () => {
+    const sql = "SELECT range::INTEGER AS i, 'id-' || range AS id FROM range(5000)";
+    const pieces = await db.engine.query(sql);
+    // The schema, then record batches of 2,048 rows at most.
+    expect(pieces.length).toBe(4);
+    for (const piece of pieces) expect([piece.byteOffset, piece.byteLength]).toEqual([0, piece.buffer.byteLength]);
+    const [asPieces, joined] = [tableFromIPC(pieces), tableFromIPC(concatChunks(pieces))];
+    expect(asPieces.numRows).toBe(5000);
+    expect(asPieces.getChild('id')!.get(4999)).toBe('id-4999');
+    expect(asPieces.toArray().map((r) => r.toJSON())).toEqual(joined.toArray().map((r) => r.toJSON()));
   });
 
   it('binds parameters as data: a quote or SQL in a value is never code', async () => {

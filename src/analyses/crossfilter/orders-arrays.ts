@@ -403,8 +403,8 @@ export interface OrdersPart {
  * failure (a rejection) falls back to building it here; its null stands (the data are not covered).
  */
 export interface OrdersElsewhere {
-  readBytes(sql: string): Promise<Uint8Array>;
-  ordersPart(ipc: Uint8Array): Promise<OrdersPart | null>;
+  readBytes(sql: string): Promise<Uint8Array[]>;
+  ordersPart(ipc: Uint8Array[]): Promise<OrdersPart | null>;
 }
 
 /**

@@ -137,13 +137,13 @@ describe('the panels’ arrays from the orders alone', () => {
     const here = await readArraysFromOrders(read);
     // As the page's worker does: the orders as IPC bytes, moved to the other worker, the part moved back.
     const posted: string[] = [];
-    const elsewhere = (build: (ipc: Uint8Array) => Promise<ReturnType<typeof ordersPart>>): OrdersElsewhere => ({
+    const elsewhere = (build: (ipc: Uint8Array[]) => Promise<ReturnType<typeof ordersPart>>): OrdersElsewhere => ({
       readBytes: async (sql) => (posted.push(sql), db.engine.query(sql)),
       ordersPart: build,
     });
     const moved = elsewhere(async (ipc) => {
-      const bytes = structuredClone(ipc, { transfer: [ipc.buffer] });
-      expect(ipc.byteLength).toBe(0);
+      const bytes = structuredClone(ipc, { transfer: ipc.map((chunk) => chunk.buffer) });
+      expect(ipc.every((chunk) => chunk.byteLength === 0)).toBe(true);
       const part = ordersPart(tableFromIPC(bytes));
       return part && structuredClone(part, { transfer: buffersOf(part) });
     });
