@@ -10,9 +10,7 @@ import type { Database } from '../../db/database';
 import type { Formatter } from '../../i18n/format';
 import { DashboardState } from '../../state/dashboard.svelte';
 import DashboardWarmUp from './DashboardWarmUp.svelte';
-import { MADE_UP_START, madeUpPanels } from './made-up-panels';
-
-const DAY_MS = 86_400_000;
+import { madeUpPanels } from './made-up-panels';
 
 /** A Database no query reaches: its calls never settle (the warm-up's state never asks for any). */
 const NO_DATABASE = new Proxy({}, { get: () => () => new Promise(() => {}) }) as Database;
@@ -39,8 +37,9 @@ export async function warmUpDashboard(formatter: Formatter, idle: (run: () => vo
   const grains: Grain[] = ['month', 'week', 'day'];
   const target = document.createElement('div');
   const app = await step(() => {
-    dashboard.bounds = { firstDay: MADE_UP_START, lastDay: MADE_UP_START + 3 * 365 * DAY_MS, currency: 'EUR', suggestedChurnDays: 90 };
-    dashboard.panels = madeUpPanels(grains[0]!);
+    const panels = madeUpPanels(grains[0]!);
+    dashboard.bounds = { firstDay: panels.period!.start, lastDay: panels.period!.end, currency: 'EUR', suggestedChurnDays: 90 };
+    dashboard.panels = panels;
     const mounted = mount(DashboardWarmUp, { target, props: { formatter, dashboard } });
     flushSync();
     return mounted;

@@ -7,7 +7,7 @@ import { KPI_IDS, kpiChanges, type KpiValues } from '../../analyses/kpis';
 import type { Panels } from '../../state/dashboard.svelte';
 
 const DAY_MS = 86_400_000;
-export const MADE_UP_START = Date.UTC(2023, 0, 2);
+const START = Date.UTC(2023, 0, 2);
 /** Buckets of each grain, as all time over three years, a year and 90 days give them. */
 const BUCKETS: Record<Grain, number> = { month: 36, week: 53, day: 90 };
 const STEP_MS: Record<Grain, number> = { day: DAY_MS, week: 7 * DAY_MS, month: 30 * DAY_MS };
@@ -17,7 +17,7 @@ const FACET_VALUES = 12;
 /** Panels shaped as the dashboard's (DashboardState's #show), with made-up numbers, at `grain`. */
 export function madeUpPanels(grain: Grain): Panels {
   const n = BUCKETS[grain];
-  const at = (i: number) => MADE_UP_START + i * STEP_MS[grain];
+  const at = (i: number) => START + i * STEP_MS[grain];
   const figures = (scale: number) => Object.fromEntries(KPI_IDS.map((id, i) => [id, scale * (i + 1) * 10])) as KpiValues;
   const activity = Array.from({ length: n }, (_, i) => ({
     ...Object.fromEntries(ACTIVITY_COLUMNS.map((column, k) => [column, 10 + ((i * (k + 3)) % 17)])),
@@ -33,7 +33,7 @@ export function madeUpPanels(grain: Grain): Panels {
       const values = facetValues(dimension);
       return { dimension, values: values.map((value, i) => ({ value, customers: 100 - i, revenue: 1_000 - 10 * i })), total: 2 * values.length };
     }),
-    period: { start: MADE_UP_START, end: at(n), days: Math.round((at(n) - MADE_UP_START) / DAY_MS), grain },
+    period: { start: START, end: at(n), days: Math.round((at(n) - START) / DAY_MS), grain },
     ms: 0,
   };
 }
