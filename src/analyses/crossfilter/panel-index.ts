@@ -13,6 +13,7 @@ import type { FacetSelections } from '../filters';
 import { segmentPredicate } from '../segments';
 import { raw, sql, type Fragment, type SqlParam } from '../sql-fragment';
 import type { Grain } from '../activity-series';
+import { PANEL_SCRATCH } from './scratch';
 import {
   ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, rangeArrays, rowFails, sampleOf, sortAscending, withFails, dataArraysOf,
   type AttributeDimension, type DataArrays, type PanelOptions, type RangeArrays,
@@ -207,11 +208,11 @@ export class PanelIndex {
   ): Rows | null {
     let { current: currentByCid, previous: previousByCid } = facetFailsByCid(plan.filter.facets ?? {}, data, range);
     if (failingByCid) {
-      currentByCid = withSegmentFailing(currentByCid, failingByCid.current, data.customers.ltv.length);
-      previousByCid = withSegmentFailing(previousByCid, failingByCid.previous, data.customers.ltv.length);
+      currentByCid = withSegmentFailing(currentByCid, failingByCid.current, data.customers.ltv.length, 'current');
+      previousByCid = withSegmentFailing(previousByCid, failingByCid.previous, data.customers.ltv.length, 'previous');
     }
-    const current = rowFails(range.current, currentByCid);
-    const previous = rowFails(range.previous, previousByCid);
+    const current = rowFails(range.current, currentByCid, 'current');
+    const previous = rowFails(range.previous, previousByCid, 'previous');
     if (failing && (!markFailing(range.current, current, failing.current) || !markFailing(range.previous, previous, failing.previous))) return null;
     // Without a segment every customer's fails are known (a dated range's lost customers are matched on them).
     const failsByCid = failing ? undefined : (currentByCid ?? undefined);
@@ -333,9 +334,10 @@ export class PanelIndex {
   }
 }
 
-/** Customers' fails (by cid) with the segment's bit set for the `failing` cids: a copy, or new when no facet is selected. */
-function withSegmentFailing(byCid: Uint32Array | null, failing: Int32Array, size: number): Uint32Array {
-  const out = byCid ? byCid.slice() : new Uint32Array(size);
+/** Customers' fails (by cid) with the segment's bit set for the `failing` cids: a copy (scratch, one per period), or none set when no facet is selected. */
+function withSegmentFailing(byCid: Uint32Array | null, failing: Int32Array, size: number, label: 'current' | 'previous'): Uint32Array {
+  const out = PANEL_SCRATCH.uint32(`segment.${label}`, size, byCid ? null : 0);
+  if (byCid) out.set(byCid);
   const bit = flagBit('segment');
   for (const cid of failing) out[cid]! |= bit;
   return out;

@@ -9,6 +9,7 @@ import { FACET_DIMENSIONS, customerSinceColumn, type FacetDimension, type FacetS
 import type { Grain } from '../activity-series';
 import type { SinceGrain } from '../facets';
 import type { KpiValues } from '../kpis';
+import { PANEL_SCRATCH as scratch, type Scratch } from './scratch';
 
 export const DAY_MS = 86_400_000;
 
@@ -153,14 +154,15 @@ const divide = (a: number | null, b: number | null) => (a === null || b === null
  * descending, then cid): customers tied on revenue add the same amount whichever comes first, so
  * the totals need the revenues in order only.
  */
-function ranking(s: ScopeState): { running: Float64Array } {
+function ranking(s: ScopeState, label: 'current' | 'previous'): { running: Float64Array } {
   // Hot loops read the arrays through locals: property loads inside them are not always hoisted.
   const { fails } = s, { purchased, revenue } = s.rows;
-  const revenues = new Float64Array(s.rows.n);
+  const revenues = scratch.float64('ranking.revenues', s.rows.n, null);
   let n = 0;
   for (let i = 0; i < fails.length; i++) if (fails[i] === 0 && purchased[i]) revenues[n++] = revenue[i]!;
-  const sorted = sortAscending(revenues.subarray(0, n));
-  const running = new Float64Array(n);
+  const sorted = sortAscending(revenues.subarray(0, n), scratch);
+  // Read until the panels are built: each period's in a slot of its own.
+  const running = scratch.float64(`ranking.running.${label}`, n, null);
   let sum = 0;
   for (let k = 0; k < n; k++) running[k] = sum += sorted[n - 1 - k]!;
   return { running };
@@ -176,7 +178,7 @@ const RADIX_FROM = 16_384;
  * whose unsigned order is the numbers' order), several times quicker than the built-in sort on the
  * hundreds of thousands of revenues a range ranks.
  */
-export function sortAscending(values: Float64Array): Float64Array {
+export function sortAscending(values: Float64Array, buffers?: Scratch): Float64Array {
   const n = values.length;
   // All time's revenues come in cid order, which is the ranking's (revenue descending): one pass
   // tells, where the sort took ~30 ms at 1M orders.
@@ -185,7 +187,7 @@ export function sortAscending(values: Float64Array): Float64Array {
   if (order === 'descending') return values.reverse();
   if (n < RADIX_FROM || !LITTLE_ENDIAN || values.byteOffset % 4 !== 0) return values.sort();
   const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
-  const { hi, lo } = radixSort(orderKeys(values, false), null);
+  const { hi, lo } = radixSort(orderKeys(values, false, buffers), null, buffers);
   for (let i = 0; i < n; i++) {
     const h = hi[i]!, l = lo[i]!;
     const negative = (h & 0x80000000) === 0;
@@ -215,10 +217,11 @@ function sortedOrder(values: Float64Array): 'ascending' | 'descending' | null {
  * when `descending`): a negative number's bits all flipped, a positive number's with the sign bit
  * set. Little-endian only (the caller checks).
  */
-export function orderKeys(values: Float64Array, descending: boolean): { hi: Uint32Array; lo: Uint32Array } {
+export function orderKeys(values: Float64Array, descending: boolean, buffers?: Scratch): { hi: Uint32Array; lo: Uint32Array } {
   const n = values.length;
   const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
-  const hi = new Uint32Array(n), lo = new Uint32Array(n);
+  // Every key is written below.
+  const hi = buffers ? buffers.uint32('radix.hi', n, null) : new Uint32Array(n), lo = buffers ? buffers.uint32('radix.lo', n, null) : new Uint32Array(n);
   const flip = descending ? 0xffffffff : 0;
   for (let i = 0; i < n; i++) {
     const h = words[2 * i + 1]!, l = words[2 * i]!;
@@ -231,13 +234,20 @@ export function orderKeys(values: Float64Array, descending: boolean): { hi: Uint
 
 /**
  * A stable radix sort of 64-bit keys (four passes of 16 bits), moving `carried` (e.g. the rows'
- * indices) with them: the keys and the carried values in the keys' order.
+ * indices) with them: the keys and the carried values in the keys' order. With `buffers`, the
+ * passes' arrays are scratch (so are the results, then: read them before the next sort).
  */
-export function radixSort(keys: { hi: Uint32Array; lo: Uint32Array }, carried: Int32Array | null): { hi: Uint32Array; lo: Uint32Array; carried: Int32Array | null } {
+export function radixSort(
+  keys: { hi: Uint32Array; lo: Uint32Array },
+  carried: Int32Array | null,
+  buffers?: Scratch,
+): { hi: Uint32Array; lo: Uint32Array; carried: Int32Array | null } {
   const n = keys.hi.length;
-  let hi: Uint32Array = keys.hi, lo: Uint32Array = keys.lo, hiTo: Uint32Array = new Uint32Array(n), loTo: Uint32Array = new Uint32Array(n);
-  let carriedTo: Int32Array | null = carried && new Int32Array(n);
-  const count = new Int32Array(65_536);
+  // Each pass writes every element of its targets, and clears the counts first.
+  const uint32 = (slot: string) => (buffers ? buffers.uint32(slot, n, null) : new Uint32Array(n));
+  let hi: Uint32Array = keys.hi, lo: Uint32Array = keys.lo, hiTo: Uint32Array = uint32('radix.hiTo'), loTo: Uint32Array = uint32('radix.loTo');
+  let carriedTo: Int32Array | null = carried && (buffers ? buffers.int32('radix.carriedTo', n, null) : new Int32Array(n));
+  const count = buffers ? buffers.int32('radix.count', 65_536, null) : new Int32Array(65_536);
   for (let pass = 0; pass < 4; pass++) {
     const key = pass < 2 ? lo : hi, shift = pass % 2 === 0 ? 0 : 16;
     count.fill(0);
@@ -354,7 +364,7 @@ function pareto(ranked: { running: Float64Array }, points = 50): Row[] {
 
 function activity(s: ScopeState, data: DataArrays, options: PanelOptions): Row[] {
   // Who passes every filter, by cid: lost customers are matched on the customer, not only on the range's rows.
-  const passesByCid = new Uint8Array(s.rowByCid.length);
+  const passesByCid = scratch.uint8('activity.passes', s.rowByCid.length, 0);
   const { fails } = s, { cid: cids, isNew, firstOrderDay } = s.rows;
   const failsByCid = options.failsByCid;
   if (options.filtered && failsByCid) for (let cid = 0; cid < passesByCid.length; cid++) passesByCid[cid] = failsByCid[cid] === 0 ? 1 : 0;
@@ -394,7 +404,7 @@ function activity(s: ScopeState, data: DataArrays, options: PanelOptions): Row[]
   } else {
     // Every customer's days that can lapse in the period: a slice of them in day order.
     const { cid: cidOf, day, nextDay } = data.purchaseDaysByDay;
-    const lastBy = new Int32Array(size).fill(-1);
+    const lastBy = scratch.int32('activity.lastBy', size, -1);
     for (let r = lowerBound(day, startDay - window), to = lowerBound(day, observedEndDay - window); r < to; r++) {
       const cid = cidOf[r]!;
       lastBy[cid] = lapse(day[r]!, nextDay[r]!, lastBy[cid]!);
@@ -426,7 +436,7 @@ function activity(s: ScopeState, data: DataArrays, options: PanelOptions): Row[]
   } else {
     // Every order in range: a slice of the orders in time order.
     const { cid: cidOf, day: dayOf, amount, refund, purchase } = data.orders;
-    const seenIn = new Int32Array(size).fill(-1);
+    const seenIn = scratch.int32('activity.seenIn', size, -1);
     for (let r = lowerBound(dayOf, startDay), to = lowerBound(dayOf, endDay); r < to; r++) {
       const cid = cidOf[r]!;
       seenIn[cid] = count(dayOf[r]!, amount[r]!, refund[r]!, purchase[r]!, seenIn[cid]!);
@@ -523,12 +533,12 @@ const order = (values: (string | null)[], code: number) => (values[code] === nul
  * acquisition, pareto, activity, facets.
  */
 export function panelRows(current: ScopeState, previous: ScopeState, data: DataArrays, items: ItemSets, options: PanelOptions): Row[] {
-  const ranked = ranking(current);
+  const ranked = ranking(current, 'current');
   const period = current.period;
   return [
     { part: 'period', start_ms: period.startMs, end_ms: period.endMs, days: period.days, grain: period.grain },
     summary('current', current, ranked),
-    summary('previous', previous, ranking(previous)),
+    summary('previous', previous, ranking(previous, 'previous')),
     ...acquisition(current),
     ...pareto(ranked),
     ...activity(current, data, options),
@@ -590,7 +600,7 @@ export function rangeScope(data: DataArrays, period: Period, by?: 'day' | 'custo
     ltv: new Float64Array(n), firstOrderRevenue: new Float64Array(n), firstOrderDay: new Float64Array(n),
   };
   // Paid orders up to the period's end: the count through the customer's last order in it (orders come in time order).
-  const paidToEnd = new Int32Array(n);
+  const paidToEnd = scratch.int32('range.paidToEnd', n, 0);
   const { orders, paidOrders, revenue, refunds } = rows;
   if (walk === 'day') {
     for (let r = from; r < to; r++) {
@@ -715,8 +725,8 @@ export function rangeItems(data: DataArrays, period: Period, cids: Int32Array): 
   const { startDay, endDay } = period;
   let lines = 0;
   for (let i = 0; i < cids.length; i++) lines += start[cids[i]! + 1]! - start[cids[i]!]!;
-  // At most three entries a line, in arrays used up to their length.
-  const dim = new Uint8Array(3 * lines), code = new Int32Array(3 * lines), cid = new Int32Array(3 * lines);
+  // At most three entries a line: written to scratch, and the n written copied out to keep.
+  const dim = scratch.uint8('items.dim', 3 * lines, null), code = scratch.int32('items.code', 3 * lines, null), cid = scratch.int32('items.cid', 3 * lines, null);
   // A code already taken for this customer is remembered until the next customer.
   const taken = ITEM_DIMENSIONS.map((d) => new Int32Array(data.itemValues[d].length).fill(-1));
   let n = 0;
@@ -741,7 +751,8 @@ export function rangeItems(data: DataArrays, period: Period, cids: Int32Array): 
       add(2, statuses[r]!, customer);
     }
   }
-  return { dim: dim.subarray(0, n), code: code.subarray(0, n), cid: cid.subarray(0, n), start: startsByCid(cid.subarray(0, n), data.customers.ltv.length) };
+  const keptCids = cid.slice(0, n);
+  return { dim: dim.slice(0, n), code: code.slice(0, n), cid: keptCids, start: startsByCid(keptCids, data.customers.ltv.length) };
 }
 
 // ---- facet filters without the flag tables -----------------------------------------------------
@@ -776,14 +787,14 @@ export function rangeArrays(data: DataArrays, range: { start: string; end: strin
  * them, in each period of a range: a customer column's value among the
  * selected ones (null selects no value), customer since by each value's grain (null: no purchase
  * yet), an item dimension's selected values among what the customer bought (had, for status) in
- * the period. Null when nothing is selected.
+ * the period. Null when nothing is selected. Scratch arrays: read them before the next call.
  */
 export function facetFailsByCid(facets: FacetSelections, data: DataArrays, range: RangeArrays): { current: Uint32Array | null; previous: Uint32Array | null } {
   const chosen = FACET_DIMENSIONS.filter((d) => (facets[d]?.length ?? 0) > 0);
   if (chosen.length === 0) return { current: null, previous: null };
   const size = data.customers.ltv.length;
   // The customer columns' part is the same in every period.
-  const fails = new Uint32Array(size);
+  const fails = scratch.uint32('facets.fails', size, 0);
   for (const dimension of chosen) {
     if (ITEM_DIMENSIONS.includes(dimension as ItemDimension)) continue;
     const selected = facets[dimension]!;
@@ -814,19 +825,20 @@ export function facetFailsByCid(facets: FacetSelections, data: DataArrays, range
   }
   const items = chosen.filter((d) => ITEM_DIMENSIONS.includes(d as ItemDimension)) as ItemDimension[];
   if (items.length === 0) return { current: fails, previous: fails };
-  const withItems = ({ dim, code, cid }: ItemSets) => {
-    const period = fails.slice();
+  const withItems = ({ dim, code, cid }: ItemSets, label: 'current' | 'previous') => {
+    const period = scratch.uint32(`facets.${label}`, size, null);
+    period.set(fails);
     for (const dimension of items) {
       const item = ITEM_DIMENSIONS.indexOf(dimension);
       const wanted = selectedCodes(data.itemValues[dimension], facets[dimension]!);
-      const has = new Uint8Array(size);
+      const has = scratch.uint8('facets.has', size, 0);
       for (let r = 0; r < cid.length; r++) if (dim[r] === item && wanted[code[r]!]) has[cid[r]!] = 1;
       const bit = flagBit(dimension);
       for (let c = 0; c < size; c++) if (!has[c]) period[c]! |= bit;
     }
     return period;
   };
-  return { current: withItems(range.items), previous: withItems(range.previousItems) };
+  return { current: withItems(range.items, 'current'), previous: withItems(range.previousItems, 'previous') };
 }
 
 /** Per code of `values` (a dictionary, null for no value): 1 when selected. */
@@ -847,9 +859,13 @@ export function withFails(scope: Omit<ScopeState, 'fails'>, fails: Uint32Array):
   return { period: scope.period, rows: scope.rows, rowByCid: scope.rowByCid, firstDays: scope.firstDays, fails };
 }
 
-/** A period's rows' fails, taken from the customers' (facetFailsByCid): no flags at all when nothing is selected. */
-export function rowFails(scope: Omit<ScopeState, 'fails'>, failsByCid: Uint32Array | null): Uint32Array {
-  const fails = new Uint32Array(scope.rows.n);
+/**
+ * A period's rows' fails, taken from the customers' (facetFailsByCid): no flags at all when nothing
+ * is selected. A scratch array, one per period: read it before the next call for the same period.
+ */
+export function rowFails(scope: Omit<ScopeState, 'fails'>, failsByCid: Uint32Array | null, label: 'current' | 'previous'): Uint32Array {
+  // Every row's fails are written when there are customers' fails to take them from.
+  const fails = scratch.uint32(`fails.${label}`, scope.rows.n, failsByCid ? null : 0);
   const cids = scope.rows.cid;
   if (failsByCid) for (let i = 0; i < cids.length; i++) fails[i] = failsByCid[cids[i]!]!;
   return fails;

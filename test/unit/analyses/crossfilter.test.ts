@@ -14,6 +14,7 @@ import type { DashboardFilter } from '../../../src/analyses/filters';
 import type { Segment } from '../../../src/analyses/segments';
 import { PanelIndex, scopeStampSql } from '../../../src/analyses/crossfilter/panel-index';
 import { periodsOf, rangeScope, sortAscending } from '../../../src/analyses/crossfilter/panels';
+import { PANEL_SCRATCH, Scratch } from '../../../src/analyses/crossfilter/scratch';
 import { readArraysFromOrders } from '../../../src/analyses/crossfilter/orders-arrays';
 import { CUSTOMER_BASE_STATEMENTS } from '../../../src/analyses/customer-base';
 import { buildOrders, prepareSource } from '../../../src/ingest/build-orders';
@@ -214,6 +215,21 @@ describe('the dashboard panels from arrays', () => {
     expect(index.panelsWithoutFlags(plan({ range: null }), versions.data + 1)).toBeNull();
   });
 
+  it('answers a state alike before and after others (its working arrays are reused, not kept), with no new working memory the second time', async () => {
+    const states: DashboardFilter[] = [
+      { range: MARCH, facets: { product: ['Mug'], country: ['UK', 'US'] } },
+      { range: null, facets: { category: ['Food'], customer_since: ['2024'] } },
+      { range: { start: '2023-11-01', end: '2024-04-11' }, facets: { status: ['paid'] } },
+      { range: null },
+    ];
+    const first = states.map((filter) => index.panelsWithoutFlags(plan(filter), versions.data));
+    const bytes = PANEL_SCRATCH.bytes;
+    const second = [...states].reverse().map((filter) => index.panelsWithoutFlags(plan(filter), versions.data)).reverse();
+    expect(second).toEqual(first);
+    expect(first.every((rows) => rows !== null && rows.length > 0)).toBe(true);
+    expect(PANEL_SCRATCH.bytes).toBe(bytes);
+  });
+
   it('builds a period’s rows alike walking its orders by day or customer by customer (orders before, in and after it)', async () => {
     const data = (await readArraysFromOrders((sql, params) => db.query(sql, { params })))!;
     const ranges = [null, MARCH, { start: '2024-01-30', end: '2024-03-01' }, { start: '2023-11-01', end: '2024-04-11' }, { start: '2024-04-10', end: '2024-04-11' }, { start: '2024-02-15', end: '2024-05-01' }];
@@ -351,12 +367,16 @@ describe('sortAscending (the ranking’s sort)', () => {
       const negativeZero = descending.findIndex((v) => Object.is(v, -0));
       const almost = Float64Array.from(descending);
       if (negativeZero > 0 && descending[negativeZero - 1] === 0) [almost[negativeZero - 1], almost[negativeZero]] = [-0, 0];
+      // With scratch buffers (the panels' way) too, shared by every sort of the loop.
+      const scratch = new Scratch();
       for (const [order, input] of Object.entries({ none: values, ascending: expected, descending, almost })) {
-        const sorted = sortAscending(Float64Array.from(input));
-        expect(sorted.length).toBe(n);
-        // Object.is tells −0 from +0.
-        const firstDifference = expected.findIndex((v, i) => !Object.is(v, sorted[i]));
-        expect(firstDifference, `n = ${n}, ${order}`).toBe(-1);
+        for (const buffers of [undefined, scratch]) {
+          const sorted = sortAscending(Float64Array.from(input), buffers);
+          expect(sorted.length).toBe(n);
+          // Object.is tells −0 from +0.
+          const firstDifference = expected.findIndex((v, i) => !Object.is(v, sorted[i]));
+          expect(firstDifference, `n = ${n}, ${order}${buffers ? ', scratch' : ''}`).toBe(-1);
+        }
       }
     }
   });
