@@ -1,6 +1,6 @@
 // The dashboard's whole query plan for one filter state: the scope tables, built once, then every
 // panel read from them. The app, the benchmark's native run and the tests run this same plan.
-import { CHURN_WINDOW_SUGGESTION_SQL, acquisitionSql, activitySeriesSql, type Grain } from './activity-series';
+import { CHURN_WINDOW_SUGGESTION_SQL, acquisitionGrainSql, acquisitionSql, activitySeriesSql, type Grain } from './activity-series';
 import { customerCountSql, customerListSql, type CustomerListOptions } from './customer-list';
 import { facetsSql, type SinceGrain } from './facets';
 import { FACET_DIMENSIONS, filterFlagsSql, filterScopeSql, rangeScopeSql, type DashboardFilter, type FacetDimension, type ScopeOptions } from './filters';
@@ -49,9 +49,12 @@ export function dashboardFlagsSql(options: DashboardPlanOptions): SqlQuery[] {
   return filterFlagsSql(options.filter, options);
 }
 
-export const SCOPE_PERIOD_MS_SQL = 'SELECT epoch_ms(start_at)::DOUBLE AS start_ms, epoch_ms(end_at)::DOUBLE AS end_ms, days, grain FROM scope_period';
+/** The current period for the UI: its bounds (epoch ms), days, the activity series' grain and the acquisition series' (acquisitionGrainSql). */
+export const SCOPE_PERIOD_MS_SQL = `SELECT epoch_ms(start_at)::DOUBLE AS start_ms, epoch_ms(end_at)::DOUBLE AS end_ms, days, grain,
+    ${acquisitionGrainSql('scope_range')} AS acquisition_grain
+  FROM scope_period`;
 
-/** Every panel's query, read after dashboardScopeSql; `acquisitionGrain` is scope_period's grain. */
+/** Every panel's query, read after dashboardScopeSql; `acquisitionGrain` is SCOPE_PERIOD_MS_SQL's acquisition_grain. */
 export function dashboardPanelsSql(options: DashboardPlanOptions, acquisitionGrain: Grain) {
   return {
     kpis: KPIS_SQL,
@@ -79,7 +82,7 @@ export type DashboardPart = (typeof PART_ORDER)[number];
  * order PART_ORDER, each part in its own order (facets: by dimension in FACET_DIMENSIONS order):
  *   period      SCOPE_PERIOD_MS_SQL's one row
  *   kpis        KPIS_SQL's rows (current, previous)
- *   acquisition acquisitionSql at scope_period's grain
+ *   acquisition acquisitionSql at SCOPE_PERIOD_MS_SQL's acquisition_grain
  *   pareto      paretoSql(50)
  *   activity    activitySeriesSql
  *   facets      dashboardPanelsSql's facets query

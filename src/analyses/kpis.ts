@@ -1,6 +1,6 @@
 // The dashboard's headline numbers, for the current scope and the previous period of equal length.
 // Reads scope_customers / scope_period and their prev_ twins (filters.ts).
-import { acquisitionSql, type Grain } from './activity-series';
+import { acquisitionGrainSql, acquisitionSql, type Grain } from './activity-series';
 import type { SqlQuery } from './sql-fragment';
 
 export const KPI_IDS = [
@@ -133,11 +133,12 @@ export function paretoSql(points = 100): SqlQuery {
  */
 export function dashboardSummarySql(paretoPoints: number, acquisitionGrain: Grain | 'period'): SqlQuery {
   const count = Math.max(1, Math.floor(paretoPoints));
-  // 'period': scope_period's grain, read in the statement (no round trip to read it first).
+  // 'period': the grain acquisitionGrainSql chooses for the period's customers, read in the
+  // statement (no round trip to read it first).
   const acquisition =
     acquisitionGrain === 'period'
       ? {
-          sql: `SELECT date_trunc((SELECT grain FROM scope_period), first_order_at)::DATE AS period_start,
+          sql: `SELECT date_trunc(${acquisitionGrainSql('scope_range')}, first_order_at)::DATE AS period_start,
             count(*)::INTEGER AS customers, sum(first_order_revenue)::DOUBLE AS first_order_revenue
           FROM scope_customers WHERE purchased GROUP BY 1`,
           params: [],

@@ -337,7 +337,8 @@ export async function buildReport(db: Database, options: ReportOptions): Promise
   for (const q of dashboardFilterSql(plan())) await run(q);
   const [period] = await run(SCOPE_PERIOD_MS_SQL);
   const grain = (String(period?.grain ?? 'month') as Grain);
-  const queries = dashboardPanelsSql(plan(), grain);
+  const acquisitionGrain = (String(period?.acquisition_grain ?? 'month') as Grain);
+  const queries = dashboardPanelsSql(plan(), acquisitionGrain);
   const kpiRows = await run(queries.kpis);
   const current = kpiRows.find((r) => r.period === 'current') as KpiValues | undefined;
   const previous = kpiRows.find((r) => r.period === 'previous') as KpiValues | undefined;
@@ -385,7 +386,7 @@ export async function buildReport(db: Database, options: ReportOptions): Promise
     created: options.today ?? new Date().toISOString().slice(0, 10),
     k,
     currency,
-    period: { start: num(period?.start_ms), end: num(period?.end_ms), days: num(period?.days), grain: !options.grain || options.grain === 'auto' ? grain : options.grain, acquisitionGrain: grain },
+    period: { start: num(period?.start_ms), end: num(period?.end_ms), days: num(period?.days), grain: !options.grain || options.grain === 'auto' ? grain : options.grain, acquisitionGrain },
     scope: {
       facets: Object.fromEntries(Object.entries(options.filter.facets ?? {}).filter(([, v]) => v && v.length > 0).map(([d, v]) => [d, [...v!]])),
       segment: segment?.name ?? null,

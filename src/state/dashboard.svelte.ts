@@ -45,7 +45,8 @@ export interface Panels {
   acquisition: Row[];
   pareto: Row[];
   facets: FacetList[];
-  period: { start: number; end: number; days: number; grain: Grain } | null;
+  /** grain: the activity series' (auto), acquisitionGrain: the acquisition series'. */
+  period: { start: number; end: number; days: number; grain: Grain; acquisitionGrain: Grain } | null;
   ms: number;
 }
 
@@ -323,7 +324,7 @@ export class DashboardState {
   #show(rowsOf: Row[], started: number): void {
     const part = (name: DashboardPart, columns: string[]) =>
       rowsOf.filter((r) => r.part === name).map((r) => Object.fromEntries(columns.map((c) => [c, r[c]])));
-    const [period] = part('period', ['start_ms', 'end_ms', 'days', 'grain']);
+    const [period] = part('period', ['start_ms', 'end_ms', 'days', 'grain', 'acquisition_grain']);
     const kpiRows = part('kpis', ['period', ...KPI_IDS]);
     const facetRows = part('facets', ['dimension', 'value', 'customers', 'revenue', 'values_total']);
     const facets: FacetList[] = FACET_DIMENSIONS.map((dimension) => {
@@ -342,7 +343,9 @@ export class DashboardState {
       acquisition: part('acquisition', ['period_start', 'customers', 'first_order_revenue']),
       pareto: part('pareto', ['customer_share', 'revenue_share']),
       facets,
-      period: period ? { start: Number(period.start_ms), end: Number(period.end_ms), days: Number(period.days), grain: String(period.grain) as Grain } : null,
+      period: period
+        ? { start: Number(period.start_ms), end: Number(period.end_ms), days: Number(period.days), grain: String(period.grain) as Grain, acquisitionGrain: String(period.acquisition_grain) as Grain }
+        : null,
       ms: performance.now() - started,
     };
     performance.mark('clientele:dashboard-ready');

@@ -447,7 +447,7 @@ export class NotebookState {
       filter: $state.snapshot(dashboard.filter) as PanelSource['filter'],
       grain: dashboard.grain,
       churnWindowDays: dashboard.churnWindowDays,
-      acquisitionGrain: dashboard.panels?.period?.grain ?? 'month',
+      acquisitionGrain: dashboard.panels?.period?.acquisitionGrain ?? 'month',
     };
     const cells = panelCells(panel, source, this.#names(), (tables) => format.t('notebook.panelComment', { panel: format.t(`notebook.panel.${panel}`), tables }));
     this.#set([...this.cells, ...cells]);

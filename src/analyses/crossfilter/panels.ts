@@ -6,7 +6,7 @@
 // as kpis.ts, activity-series.ts and facets.ts say. test/unit/analyses/crossfilter.test.ts checks
 // it row for row against the SQL plan.
 import { FACET_DIMENSIONS, customerSinceColumn, type FacetDimension, type FacetSelections } from '../filters';
-import type { Grain } from '../activity-series';
+import { autoGrain, type Grain } from '../activity-series';
 import type { SinceGrain } from '../facets';
 import type { KpiValues } from '../kpis';
 import { PANEL_SCRATCH as scratch, type Scratch } from './scratch';
@@ -331,10 +331,13 @@ function summary(label: 'current' | 'previous', s: ScopeState, ranked: { running
   return row;
 }
 
+/** activity-series.ts acquisitionGrainSql: by the span of the period's purchasers' first days (scopeOf), whatever the filters. */
+const acquisitionGrain = (s: Omit<ScopeState, 'fails'>): Grain => (s.firstDays.min > s.firstDays.max ? 'month' : autoGrain(s.firstDays.max - s.firstDays.min + 1));
+
 function acquisition(s: ScopeState): Row[] {
   // Buckets over the purchasers' first days (scopeOf), found by a lookup rather than a date per row.
   if (s.firstDays.min > s.firstDays.max) return [];
-  const { starts, of } = buckets(s.period.grain, s.firstDays.min, s.firstDays.max + 1);
+  const { starts, of } = buckets(acquisitionGrain(s), s.firstDays.min, s.firstDays.max + 1);
   const customers = new Float64Array(starts.length), revenue = new Float64Array(starts.length);
   const { fails } = s, { purchased, firstOrderDay, firstOrderRevenue } = s.rows;
   for (let i = 0; i < fails.length; i++) {
@@ -536,7 +539,7 @@ export function panelRows(current: ScopeState, previous: ScopeState, data: DataA
   const ranked = ranking(current, 'current');
   const period = current.period;
   return [
-    { part: 'period', start_ms: period.startMs, end_ms: period.endMs, days: period.days, grain: period.grain },
+    { part: 'period', start_ms: period.startMs, end_ms: period.endMs, days: period.days, grain: period.grain, acquisition_grain: acquisitionGrain(current) },
     summary('current', current, ranked),
     summary('previous', previous, ranking(previous, 'previous')),
     ...acquisition(current),

@@ -33,7 +33,7 @@ export function madeUpPanels(grain: Grain): Panels {
       const values = facetValues(dimension);
       return { dimension, values: values.map((value, i) => ({ value, customers: 100 - i, revenue: 1_000 - 10 * i })), total: 2 * values.length };
     }),
-    period: { start: START, end: at(n), days: Math.round((at(n) - START) / DAY_MS), grain },
+    period: { start: START, end: at(n), days: Math.round((at(n) - START) / DAY_MS), grain, acquisitionGrain: grain },
     ms: 0,
   };
 }

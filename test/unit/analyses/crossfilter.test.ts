@@ -25,7 +25,7 @@ import { FIXTURE_CSV, loadFixture, MARCH, rowsOf, run } from './fixture';
 type Row = Record<string, unknown>;
 
 const PART_COLUMNS: Record<string, string[]> = {
-  period: ['start_ms', 'end_ms', 'days', 'grain'],
+  period: ['start_ms', 'end_ms', 'days', 'grain', 'acquisition_grain'],
   kpis: ['period', 'customers', 'new_customers', 'returning_customers', 'revenue', 'refunds', 'net_revenue', 'orders', 'revenue_per_customer', 'average_order_value',
     'purchase_frequency', 'average_ltv', 'top20_revenue_share', 'new_customers_per_day', 'acquired_revenue_per_day', 'new_customer_interval_ms',
     'free_trial_customers', 'one_time_customers', 'repeat_customers', 'free_trial_share', 'one_time_share', 'repeat_share'],

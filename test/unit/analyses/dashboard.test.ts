@@ -4,7 +4,7 @@ import type { Grain } from '../../../src/analyses/activity-series';
 import { SCOPE_PERIOD_MS_SQL, dashboardFilterSql, dashboardFlagsSql, dashboardPanelsList, dashboardPanelsSql, dashboardPanelsStatementSql, dashboardRangeSql, type DashboardPlanOptions } from '../../../src/analyses/dashboard';
 import { FACET_DIMENSIONS, type DashboardFilter } from '../../../src/analyses/filters';
 import type { Segment } from '../../../src/analyses/segments';
-import { loadFixture, MARCH, rowsOf, run } from './fixture';
+import { FIXTURE_CSV, loadFixture, MARCH, ms, rowsOf, run } from './fixture';
 
 let db: NodeDatabase;
 beforeAll(async () => {
@@ -36,7 +36,7 @@ describe('the dashboard plan', () => {
         const label = JSON.stringify({ filter, grain });
         const period = await rowsOf(db, { sql: SCOPE_PERIOD_MS_SQL, params: [] });
         expect(pick(all, 'period', columnsOf(period)), label).toEqual(period);
-        const q = dashboardPanelsSql(options, String(period[0]!.grain) as Grain);
+        const q = dashboardPanelsSql(options, String(period[0]!.acquisition_grain) as Grain);
         for (const [part, query] of [['acquisition', q.acquisition], ['pareto', q.pareto], ['activity', q.activity], ['facets', q.facets.query]] as const) {
           const separate = await rowsOf(db, query);
           expect(pick(all, part, columnsOf(separate)), `${label} ${part}`).toEqual(separate);
@@ -48,6 +48,47 @@ describe('the dashboard plan', () => {
         together.forEach((row, i) => Object.entries(kpis[i]!).forEach(([k, v]) => (typeof v === 'number' ? expect(row[k], `${label} ${k}`).toBeCloseTo(v, 9) : expect(row[k], `${label} ${k}`).toEqual(v))));
       }
     }
+  });
+
+  it('draws acquisition at the grain the span of the range’s customers’ first purchases calls for, whatever the facets (hand-checked)', async () => {
+    const periodAndAcquisition = async (database: NodeDatabase, filter: DashboardFilter) => {
+      const options = plan(filter);
+      await run(database, [...dashboardRangeSql(options), ...dashboardFilterSql(options)]);
+      const rows = await rowsOf(database, dashboardPanelsStatementSql(options));
+      return {
+        grains: pick(rows, 'period', ['grain', 'acquisition_grain'])[0],
+        acquisition: pick(rows, 'acquisition', ['period_start', 'customers', 'first_order_revenue']),
+      };
+    };
+    // March's purchasers first bought from 2024-01-10 (C01) to 03-28 (C08): 79 days, by day, as the range.
+    expect((await periodAndAcquisition(db, { range: MARCH })).grains).toEqual({ grain: 'day', acquisition_grain: 'day' });
+    // No purchaser (before the data): no rows, and months.
+    expect(await periodAndAcquisition(db, { range: { start: '2022-01-01', end: '2022-02-01' } })).toEqual({ grains: { grain: 'day', acquisition_grain: 'month' }, acquisition: [] });
+    // Eve (C05, first order 2023-11-01) buys again on 03-18: March's first purchases now span
+    // 2023-11-01 to 2024-03-28, 149 days, so acquisition goes by (Monday) week while the range stays by day.
+    const again = await NodeDatabase.open();
+    await loadFixture(again, `${FIXTURE_CSV}\nO15,C05,eve@example.com,Eve,2024-03-18,20,1,Tea,Food,DE,Berlin,web,paid`);
+    expect(await periodAndAcquisition(again, { range: MARCH })).toEqual({
+      grains: { grain: 'day', acquisition_grain: 'week' },
+      acquisition: [
+        { period_start: ms('2023-10-30'), customers: 1, first_order_revenue: 300 }, // C05 Wed 11-01
+        { period_start: ms('2024-01-08'), customers: 1, first_order_revenue: 100 }, // C01 Wed 01-10
+        { period_start: ms('2024-02-12'), customers: 1, first_order_revenue: 40 }, // C07 Thu 02-15
+        { period_start: ms('2024-02-26'), customers: 1, first_order_revenue: 80 }, // C04 Sun 03-03
+        { period_start: ms('2024-03-04'), customers: 2, first_order_revenue: 210 }, // C10 Fri 03-08, C02 Sun 03-10
+        { period_start: ms('2024-03-11'), customers: 1, first_order_revenue: 0 }, // C03 Tue 03-12
+        { period_start: ms('2024-03-25'), customers: 1, first_order_revenue: 500 }, // C08 Thu 03-28
+      ],
+    });
+    // France alone (C04, C10, C03): still by week, taken over all March's customers.
+    expect(await periodAndAcquisition(again, { range: MARCH, facets: { country: ['FR'] } })).toEqual({
+      grains: { grain: 'day', acquisition_grain: 'week' },
+      acquisition: [
+        { period_start: ms('2024-02-26'), customers: 1, first_order_revenue: 80 },
+        { period_start: ms('2024-03-04'), customers: 1, first_order_revenue: 10 },
+        { period_start: ms('2024-03-11'), customers: 1, first_order_revenue: 0 },
+      ],
+    });
   });
 
   it('lists the facets in FACET_DIMENSIONS order, most customers first (March, hand-checked)', async () => {
