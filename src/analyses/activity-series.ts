@@ -13,10 +13,11 @@ export function autoGrain(days: number): Grain {
 }
 
 /**
- * The acquisition series' grain (scope_period's range table `range`): autoGrain of the span of its
- * purchasers' first purchases, first to last day inclusive; 'month' when there are none. A short
- * range's customers may have first bought years before it, and a bar a day over years is unreadable
- * (and ~1,100 bars to draw at 1M orders). Taken before facets and segments: a click keeps the grain.
+ * The acquisition series' grain, as a scalar subquery on `range` (a period's range table, e.g.
+ * scope_range): autoGrain of the span of its purchasers' first purchases, first to last day
+ * inclusive; 'month' when there are none. A short range's customers may have first bought years
+ * before it, and a bar a day over years is unreadable (and ~1,100 bars to draw at 1M orders).
+ * Taken before facets and segments: a click keeps the grain.
  */
 export function acquisitionGrainSql(range: string): string {
   return `(SELECT CASE WHEN span <= 93 THEN 'day' WHEN span <= 731 THEN 'week' ELSE 'month' END
