@@ -96,11 +96,13 @@ export function rfmInputSql(allHistory: boolean): string {
  * ('YYYY-MM-DD', the range's last day) with `grid`.
  */
 export function rfmCustomersSql(asOf: string, grid: SegmentGrid = PUTLER_GRID, table = 'rfm_customers'): SqlQuery {
-  const scores = rfmScoresSql({ customers: RFM_INPUT_RELATION, asOf, grid });
+  // Not sorted by customer: its readers join it by customer_id, and the sort of the range's ids was
+  // ~20% of the statement (145 against 185 ms for the last 90 days at 1M orders, Node build).
   return {
     sql: `CREATE OR REPLACE TEMP TABLE ${quoteIdentifier(table)} AS
-      SELECT customer_id, recency, frequency, monetary, r, f, m, fm, segment, segment AS rfm_segment FROM (${scores.sql})`,
-    params: scores.params,
+      WITH ${rfmCtes({ customers: RFM_INPUT_RELATION, asOf, grid })}
+      SELECT customer_id, recency, frequency, monetary, r, f, m, fm, segment, segment AS rfm_segment FROM rfm`,
+    params: [asOf],
   };
 }
 
