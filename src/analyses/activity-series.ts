@@ -1,7 +1,7 @@
 // Customers and revenue over time within the scope: new, returning and lost customers per
 // day/week/month, revenue per period, acquisition by first-purchase period, and a data-driven
 // churn window. Reads the scope tables (filters.ts) and purchase_days (customer-base.ts).
-import { customerFilterPredicate, type DashboardFilter, type ScopeOptions } from './filters';
+import { GRAIN_MAX_DAYS, autoGrainSql, customerFilterPredicate, type DashboardFilter, type ScopeOptions } from './filters';
 import { raw, sql, type SqlQuery } from './sql-fragment';
 
 export const GRAINS = ['day', 'week', 'month'] as const;
@@ -9,7 +9,7 @@ export type Grain = (typeof GRAINS)[number];
 
 /** Up to 93 days by day, up to 731 days (two years) by week, longer by month (see scope_period.grain). */
 export function autoGrain(days: number): Grain {
-  return days <= 93 ? 'day' : days <= 731 ? 'week' : 'month';
+  return days <= GRAIN_MAX_DAYS.day ? 'day' : days <= GRAIN_MAX_DAYS.week ? 'week' : 'month';
 }
 
 /**
@@ -20,7 +20,7 @@ export function autoGrain(days: number): Grain {
  * Taken before facets and segments: a click keeps the grain.
  */
 export function acquisitionGrainSql(range: string): string {
-  return `(SELECT CASE WHEN span <= 93 THEN 'day' WHEN span <= 731 THEN 'week' ELSE 'month' END
+  return `(SELECT ${autoGrainSql('span')}
     FROM (SELECT max(first_order_at)::DATE - min(first_order_at)::DATE + 1 AS span FROM ${range} WHERE purchased))`;
 }
 

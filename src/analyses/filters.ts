@@ -130,12 +130,19 @@ export function customerFilterPredicate(
 
 export const flagColumn = (dimension: FacetDimension | 'segment') => `f_${dimension}`;
 
+/** The longest spans, in days, drawn by day and by week (longer: by month): autoGrain in activity-series.ts. */
+export const GRAIN_MAX_DAYS = { day: 93, week: 731 } as const;
+
+/** autoGrain in SQL: the grain of a span of `days` days (an SQL expression). */
+export const autoGrainSql = (days: string) =>
+  `CASE WHEN ${days} <= ${GRAIN_MAX_DAYS.day} THEN 'day' WHEN ${days} <= ${GRAIN_MAX_DAYS.week} THEN 'week' ELSE 'month' END`;
+
 function periodSql(range: DateRange | null): SqlQuery {
   return sql`CREATE OR REPLACE TEMP TABLE scope_period AS
     WITH r AS (SELECT COALESCE(${range?.start ?? null}::DATE, first_day) AS s, COALESCE(${range?.end ?? null}::DATE, end_day) AS e, end_day AS data_end FROM data_bounds)
     SELECT s AS start_day, e AS end_day, s::TIMESTAMP AS start_at, e::TIMESTAMP AS end_at, (e - s)::INTEGER AS days,
       least(e, data_end) AS observed_end_day,
-      CASE WHEN e - s <= 93 THEN 'day' WHEN e - s <= 731 THEN 'week' ELSE 'month' END AS grain
+      ${raw(autoGrainSql('e - s'))} AS grain
     FROM r`;
 }
 

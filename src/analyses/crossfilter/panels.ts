@@ -558,7 +558,7 @@ export function periodsOf(range: { start: string; end: string } | null, bounds: 
   const start = range ? dayOfIso(range.start) : bounds.firstDay;
   const end = range ? dayOfIso(range.end) : bounds.endDay;
   const days = end - start;
-  const grain: Grain = days <= 93 ? 'day' : days <= 731 ? 'week' : 'month';
+  const grain = autoGrain(days);
   const observedEndDay = Math.min(end, bounds.endDay);
   const period = (s: number, e: number, observed: number): Period => ({ startMs: msOfDay(s), endMs: msOfDay(e), startDay: s, endDay: e, observedEndDay: observed, days, grain });
   return { current: period(start, end, observedEndDay), previous: period(start - days, start, Math.min(start, observedEndDay)) };
