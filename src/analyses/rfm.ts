@@ -27,14 +27,20 @@ export const RFM_DEFINITIONS = {
   score:
     'R, F and M are each scored 1–5, 5 best. Customers are ranked by the value from worst to best (for recency, most days first), ' +
     'equal values sharing the lowest rank; score = min(5, 1 + ⌊5 × (rank − 1) / (customers − 1)⌋). ' +
-    'So customers with equal values always get the same score, and a value shared by many customers (one order) can leave some scores empty.',
+    'So customers with equal values always get the same score, and a value shared by many customers (one order) can leave some scores empty. ' +
+    'Monetary values are compared rounded to a millionth of the currency unit, so that sums equal but for floating-point noise tie.',
   fm: 'FM score: the mean of the F and M scores, rounded up: ⌈(F + M) / 2⌉.',
   segment: "The named segment of the customer's cell (R score × FM, F or M score) in the segment grid.",
   customerShare: "The segment's share of the customers.",
   revenueShare: "The segment's share of net revenue.",
 } as const satisfies Record<string, string>;
 
-/** The rank-based score, in exact integer arithmetic; `order` ranks the worst value first. */
+/**
+ * The rank-based score, in exact integer arithmetic; `order` ranks the worst value first. Monetary
+ * is ranked rounded to 6 decimals: a sum's last bits depend on the order it was added in (the
+ * arrays' in crossfilter/list-page.ts add in time order), and two customers with the same orders
+ * must tie.
+ */
 const scoreSql = (order: string) =>
   `least(5, 1 + (5 * (rank() OVER (ORDER BY ${order}) - 1)) // greatest(count(*) OVER () - 1, 1))::INTEGER`;
 
@@ -53,7 +59,7 @@ function rfmCtes({ customers, grid = PUTLER_GRID }: RfmOptions): string {
     SELECT *,
       ${scoreSql('recency DESC')} AS r,
       ${scoreSql('frequency')} AS f,
-      ${scoreSql('monetary')} AS m
+      ${scoreSql('round(monetary, 6)')} AS m
     FROM rfm_base
   ),
   rfm AS (
