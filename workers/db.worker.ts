@@ -7,7 +7,7 @@ import initParquet, { ParquetFile, Table as ParquetTable, writeParquet } from 'p
 import parquetModule from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { tableFromIPC } from 'apache-arrow';
 import { toCsv } from '../src/analyses/csv-export';
-import { PanelIndex, type PanelVersions } from '../src/analyses/crossfilter/panel-index';
+import { PanelIndex, type ListRfm, type PanelVersions } from '../src/analyses/crossfilter/panel-index';
 import type { DashboardPlanOptions } from '../src/analyses/dashboard';
 import type { OrdersElsewhere } from '../src/analyses/crossfilter/orders-arrays';
 import type { OrdersArraysApi } from './orders-arrays.worker';
@@ -188,6 +188,13 @@ const api = {
   async dashboardPanelsWithoutFlags(plan: DashboardPlanOptions, dataVersion: number) {
     try {
       return panelIndex.panelsWithoutFlags(plan, dataVersion);
+    } catch (error) {
+      plainError(error);
+    }
+  },
+  async dashboardListWithoutFlags(plan: DashboardPlanOptions, dataVersion: number, rfm: ListRfm) {
+    try {
+      return await panelIndex.listWithoutFlags(plan, dataVersion, rfm);
     } catch (error) {
       plainError(error);
     }

@@ -36,8 +36,14 @@ export const VALUE_BAND_DEFINITIONS: Record<ValueBand, string> = {
 // the first order's, not one arg_max per attribute (each costs ~150 ms at 1M orders). Only customers
 // whose latest (first) order lacks a value someone else of their orders has are looked up again.
 const KEY = '(ordered_at, order_id)';
-export const CUSTOMER_BASE_SQL = `CREATE OR REPLACE TABLE customer_base AS
-  WITH per_order AS (
+
+/**
+ * The CTEs per_order, fallback and per_customer: customer_base's columns that depend on the
+ * customer's own orders only (not cid, value_band and since_*), over `orders`, a relation with the
+ * orders table's columns. Over a subset of customers' orders it gives those customers' rows exactly.
+ */
+export function customerFactsCtes(orders = 'orders'): string {
+  return `per_order AS (
     SELECT customer_id,
       arg_max({name: customer_name, email: customer_email, country: country, city: city}, ${KEY}) AS latest,
       arg_min({channel: channel, amount: amount, purchase: kind <> 'refund'}, ${KEY}) AS first,
@@ -49,7 +55,7 @@ export const CUSTOMER_BASE_SQL = `CREATE OR REPLACE TABLE customer_base AS
       sum(amount)::DOUBLE AS lifetime_revenue,
       sum(refund)::DOUBLE AS lifetime_refunds,
       sum(net)::DOUBLE AS ltv
-    FROM orders
+    FROM ${orders}
     GROUP BY customer_id
   ),
   fallback AS (
@@ -60,7 +66,7 @@ export const CUSTOMER_BASE_SQL = `CREATE OR REPLACE TABLE customer_base AS
       arg_max(city, ${KEY}) FILTER (WHERE city IS NOT NULL) AS city,
       arg_min(channel, ${KEY}) FILTER (WHERE channel IS NOT NULL) AS channel,
       arg_min(amount, ${KEY}) FILTER (WHERE kind <> 'refund') AS first_order_revenue
-    FROM orders
+    FROM ${orders}
     WHERE customer_id IN (
       SELECT customer_id FROM per_order
       WHERE (latest.name IS NULL AND names > 0) OR (latest.email IS NULL AND emails > 0) OR (latest.country IS NULL AND countries > 0)
@@ -76,7 +82,11 @@ export const CUSTOMER_BASE_SQL = `CREATE OR REPLACE TABLE customer_base AS
       COALESCE(CASE WHEN p.first.purchase THEN p.first.amount ELSE f.first_order_revenue END, 0)::DOUBLE AS first_order_revenue,
       p.lifetime_orders, p.lifetime_paid_orders, p.lifetime_revenue, p.lifetime_refunds, p.ltv
     FROM per_order p LEFT JOIN fallback f USING (customer_id)
-  ),
+  )`;
+}
+
+export const CUSTOMER_BASE_SQL = `CREATE OR REPLACE TABLE customer_base AS
+  WITH ${customerFactsCtes()},
   ranked AS (
     SELECT *,
       COALESCE(sum(lifetime_revenue) OVER (ORDER BY lifetime_revenue DESC, customer_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS revenue_before,

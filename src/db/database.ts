@@ -1,7 +1,7 @@
 import type { Table } from 'apache-arrow';
 import type { EngineProgress } from '../../workers/engine';
 import type { DashboardPlanOptions } from '../analyses/dashboard';
-import type { PanelVersions } from '../analyses/crossfilter/panel-index';
+import type { ListRfm, PanelVersions } from '../analyses/crossfilter/panel-index';
 
 export type { EngineProgress };
 
@@ -60,6 +60,12 @@ export interface Database {
    * statements ran (any range and facets; no segment); null when not covered.
    */
   dashboardPanelsWithoutFlags?(plan: DashboardPlanOptions, dataVersion: number): Promise<Record<string, unknown>[] | null>;
+  /**
+   * The first page of customerListSql's rows for `plan`'s list (and the customers it holds) from the
+   * same arrays, the RFM column scored as `rfm` says, before any scope statement ran; null when not
+   * covered (a segment, a search, a later page, a sort on text or dates).
+   */
+  dashboardListWithoutFlags?(plan: DashboardPlanOptions, dataVersion: number, rfm: ListRfm): Promise<{ rows: Record<string, unknown>[]; total: number } | null>;
   /** The same after its scope statements ran, its flags read from the flag tables of `versions`; null when the SQL plan must answer. */
   dashboardPanels?(plan: DashboardPlanOptions, versions: PanelVersions): Promise<Record<string, unknown>[] | null>;
 }

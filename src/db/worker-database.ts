@@ -3,7 +3,7 @@ import { tableFromIPC } from 'apache-arrow';
 import type { DbApi } from '../../workers/db.worker';
 import type { Database, EngineProgress, QueryOptions } from './database';
 import type { DashboardPlanOptions } from '../analyses/dashboard';
-import type { PanelVersions } from '../analyses/crossfilter/panel-index';
+import type { ListRfm, PanelVersions } from '../analyses/crossfilter/panel-index';
 import { QueryError } from './query-error';
 
 /** The app's Database: every call goes to the worker that owns DuckDB; the main thread only decodes Arrow. */
@@ -71,6 +71,10 @@ export class WorkerDatabase implements Database {
 
   async dashboardPanelsWithoutFlags(plan: DashboardPlanOptions, dataVersion: number) {
     return (await this.#call(() => this.#api.dashboardPanelsWithoutFlags(plan, dataVersion))) ?? null;
+  }
+
+  async dashboardListWithoutFlags(plan: DashboardPlanOptions, dataVersion: number, rfm: ListRfm) {
+    return (await this.#call(() => this.#api.dashboardListWithoutFlags(plan, dataVersion, rfm))) ?? null;
   }
 
   async #call<T>(call: () => Promise<T>): Promise<T> {

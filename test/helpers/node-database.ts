@@ -5,7 +5,7 @@ import { ParquetFile, Table as ParquetTable, readParquet, writeParquet } from 'p
 import type { DuckDBBindings } from '#duckdb-browser-blocking';
 import { Engine, EngineError, concatChunks, REGISTERED_FILES_DIR, registeredFileName, type EngineProgress } from '../../workers/engine';
 import { toCsv } from '../../src/analyses/csv-export';
-import { PanelIndex, type PanelVersions } from '../../src/analyses/crossfilter/panel-index';
+import { PanelIndex, type ListRfm, type PanelVersions } from '../../src/analyses/crossfilter/panel-index';
 import type { DashboardPlanOptions } from '../../src/analyses/dashboard';
 import type { Database, QueryOptions } from '../../src/db/database';
 import { QueryError } from '../../src/db/query-error';
@@ -144,6 +144,10 @@ export class NodeDatabase implements Database {
 
   async dashboardPanelsWithoutFlags(plan: DashboardPlanOptions, dataVersion: number) {
     return this.#panelIndex.panelsWithoutFlags(plan, dataVersion);
+  }
+
+  dashboardListWithoutFlags(plan: DashboardPlanOptions, dataVersion: number, rfm: ListRfm) {
+    return this.#call(() => this.#panelIndex.listWithoutFlags(plan, dataVersion, rfm));
   }
 
   async #call<T>(call: () => Promise<T>): Promise<T> {

@@ -270,7 +270,8 @@ class TextColumn {
   }
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
+/** Byte order of two UTF-8 strings (memcmp, then length): DuckDB's order of VARCHARs. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let k = 0; k < n; k++) if (a[k] !== b[k]) return a[k]! - b[k]!;
   return a.length - b.length;
@@ -411,7 +412,7 @@ export interface OrdersElsewhere {
  * The data-wide arrays of the panels from the orders and order lines alone (see the top of this
  * file); null when there are no orders or something is not as expected.
  */
-export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersElsewhere): Promise<DataArrays | null> {
+export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersElsewhere): Promise<{ arrays: DataArrays; ids: CustomerIds } | null> {
   // The ranking's radix sort reads the numbers' bits as little-endian words (every browser's order).
   if (!LITTLE_ENDIAN) return null;
   // Elsewhere, the orders' part is built while the lines are read and numbered here (the machine's other core).
@@ -420,7 +421,20 @@ export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersEl
   let orders = built && (await built);
   if (orders === undefined) orders = ordersPart(await read(ORDERS_READ_SQL));
   if (!orders || !lines) return null;
-  return dataArraysOf({ ...orders.arrays, ...joinLines(lines, orders) });
+  return { arrays: dataArraysOf({ ...orders.arrays, ...joinLines(lines, orders) }), ids: customerIdsOf(orders) };
+}
+
+/** Each cid's customer id, as the orders name it: the customer list's page needs the ids of the customers it shows. */
+export interface CustomerIds {
+  dictionary: ByteDictionary;
+  /** The dictionary's code of customer cid (index 0: no one, −1). */
+  codeByCid: Int32Array;
+}
+
+function customerIdsOf(part: OrdersPart): CustomerIds {
+  const codeByCid = new Int32Array(part.cidOf.length + 1).fill(-1);
+  for (let code = 0; code < part.cidOf.length; code++) codeByCid[part.cidOf[code]!] = code;
+  return { dictionary: ByteDictionary.from(part.ids), codeByCid };
 }
 
 /** The orders' part of the arrays (readArraysFromOrders), from ORDERS_READ_SQL's table. */

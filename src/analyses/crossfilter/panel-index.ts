@@ -18,7 +18,12 @@ import {
   ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, rangeArrays, rowFails, sampleOf, sortAscending, withFails, dataArraysOf,
   type AttributeDimension, type DataArrays, type PanelOptions, type RangeArrays,
 } from './panels';
-import { readArraysFromOrders, type OrdersElsewhere } from './orders-arrays';
+import { compareBytes, readArraysFromOrders, type CustomerIds, type OrdersElsewhere } from './orders-arrays';
+import { historyRfmValues, isArrayListSort, listCandidates, pageOrder, rangeRfmValues, rfmRanksOf, segmentOf, type RfmRanks } from './list-page';
+import { customerFactsCtes } from '../customer-base';
+import { RFM_LIST_COLUMN } from '../customer-list';
+import { gridCells, type SegmentGrid } from '../rfm-grid';
+import { quoteLiteral } from '../../db/sql';
 
 export type ReadTable = (sql: string, params?: SqlParam[]) => Promise<Table>;
 
@@ -53,14 +58,31 @@ export const PANEL_INDEX_MAX_ORDERS = 3_000_000;
 
 type Rows = Record<string, unknown>[];
 
+/** How the customer list's RFM column is scored (value.svelte.ts scoreRfm): the grid, and the range's customers or all history. */
+export interface ListRfm {
+  grid: SegmentGrid;
+  allHistory: boolean;
+}
+
+/**
+ * A data set's arrays. `baseCids`: its customers are numbered as customer_base's cid (read from the
+ * customer base), not only as orders-arrays.ts numbers them, so the flag tables' cids (a segment's)
+ * can be matched on them. `ids`: each cid's customer id, where the arrays were built from the orders
+ * (customer_base holds them otherwise).
+ */
+interface IndexData {
+  version: number;
+  arrays: DataArrays;
+  baseCids: boolean;
+  ids: CustomerIds | null;
+}
+
 export class PanelIndex {
   readonly #read: ReadTable;
-  /**
-   * The arrays of data set `version`; `baseCids`: its customers are numbered as customer_base's cid
-   * (read from the customer base), not only as orders-arrays.ts numbers them, so the flag tables' cids
-   * (a segment's) can be matched on them.
-   */
-  #data: { version: number; arrays: DataArrays; baseCids: boolean } | null = null;
+  /** The arrays of data set `version` (IndexData). */
+  #data: IndexData | null = null;
+  /** RFM ranks of the latest scoring the list's page read (their key: data set, range or all history), reused while it stands. */
+  #rfmRanks: { key: string; ranks: RfmRanks } | null = null;
   /** The first customers' data, which the warm-up runs on (sampleOf). */
   #sample: DataArrays | null = null;
   /** The data set the latest prepare() is for. */
@@ -92,7 +114,8 @@ export class PanelIndex {
     // A prepare for a newer data set started meanwhile: it decides what is kept.
     if (!arrays || this.#preparing !== version) return false;
     this.#ranges.clear();
-    this.#data = { version, arrays, baseCids: true };
+    this.#data = { version, arrays, baseCids: true, ids: null };
+    this.#rfmRanks = null;
     this.#range(JSON.stringify(null));
     this.#sample = sampleOf(arrays, WARM_UP_CUSTOMERS);
     this.#warmUp(this.#sample, WARM_UP_ROUNDS);
@@ -110,9 +133,10 @@ export class PanelIndex {
     this.forget();
     const [counts] = rowsOf(await this.#read('SELECT count(*)::DOUBLE AS orders FROM orders'));
     if (Number(counts?.orders ?? 0) > PANEL_INDEX_MAX_ORDERS) return null;
-    const arrays = await readArraysFromOrders(this.#read, this.#elsewhere);
-    if (!arrays || this.#preparing !== version) return null;
-    this.#data = { version, arrays, baseCids: false };
+    const read = await readArraysFromOrders(this.#read, this.#elsewhere);
+    if (!read || this.#preparing !== version) return null;
+    const { arrays, ids } = read;
+    this.#data = { version, arrays, baseCids: false, ids };
     return { firstDay: arrays.bounds.firstDay * DAY_MS, lastDay: (arrays.bounds.endDay - 1) * DAY_MS };
   }
 
@@ -169,6 +193,7 @@ export class PanelIndex {
   /** Drops the arrays: the data changed. */
   forget(): void {
     this.#data = null;
+    this.#rfmRanks = null;
     this.#sample = null;
     this.#ranges.clear();
   }
@@ -181,6 +206,101 @@ export class PanelIndex {
     const data = this.#data;
     if (!data || data.version !== dataVersion || plan.filter.segment || !covered(plan)) return null;
     return this.#panelRows(plan, data.arrays, this.#range(JSON.stringify(plan.filter.range)), null);
+  }
+
+  /**
+   * The first page of the customer list customerListSql would return for `plan` (its list options),
+   * with the count of customers the list holds, before any scope statement ran: for any range and
+   * facet selection, the first page in a sort by one of the range's figures (ARRAY_LIST_SORTS),
+   * without a search; else null. The RFM segment column is scored here as `rfm` says
+   * (value.svelte.ts scoreRfm: the range's customers as of its last day, or all history as of the
+   * data's). Only the page's customers are read from the engine: their ids, names and places.
+   */
+  async listWithoutFlags(plan: DashboardPlanOptions, dataVersion: number, rfm: ListRfm): Promise<{ rows: Rows; total: number } | null> {
+    const data = this.#data;
+    const list = plan.list;
+    const sort = list.sort ?? 'revenue';
+    // customerListSql's default page size; null: every row (an export's), left to SQL.
+    const pageSize = list.limit === undefined ? 50 : list.limit;
+    if (!data || data.version !== dataVersion || plan.filter.segment || !covered(plan) || list.search || (list.offset ?? 0) !== 0 || pageSize === null || !isArrayListSort(sort)) return null;
+    const rangeKey = JSON.stringify(plan.filter.range);
+    const range = this.#range(rangeKey);
+    const { current: failsByCid } = facetFailsByCid(plan.filter.facets ?? {}, data.arrays, range);
+    const fails = failsByCid ? rowFails(range.current, failsByCid, 'current') : null;
+    const descending = list.direction !== 'asc';
+    const limit = Math.max(0, Math.floor(pageSize));
+    const candidates = listCandidates(range.current.rows, fails, sort, descending, limit);
+    if (!candidates) return null;
+    const rows = range.current.rows;
+    const cids = Array.from(candidates.rows, (i) => rows.cid[i]!);
+    // The candidates' ids order the ties; then the page's customers' text columns are read.
+    let page: number[];
+    let text: Map<string, Record<string, unknown>>;
+    let ids: string[];
+    if (data.ids) {
+      const { dictionary, codeByCid } = data.ids;
+      const codes = cids.map((cid) => codeByCid[cid] ?? -1);
+      if (codes.some((code) => code < 0)) return null;
+      page = pageOrder(candidates.values, descending, limit, (a, b) => dictionary.compare(codes[a]!, codes[b]!));
+      ids = page.map((k) => dictionary.text(codes[k]!));
+      text = await this.#customerText(ids);
+    } else {
+      const byCid = await this.#baseCustomerText(cids);
+      if (cids.some((cid) => !byCid.has(cid))) return null;
+      const idOf = (k: number) => String(byCid.get(cids[k]!)!.customer_id);
+      const bytes = cids.map((_, k) => ENCODER.encode(idOf(k)));
+      page = pageOrder(candidates.values, descending, limit, (a, b) => compareBytes(bytes[a]!, bytes[b]!));
+      ids = page.map(idOf);
+      text = new Map(page.map((k) => [idOf(k), byCid.get(cids[k]!)!]));
+    }
+    // The arrays were replaced meanwhile (another data set, or the customer base's).
+    if (this.#data !== data || ids.some((id) => !text.has(id))) return null;
+    const ranks = this.#rfmRanksFor(data, rangeKey, range, rfm.allHistory);
+    const cells = gridCells(rfm.grid);
+    const { period } = range.current;
+    const out = page.map((k, p) => {
+      const i = candidates.rows[k]!;
+      const cid = rows.cid[i]!;
+      const values = rfm.allHistory ? historyRfmValues(data.arrays, data.arrays.bounds.endDay - 1, cid) : rangeRfmValues(data.arrays, rows, period.endDay, period.endDay - 1, i);
+      const t = text.get(ids[p]!)!;
+      // customerListSql's columns, in its order.
+      return {
+        customer_id: ids[p], name: t.name ?? null, email: t.email ?? null, country: t.country ?? null, city: t.city ?? null,
+        first_order_at: t.first_order_at ?? null, last_order_at: t.last_order_at ?? null,
+        orders: rows.orders[i], revenue: rows.revenue[i], refunds: rows.refunds[i],
+        aov: rows.paidOrders[i]! > 0 ? rows.revenue[i]! / rows.paidOrders[i]! : null, ltv: rows.ltv[i],
+        [RFM_LIST_COLUMN]: values ? segmentOf(rfm.grid, cells, ranks.scores(values.recency, values.frequency, values.monetary)) : null,
+      } as Record<string, unknown>;
+    });
+    return { rows: out, total: candidates.passing };
+  }
+
+  /** The RFM ranks of a range's customers (or all history's), kept while the same are asked for. */
+  #rfmRanksFor(data: IndexData, rangeKey: string, range: RangeArrays, allHistory: boolean): RfmRanks {
+    const key = JSON.stringify([data.version, data.baseCids, allHistory ? 'all' : rangeKey]);
+    if (this.#rfmRanks?.key === key) return this.#rfmRanks.ranks;
+    const arrays = data.arrays;
+    const { rows, period } = range.current;
+    const ranks = allHistory
+      ? rfmRanksOf(arrays.customers.ltv.length - 1, (k) => historyRfmValues(arrays, arrays.bounds.endDay - 1, k + 1))
+      : rfmRanksOf(rows.n, (i) => rangeRfmValues(arrays, rows, period.endDay, period.endDay - 1, i));
+    this.#rfmRanks = { key, ranks };
+    return ranks;
+  }
+
+  /** customer_base's text columns and dates of customers by cid (the arrays' cids are customer_base's). */
+  async #baseCustomerText(cids: number[]): Promise<Map<number, Record<string, unknown>>> {
+    if (cids.length === 0) return new Map();
+    const t = await this.#read(`SELECT cid, customer_id, name, email, country, city, first_order_at, last_order_at FROM customer_base WHERE cid IN (${cids.map((c) => Math.floor(c)).join(', ')})`);
+    return new Map(rowsOf(t).map((r) => [Number(r.cid), r]));
+  }
+
+  /** The same columns of customers by id, from their orders (before customer_base exists), as customer_base defines them. */
+  async #customerText(ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+    if (ids.length === 0) return new Map();
+    const orders = `(SELECT * FROM orders WHERE customer_id IN (${ids.map(quoteLiteral).join(', ')}))`;
+    const t = await this.#read(`WITH ${customerFactsCtes(orders)} SELECT customer_id, name, email, country, city, first_order_at, last_order_at FROM per_customer`);
+    return new Map(rowsOf(t).map((r) => [String(r.customer_id), r]));
   }
 
   /**
@@ -373,6 +493,7 @@ const panelOptions = (plan: DashboardPlanOptions, filtered: boolean, failsByCid:
   failsByCid,
 });
 
+const ENCODER = new TextEncoder();
 const rowsOf = (t: Table) => t.toArray().map((r) => ({ ...r.toJSON() }) as Record<string, unknown>);
 const column = (t: Table, name: string): Vector => t.getChild(name)!;
 const noNulls = (t: Table, names: string[]) => names.every((n) => column(t, n).nullCount === 0);

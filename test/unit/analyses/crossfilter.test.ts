@@ -231,7 +231,7 @@ describe('the dashboard panels from arrays', () => {
   });
 
   it('builds a period’s rows alike walking its orders by day or customer by customer (orders before, in and after it)', async () => {
-    const data = (await readArraysFromOrders((sql, params) => db.query(sql, { params })))!;
+    const data = (await readArraysFromOrders((sql, params) => db.query(sql, { params })))!.arrays;
     const ranges = [null, MARCH, { start: '2024-01-30', end: '2024-03-01' }, { start: '2023-11-01', end: '2024-04-11' }, { start: '2024-04-10', end: '2024-04-11' }, { start: '2024-02-15', end: '2024-05-01' }];
     let kinds = 0;
     for (const range of ranges) {

@@ -110,11 +110,14 @@ async function customersOfBase(db: NodeDatabase): Promise<string[]> {
   }).sort();
 }
 
+/** The arrays readArraysFromOrders builds (without the customers' ids). */
+const arraysFromOrders = async (...args: Parameters<typeof readArraysFromOrders>) => (await readArraysFromOrders(...args))?.arrays ?? null;
+
 describe('the panels’ arrays from the orders alone', () => {
   it('hold every customer as the customer base does: latest and first values, ties on the same day by order id, refunds and free orders, lines of dropped copies left out', async () => {
     const db = await NodeDatabase.open();
     await loadFiles(db, [FIRST_FILE, SECOND_FILE]);
-    const fromOrders = await readArraysFromOrders((sql, params) => db.query(sql, { params }));
+    const fromOrders = await arraysFromOrders((sql, params) => db.query(sql, { params }));
     expect(fromOrders).not.toBeNull();
     expect(customersOf(fromOrders!)).toEqual(await customersOfBase(db));
     // The cases the fixture was written for, spelled out.
@@ -128,13 +131,18 @@ describe('the panels’ arrays from the orders alone', () => {
     // Only the values some customer has, in DuckDB's order.
     expect(fromOrders!.attributes.since_month.values).toEqual(['2024-01', '2024-02', '2024-03', '2024-04']);
     expect(fromOrders!.attributes.country.values).toEqual(['ES', 'FR', 'IE', 'US']);
+    // Each cid's customer id (cid 0 is no one's): every customer's, once.
+    const { ids } = (await readArraysFromOrders((sql, params) => db.query(sql, { params })))!;
+    expect(ids.codeByCid[0]).toBe(-1);
+    const idsByCid = Array.from(ids.codeByCid.subarray(1), (code) => ids.dictionary.text(code));
+    expect(idsByCid.sort()).toEqual((await db.rows<{ id: string }>('SELECT customer_id AS id FROM customer_base ORDER BY 1')).map((r) => r.id));
   });
 
   it('gives the same arrays with the orders’ part built elsewhere (posted to another worker and back), and falls back when that fails', async () => {
     const db = await NodeDatabase.open();
     await loadFiles(db, [FIRST_FILE, SECOND_FILE]);
     const read = (sql: string, params?: unknown[]) => db.query(sql, { params });
-    const here = await readArraysFromOrders(read);
+    const here = await arraysFromOrders(read);
     // As the page's worker does: the orders as IPC bytes, moved to the other worker, the part moved back.
     const posted: string[] = [];
     const elsewhere = (build: (ipc: Uint8Array[]) => Promise<ReturnType<typeof ordersPart>>): OrdersElsewhere => ({
@@ -147,17 +155,17 @@ describe('the panels’ arrays from the orders alone', () => {
       const part = ordersPart(tableFromIPC(bytes));
       return part && structuredClone(part, { transfer: buffersOf(part) });
     });
-    expect(customersOf((await readArraysFromOrders(read, moved))!)).toEqual(customersOf(here!));
+    expect(customersOf((await arraysFromOrders(read, moved))!)).toEqual(customersOf(here!));
     expect(posted).toEqual([expect.stringContaining('FROM orders')]);
     // A worker that fails: the part is built here; one that finds the data not covered: null.
-    expect(customersOf((await readArraysFromOrders(read, elsewhere(() => Promise.reject(new Error('no worker')))))!)).toEqual(customersOf(here!));
-    expect(await readArraysFromOrders(read, elsewhere(async () => null))).toBeNull();
+    expect(customersOf((await arraysFromOrders(read, elsewhere(() => Promise.reject(new Error('no worker')))))!)).toEqual(customersOf(here!));
+    expect(await arraysFromOrders(read, elsewhere(async () => null))).toBeNull();
   });
 
   it('holds customers who never purchased (refunds only) as the customer base does, when no one did', async () => {
     const db = await NodeDatabase.open();
     await loadFiles(db, [[HEADER, 'R01,C01,a@example.com,A,2024-02-01,-20,-1,Mug,Kitchen,IE,Cork,web,refunded', 'R02,C02,b@example.com,B,2024-02-03,-5,-1,Tea,Food,FR,,app,refunded'].join('\n')]);
-    const fromOrders = await readArraysFromOrders((sql, params) => db.query(sql, { params }));
+    const fromOrders = await arraysFromOrders((sql, params) => db.query(sql, { params }));
     expect(customersOf(fromOrders!)).toEqual(await customersOfBase(db));
     expect(fromOrders!.attributes.since_year.values).toEqual([null]);
   });
@@ -165,7 +173,7 @@ describe('the panels’ arrays from the orders alone', () => {
   it('answers null without orders', async () => {
     const db = await NodeDatabase.open();
     await loadFiles(db, [HEADER]);
-    expect(await readArraysFromOrders((sql, params) => db.query(sql, { params }))).toBeNull();
+    expect(await arraysFromOrders((sql, params) => db.query(sql, { params }))).toBeNull();
   });
 });
 
