@@ -146,7 +146,7 @@ export class NodeDatabase implements Database {
     return this.#panelIndex.panelsWithoutFlags(plan, dataVersion);
   }
 
-  dashboardListWithoutFlags(plan: DashboardPlanOptions, dataVersion: number, rfm: ListRfm) {
+  async dashboardListWithoutFlags(plan: DashboardPlanOptions, dataVersion: number, rfm: ListRfm) {
     return this.#call(() => this.#panelIndex.listWithoutFlags(plan, dataVersion, rfm));
   }
 

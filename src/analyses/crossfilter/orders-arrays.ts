@@ -501,7 +501,10 @@ export function ordersPart(orders: Table): OrdersPart | null {
   const cidOf = new Int32Array(customers);
   for (let k = 0; k < customers; k++) cidOf[order[k]!] = k + 1;
 
-  const facts = { ltv: new Float64Array(size), firstOrderRevenue: new Float64Array(size), firstOrderDay: new Float64Array(size).fill(NaN), lifetimePaidOrders: new Float64Array(size) };
+  const facts = {
+    ltv: new Float64Array(size), firstOrderRevenue: new Float64Array(size), firstOrderDay: new Float64Array(size).fill(NaN), lifetimePaidOrders: new Float64Array(size),
+    firstOrderUs: new Float64Array(size).fill(NaN), lastOrderUs: new Float64Array(size).fill(NaN),
+  };
   for (let c = 0; c < customers; c++) {
     const cid = cidOf[c]!, first = firstPurchase[c]!;
     facts.ltv[cid] = ltv[c]!;
@@ -509,7 +512,15 @@ export function ordersPart(orders: Table): OrdersPart | null {
     if (first >= 0) {
       facts.firstOrderRevenue[cid] = amount[first]!;
       facts.firstOrderDay[cid] = Math.floor(at[first]! / US_PER_DAY);
+      facts.firstOrderUs[cid] = at[first]!;
     }
+  }
+  // The last purchase's instant (max(ordered_at) of the orders that are not refund-only).
+  const lastOrderUs = facts.lastOrderUs;
+  for (let r = 0; r < n; r++) {
+    if (kind[r] === KIND_REFUND) continue;
+    const cid = cidOf[customerOf[r]!]!;
+    if (!(at[r]! <= lastOrderUs[cid]!)) lastOrderUs[cid] = at[r]!;
   }
   const since = sinceAttributes(facts.firstOrderDay, size);
   if (!since) return null;

@@ -20,7 +20,7 @@ import {
 } from './panels';
 import { compareBytes, readArraysFromOrders, type CustomerIds, type OrdersElsewhere } from './orders-arrays';
 import { historyRfmValues, isArrayListSort, listCandidates, pageOrder, rangeRfmValues, rfmRanksOf, segmentOf, type RfmRanks } from './list-page';
-import { customerFactsCtes } from '../customer-base';
+import { customerContactsSql } from '../customer-base';
 import { RFM_LIST_COLUMN } from '../customer-list';
 import { gridCells, type SegmentGrid } from '../rfm-grid';
 import { quoteLiteral } from '../../db/sql';
@@ -81,8 +81,8 @@ export class PanelIndex {
   readonly #read: ReadTable;
   /** The arrays of data set `version` (IndexData). */
   #data: IndexData | null = null;
-  /** RFM ranks of the latest scoring the list's page read (their key: data set, range or all history), reused while it stands. */
-  #rfmRanks: { key: string; ranks: RfmRanks } | null = null;
+  /** The RFM ranks the list's pages read, by their key (#rfmKey), least recently used first; of #data's arrays. */
+  readonly #rfmRanks = new Map<string, RfmRanks>();
   /** The first customers' data, which the warm-up runs on (sampleOf). */
   #sample: DataArrays | null = null;
   /** The data set the latest prepare() is for. */
@@ -115,8 +115,10 @@ export class PanelIndex {
     if (!arrays || this.#preparing !== version) return false;
     this.#ranges.clear();
     this.#data = { version, arrays, baseCids: true, ids: null };
-    this.#rfmRanks = null;
-    this.#range(JSON.stringify(null));
+    this.#rfmRanks.clear();
+    const allTime = JSON.stringify(null);
+    // All time's RFM ranks too, off the path of the next list's page (~50 ms at 1M orders).
+    this.#rfmRanksFor(this.#data, allTime, this.#range(allTime), false);
     this.#sample = sampleOf(arrays, WARM_UP_CUSTOMERS);
     this.#warmUp(this.#sample, WARM_UP_ROUNDS);
     return true;
@@ -149,8 +151,8 @@ export class PanelIndex {
    * (on-stack replacement), and that code was dropped once the hidden classes it was specialised to
    * were collected or did not match (--trace-deopt: "embedded weak objects cleared", "wrong map").
    * Every path a state takes is run (all time and dated ranges; unfiltered, a customer column, an
-   * item and a customer-since facet; a segment, alone and with a facet), and the radix sort on its
-   * own. Nothing it builds is kept.
+   * item and a customer-since facet; a segment, alone and with a facet), the customer list's page
+   * (its candidates, its RFM ranks) and the radix sort on its own. Nothing it builds is kept.
    */
   #warmUp(sample: DataArrays, rounds: number): void {
     const country = sample.attributes.country;
@@ -170,6 +172,10 @@ export class PanelIndex {
     for (let round = 0; round < rounds; round++) {
       for (const range of ranges) {
         const rows = rangeArrays(sample, range);
+        // The list's page: its candidates in a sort by a figure and by an instant, and the range's RFM scores.
+        const { rows: scope, period } = rows.current;
+        for (const sort of ['revenue', 'last_order_at'] as const) listCandidates(scope, sample.customers, null, sort, true, 25);
+        rfmRanksOf(sample, period.endDay - 1, { rows: scope, endDay: period.endDay }).scores([{ recency: 0, frequency: 1, monetary: 0 }]);
         for (const [i, facets] of selections.entries()) {
           // Cloned as the page's plans reach the worker (postMessage), so that their objects are alike too.
           const plan: DashboardPlanOptions = structuredClone({ filter: { range, facets }, grain: 'auto', churnWindowDays: 90, facetLimit: 12, list: { limit: 25 } });
@@ -193,7 +199,7 @@ export class PanelIndex {
   /** Drops the arrays: the data changed. */
   forget(): void {
     this.#data = null;
-    this.#rfmRanks = null;
+    this.#rfmRanks.clear();
     this.#sample = null;
     this.#ranges.clear();
   }
@@ -229,7 +235,7 @@ export class PanelIndex {
     const fails = failsByCid ? rowFails(range.current, failsByCid, 'current') : null;
     const descending = list.direction !== 'asc';
     const limit = Math.max(0, Math.floor(pageSize));
-    const candidates = listCandidates(range.current.rows, fails, sort, descending, limit);
+    const candidates = listCandidates(range.current.rows, data.arrays.customers, fails, sort, descending, limit);
     if (!candidates) return null;
     const rows = range.current.rows;
     const cids = Array.from(candidates.rows, (i) => rows.cid[i]!);
@@ -243,7 +249,7 @@ export class PanelIndex {
       if (codes.some((code) => code < 0)) return null;
       page = pageOrder(candidates.values, descending, limit, (a, b) => dictionary.compare(codes[a]!, codes[b]!));
       ids = page.map((k) => dictionary.text(codes[k]!));
-      text = await this.#customerText(ids);
+      text = await this.#customerText(data.arrays, ids, page.map((k) => cids[k]!));
     } else {
       const byCid = await this.#baseCustomerText(cids);
       if (cids.some((cid) => !byCid.has(cid))) return null;
@@ -258,10 +264,16 @@ export class PanelIndex {
     const ranks = this.#rfmRanksFor(data, rangeKey, range, rfm.allHistory);
     const cells = gridCells(rfm.grid);
     const { period } = range.current;
+    const rfmValues = page.map((k) => {
+      const i = candidates.rows[k]!;
+      return rfm.allHistory ? historyRfmValues(data.arrays, data.arrays.bounds.endDay - 1, rows.cid[i]!) : rangeRfmValues(data.arrays, rows, period.endDay, period.endDay - 1, i);
+    });
+    const scored = rfmValues.filter((v) => v !== null);
+    const scoresOf = ranks.scores(scored);
+    const scores = new Map(scored.map((v, k) => [v, scoresOf[k]!]));
     const out = page.map((k, p) => {
       const i = candidates.rows[k]!;
-      const cid = rows.cid[i]!;
-      const values = rfm.allHistory ? historyRfmValues(data.arrays, data.arrays.bounds.endDay - 1, cid) : rangeRfmValues(data.arrays, rows, period.endDay, period.endDay - 1, i);
+      const values = rfmValues[p]!;
       const t = text.get(ids[p]!)!;
       // customerListSql's columns, in its order.
       return {
@@ -269,22 +281,21 @@ export class PanelIndex {
         first_order_at: t.first_order_at ?? null, last_order_at: t.last_order_at ?? null,
         orders: rows.orders[i], revenue: rows.revenue[i], refunds: rows.refunds[i],
         aov: rows.paidOrders[i]! > 0 ? rows.revenue[i]! / rows.paidOrders[i]! : null, ltv: rows.ltv[i],
-        [RFM_LIST_COLUMN]: values ? segmentOf(rfm.grid, cells, ranks.scores(values.recency, values.frequency, values.monetary)) : null,
+        [RFM_LIST_COLUMN]: values ? segmentOf(rfm.grid, cells, scores.get(values)!) : null,
       } as Record<string, unknown>;
     });
     return { rows: out, total: candidates.passing };
   }
 
-  /** The RFM ranks of a range's customers (or all history's), kept while the same are asked for. */
+  /** The RFM ranks of a range's customers (or all history's), kept for the last few asked for, as the ranges' rows are. */
   #rfmRanksFor(data: IndexData, rangeKey: string, range: RangeArrays, allHistory: boolean): RfmRanks {
-    const key = JSON.stringify([data.version, data.baseCids, allHistory ? 'all' : rangeKey]);
-    if (this.#rfmRanks?.key === key) return this.#rfmRanks.ranks;
+    const key = allHistory ? 'all history' : rangeKey;
     const arrays = data.arrays;
     const { rows, period } = range.current;
-    const ranks = allHistory
-      ? rfmRanksOf(arrays.customers.ltv.length - 1, (k) => historyRfmValues(arrays, arrays.bounds.endDay - 1, k + 1))
-      : rfmRanksOf(rows.n, (i) => rangeRfmValues(arrays, rows, period.endDay, period.endDay - 1, i));
-    this.#rfmRanks = { key, ranks };
+    const ranks = this.#rfmRanks.get(key) ?? (allHistory ? rfmRanksOf(arrays, arrays.bounds.endDay - 1, null) : rfmRanksOf(arrays, period.endDay - 1, { rows, endDay: period.endDay }));
+    this.#rfmRanks.delete(key);
+    this.#rfmRanks.set(key, ranks);
+    for (const oldest of this.#rfmRanks.keys()) if (this.#rfmRanks.size > RANGES_KEPT + 1) this.#rfmRanks.delete(oldest);
     return ranks;
   }
 
@@ -295,12 +306,25 @@ export class PanelIndex {
     return new Map(rowsOf(t).map((r) => [Number(r.cid), r]));
   }
 
-  /** The same columns of customers by id, from their orders (before customer_base exists), as customer_base defines them. */
-  async #customerText(ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+  /**
+   * The same columns of customers by id (`cids`: theirs in `arrays`), before customer_base exists:
+   * names and e-mails read from their orders (customerContactsSql), places and purchases' instants
+   * from the arrays, which hold customer_base's.
+   */
+  async #customerText(arrays: DataArrays, ids: string[], cids: number[]): Promise<Map<string, Record<string, unknown>>> {
     if (ids.length === 0) return new Map();
-    const orders = `(SELECT * FROM orders WHERE customer_id IN (${ids.map(quoteLiteral).join(', ')}))`;
-    const t = await this.#read(`WITH ${customerFactsCtes(orders)} SELECT customer_id, name, email, country, city, first_order_at, last_order_at FROM per_customer`);
-    return new Map(rowsOf(t).map((r) => [String(r.customer_id), r]));
+    const t = await this.#read(customerContactsSql(`(SELECT * FROM orders WHERE customer_id IN (${ids.map(quoteLiteral).join(', ')}))`));
+    const contacts = new Map(rowsOf(t).map((r) => [String(r.customer_id), r]));
+    const place = (d: 'country' | 'city', cid: number) => arrays.attributes[d].values[arrays.attributes[d].codeByCid[cid]!] ?? null;
+    // Arrow hands TIMESTAMP values back as epoch milliseconds.
+    const instant = (us: number) => (Number.isNaN(us) ? null : us / 1000);
+    return new Map(ids.map((id, k) => {
+      const cid = cids[k]!;
+      return [id, {
+        name: contacts.get(id)?.name ?? null, email: contacts.get(id)?.email ?? null, country: place('country', cid), city: place('city', cid),
+        first_order_at: instant(arrays.customers.firstOrderUs[cid]!), last_order_at: instant(arrays.customers.lastOrderUs[cid]!),
+      }];
+    }));
   }
 
   /**
@@ -371,7 +395,8 @@ export class PanelIndex {
     const days = await this.#read(`SELECT cid, (day - DATE '1970-01-01')::INTEGER AS day, COALESCE((next_day - DATE '1970-01-01')::INTEGER, -1) AS next_day FROM purchase_days ORDER BY cid, day`);
     const itemCodes = rowsOf(await this.#read(`SELECT dim, code, value FROM item_codes WHERE code IS NOT NULL ORDER BY dim, code`));
     const facts = await this.#read(`SELECT cid, ltv::DOUBLE AS ltv, first_order_revenue::DOUBLE AS first_order_revenue,
-        COALESCE(floor(epoch_ms(first_order_at) / ${DAY_MS})::DOUBLE, 'NaN'::DOUBLE) AS first_order_day, lifetime_paid_orders::DOUBLE AS lifetime_paid_orders
+        COALESCE(floor(epoch_ms(first_order_at) / ${DAY_MS})::DOUBLE, 'NaN'::DOUBLE) AS first_order_day, lifetime_paid_orders::DOUBLE AS lifetime_paid_orders,
+        COALESCE(epoch_us(first_order_at)::DOUBLE, 'NaN'::DOUBLE) AS first_order_us, COALESCE(epoch_us(last_order_at)::DOUBLE, 'NaN'::DOUBLE) AS last_order_us
       FROM customer_base`);
     // A NULL test leaves a line out of a set (WHERE … AND i.bought), as false does.
     const lines = await this.#read(`SELECT cid, floor(epoch_ms(ordered_at) / ${DAY_MS})::INTEGER AS day, COALESCE(bought, FALSE)::UTINYINT AS bought,
@@ -380,11 +405,17 @@ export class PanelIndex {
     const [bounds] = rowsOf(await this.#read(`SELECT (first_day - DATE '1970-01-01')::INTEGER AS first_day, (end_day - DATE '1970-01-01')::INTEGER AS end_day FROM data_bounds`));
     if (!noNulls(orders, ['cid', 'day', 'purchase', 'amount', 'refund']) || !noNulls(days, ['cid', 'day']) || !noNulls(lines, ['cid', 'day'])) return null;
     if (!bounds || !noNulls(facts, ['cid', 'ltv', 'first_order_revenue', 'lifetime_paid_orders'])) return null;
-    const customerFacts = { ltv: new Float64Array(customers + 1), firstOrderRevenue: new Float64Array(customers + 1), firstOrderDay: new Float64Array(customers + 1).fill(NaN), lifetimePaidOrders: new Float64Array(customers + 1) };
+    const customerFacts = {
+      ltv: new Float64Array(customers + 1), firstOrderRevenue: new Float64Array(customers + 1), firstOrderDay: new Float64Array(customers + 1).fill(NaN), lifetimePaidOrders: new Float64Array(customers + 1),
+      firstOrderUs: new Float64Array(customers + 1).fill(NaN), lastOrderUs: new Float64Array(customers + 1).fill(NaN),
+    };
     {
       const cid = ints(facts, 'cid'), ltv = doubles(facts, 'ltv'), first = doubles(facts, 'first_order_revenue'), day = doubles(facts, 'first_order_day'), paid = doubles(facts, 'lifetime_paid_orders');
+      const firstUs = doubles(facts, 'first_order_us'), lastUs = doubles(facts, 'last_order_us');
       for (let r = 0; r < cid.length; r++) {
         const c = cid[r]!;
+        customerFacts.firstOrderUs[c] = firstUs[r]!;
+        customerFacts.lastOrderUs[c] = lastUs[r]!;
         customerFacts.ltv[c] = ltv[r]!;
         customerFacts.firstOrderRevenue[c] = first[r]!;
         customerFacts.firstOrderDay[c] = day[r]!;

@@ -59,7 +59,11 @@ export interface DataArrays {
   /** Per item dimension: value by code (code 0: no value), in DuckDB's order of the values. */
   itemValues: Record<ItemDimension, (string | null)[]>;
   /** customer_base's all-history figures a range's rows take as they are, by cid. */
-  customers: { ltv: Float64Array; firstOrderRevenue: Float64Array; firstOrderDay: Float64Array; lifetimePaidOrders: Float64Array };
+  customers: {
+    ltv: Float64Array; firstOrderRevenue: Float64Array; firstOrderDay: Float64Array; lifetimePaidOrders: Float64Array;
+    /** epoch_us of first_order_at and last_order_at (the first and last purchase), NaN for none: what the customer list sorts by. */
+    firstOrderUs: Float64Array; lastOrderUs: Float64Array;
+  };
   /** customer_items by cid (customer cid's from start[cid] to start[cid + 1]): each order line's day, whether it was bought (not only refunded), and its item codes (0: none). */
   lines: { start: Int32Array; day: Int32Array; bought: Uint8Array; codes: [Int32Array, Int32Array, Int32Array] };
   /** data_bounds, in days since 1970-01-01: the first day and the day after the last. */
@@ -904,7 +908,10 @@ export function sampleOf(data: DataArrays, customers: number): DataArrays {
       refund: prefix(ordersByCid.refund, ordersByCid.start), purchase: prefix(ordersByCid.purchase, ordersByCid.start),
     },
     itemValues: data.itemValues,
-    customers: { ltv: facts.ltv.subarray(0, size), firstOrderRevenue: facts.firstOrderRevenue.subarray(0, size), firstOrderDay: facts.firstOrderDay.subarray(0, size), lifetimePaidOrders: facts.lifetimePaidOrders.subarray(0, size) },
+    customers: {
+      ltv: facts.ltv.subarray(0, size), firstOrderRevenue: facts.firstOrderRevenue.subarray(0, size), firstOrderDay: facts.firstOrderDay.subarray(0, size), lifetimePaidOrders: facts.lifetimePaidOrders.subarray(0, size),
+      firstOrderUs: facts.firstOrderUs.subarray(0, size), lastOrderUs: facts.lastOrderUs.subarray(0, size),
+    },
     lines: {
       start: lines.start.subarray(0, size + 1), day: prefix(lines.day, lines.start), bought: prefix(lines.bought, lines.start),
       codes: lines.codes.map((c) => prefix(c, lines.start)) as DataArrays['lines']['codes'],
@@ -932,7 +939,7 @@ export function dataArraysOf(d: DataArrays): DataArrays {
     purchaseDaysByDay: { cid: pd.cid, day: pd.day, nextDay: pd.nextDay },
     ordersByCid: { start: oc.start, day: oc.day, amount: oc.amount, refund: oc.refund, purchase: oc.purchase },
     itemValues: { product: iv.product, category: iv.category, status: iv.status },
-    customers: { ltv: c.ltv, firstOrderRevenue: c.firstOrderRevenue, firstOrderDay: c.firstOrderDay, lifetimePaidOrders: c.lifetimePaidOrders },
+    customers: { ltv: c.ltv, firstOrderRevenue: c.firstOrderRevenue, firstOrderDay: c.firstOrderDay, lifetimePaidOrders: c.lifetimePaidOrders, firstOrderUs: c.firstOrderUs, lastOrderUs: c.lastOrderUs },
     lines: { start: l.start, day: l.day, bought: l.bought, codes: [l.codes[0], l.codes[1], l.codes[2]] },
     bounds: { firstDay: d.bounds.firstDay, endDay: d.bounds.endDay },
   };

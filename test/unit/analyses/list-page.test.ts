@@ -143,7 +143,7 @@ describe('the customer list’s first page from arrays', () => {
   it('gives the SQL list’s page for every range, facet, sort (both ways) and RFM grid, from both kinds of arrays', async () => {
     const ranges = [null, MARCH, { start: '2024-02-01', end: '2024-04-11' }, { start: '2023-12-01', end: '2024-01-01' }, { start: '2022-01-01', end: '2022-02-01' }];
     const facets: FacetSelections[] = [{}, { country: ['FR'] }, { product: ['Mug'] }, { channel: ['web', 'app'], customer_since: ['2024'] }, { country: ['XX'] }];
-    expect(await compareAll(db, indexes, ranges, facets, 3)).toBe(5 * (5 * 10 + 3 * 5 * 2));
+    expect(await compareAll(db, indexes, ranges, facets, 3)).toBe(5 * (5 * 14 + 3 * 5 * 2));
   });
 
   it('answers nothing where SQL must: a segment, a search, a later page, a sort on text, dates or segments, another data set', async () => {
@@ -152,7 +152,7 @@ describe('the customer list’s first page from arrays', () => {
     expect(await indexes.base.listWithoutFlags(planOf({ range: null, segment: spenders }, {}), 1, rfm)).toBeNull();
     expect(await indexes.base.listWithoutFlags(planOf({ range: null }, { search: 'ann' }), 1, rfm)).toBeNull();
     expect(await indexes.base.listWithoutFlags(planOf({ range: null }, { offset: 25 }), 1, rfm)).toBeNull();
-    for (const sort of ['name', 'customer_id', 'last_order_at', 'rfm_segment'] as const) expect(await indexes.base.listWithoutFlags(planOf({ range: null }, { sort }), 1, rfm)).toBeNull();
+    for (const sort of ['name', 'customer_id', 'email', 'rfm_segment'] as const) expect(await indexes.base.listWithoutFlags(planOf({ range: null }, { sort }), 1, rfm)).toBeNull();
     expect(await indexes.base.listWithoutFlags(planOf({ range: null }, {}), 2, rfm)).toBeNull();
     expect(await indexes.base.listWithoutFlags(planOf({ range: null }, { limit: null }), 1, rfm)).toBeNull();
     expect(await indexes.fromOrders.listWithoutFlags(planOf({ range: null }, {}), 1, rfm)).not.toBeNull();
@@ -173,9 +173,9 @@ describe('the customer list’s first page from arrays, on the sample data (17,5
     const [ties] = await db.rows<{ n: number }>(`SELECT max(n)::INTEGER AS n FROM (SELECT count(*) AS n FROM customer_base GROUP BY lifetime_revenue)`);
     expect(ties!.n).toBeGreaterThan(1);
     // Some sorts at all time tie more customers than MAX_LIST_CANDIDATES on the page's last value (no refunds, one order): left to SQL.
-    // Of 4 ranges × 3 selections × (10 sorts + 1 more grid × 2 directions) = 144 pages, 4 are left
+    // Of 4 ranges × 3 selections × (14 sorts + 1 more grid × 2 directions) = 192 pages, 4 are left
     // to SQL: more customers than MAX_LIST_CANDIDATES tie on their last value (compareAll checks it).
-    expect(await compareAll(db, indexes, ranges, [{}, ...countries.map((c) => ({ country: [c] }))], 25, RFM_CHOICES.slice(0, 2))).toBe(140);
+    expect(await compareAll(db, indexes, ranges, [{}, ...countries.map((c) => ({ country: [c] }))], 25, RFM_CHOICES.slice(0, 2))).toBe(188);
   });
 });
 
@@ -189,28 +189,45 @@ describe('list-page.ts’s pieces', () => {
     };
   };
 
+  /** Customers 1…n: first purchases at 1, 2, … µs, last purchases as given (NaN: none). */
+  const customersOf = (rows: ScopeRows, last: number[] = []) => {
+    const size = rows.n + 1;
+    return {
+      ltv: new Float64Array(size), firstOrderRevenue: new Float64Array(size), firstOrderDay: new Float64Array(size), lifetimePaidOrders: new Float64Array(size),
+      firstOrderUs: Float64Array.from({ length: size }, (_, cid) => cid), lastOrderUs: Float64Array.from({ length: size }, (_, cid) => last[cid - 1] ?? cid),
+    };
+  };
+
+  it('sorts by the customers’ last purchase, none last', () => {
+    const rows = rowsOf([1, 1, 1, 1]);
+    const customers = customersOf(rows, [30, NaN, 50, 40]);
+    expect(Array.from(listCandidates(rows, customers, null, 'last_order_at', true, 2)!.rows)).toEqual([2, 3]);
+    const all = listCandidates(rows, customers, null, 'last_order_at', false, 4)!;
+    expect(pageOrder(all.values, false, 4, (a, b) => a - b).map((k) => all.rows[k])).toEqual([0, 3, 2, 1]);
+  });
+
   it('takes the rows before the page’s last value and every row tied with it; NULL last both ways; the failing rows left out', () => {
     const rows = rowsOf([5, 9, 7, 7, 1, 7, 9]);
     // Top 3 by revenue: 9, 9, then 7 shared by rows 2, 3 and 5: all five can be on the page.
-    expect(Array.from(listCandidates(rows, null, 'revenue', true, 3)!.rows)).toEqual([1, 2, 3, 5, 6]);
-    expect(Array.from(listCandidates(rows, null, 'revenue', false, 2)!.rows)).toEqual([0, 4]);
+    expect(Array.from(listCandidates(rows, customersOf(rows), null, 'revenue', true, 3)!.rows)).toEqual([1, 2, 3, 5, 6]);
+    expect(Array.from(listCandidates(rows, customersOf(rows), null, 'revenue', false, 2)!.rows)).toEqual([0, 4]);
     // Row 1 fails a filter: 9 (row 6), then the three 7s.
     const fails = Uint32Array.from([0, 1, 0, 0, 0, 0, 0]);
-    const some = listCandidates(rows, fails, 'revenue', true, 2)!;
+    const some = listCandidates(rows, customersOf(rows), fails, 'revenue', true, 2)!;
     expect([Array.from(some.rows), some.passing]).toEqual([[2, 3, 5, 6], 6]);
     // AOV without a paid order is NULL: last, ascending and descending.
     const aov = rowsOf([10, 0, 30], [1, 0, 2]);
-    expect(Array.from(listCandidates(aov, null, 'aov', false, 2)!.rows)).toEqual([0, 2]);
-    expect(Array.from(listCandidates(aov, null, 'aov', true, 3)!.rows)).toEqual([0, 1, 2]);
-    expect(pageOrder(listCandidates(aov, null, 'aov', true, 3)!.values, true, 3, (a, b) => a - b)).toEqual([2, 0, 1]);
+    expect(Array.from(listCandidates(aov, customersOf(aov), null, 'aov', false, 2)!.rows)).toEqual([0, 2]);
+    expect(Array.from(listCandidates(aov, customersOf(aov), null, 'aov', true, 3)!.rows)).toEqual([0, 1, 2]);
+    expect(pageOrder(listCandidates(aov, customersOf(aov), null, 'aov', true, 3)!.values, true, 3, (a, b) => a - b)).toEqual([2, 0, 1]);
     // Fewer rows than the page: all of them.
-    expect(listCandidates(rows, null, 'revenue', true, 50)!.rows.length).toBe(7);
+    expect(listCandidates(rows, customersOf(rows), null, 'revenue', true, 50)!.rows.length).toBe(7);
   });
 
   it('leaves a page to SQL when more than MAX_LIST_CANDIDATES customers tie on its last value', () => {
     const rows = rowsOf([10, ...new Array<number>(MAX_LIST_CANDIDATES + 1).fill(1)]);
-    expect(listCandidates(rows, null, 'revenue', true, 2)).toBeNull();
-    expect(listCandidates(rows, null, 'revenue', true, 1)!.rows.length).toBe(1);
+    expect(listCandidates(rows, customersOf(rows), null, 'revenue', true, 2)).toBeNull();
+    expect(listCandidates(rows, customersOf(rows), null, 'revenue', true, 1)!.rows.length).toBe(1);
   });
 
   it('orders ties by the ids’ comparison, cut to the page', () => {
@@ -221,9 +238,10 @@ describe('list-page.ts’s pieces', () => {
     // Recency 10, 5, 5, 0; frequency 1, 1, 1, 3; monetary 20, 10, 30, 30. n = 4: score = min(5, 1 + ⌊5(rank − 1)/3⌋).
     const ranks = new RfmRanks({ recency: Float64Array.from([10, 5, 5, 0]), frequency: Float64Array.from([1, 1, 1, 3]), monetary: Float64Array.from([20, 10, 30, 30]) });
     // Recency 5: rank 2 (one customer has more days) → 1 + ⌊5/3⌋ = 2. Frequency 1: rank 1 → 1. Monetary 30: rank 3 → 1 + ⌊10/3⌋ = 4.
-    expect(ranks.scores(5, 1, 30)).toEqual({ r: 2, f: 1, m: 4 });
-    // Recency 0: rank 4 → 1 + 5 = 6 → 5. Frequency 3: rank 4 → 5. Monetary 10: rank 1 → 1.
-    expect(ranks.scores(0, 3, 10)).toEqual({ r: 5, f: 5, m: 1 });
+    // Recency 0: rank 4 → 1 + 5 = 6 → 5. Frequency 3: rank 4 → 5. Monetary 10: rank 1 → 1. Monetary 20: rank 2 → 1 + ⌊5/3⌋ = 2.
+    expect(ranks.scores([{ recency: 5, frequency: 1, monetary: 30 }, { recency: 0, frequency: 3, monetary: 10 }, { recency: 10, frequency: 1, monetary: 20 }])).toEqual([
+      { r: 2, f: 1, m: 4 }, { r: 5, f: 5, m: 1 }, { r: 1, f: 1, m: 2 },
+    ]);
   });
 
   it('rounds monetary values to 6 decimals as DuckDB’s round(x, 6) does', async () => {

@@ -78,6 +78,7 @@ function customersOf(a: DataArrays): string[] {
     out.push(JSON.stringify([
       value('country', cid), value('city', cid), value('channel', cid), value('value_band', cid), value('since_year', cid), value('since_quarter', cid), value('since_month', cid),
       a.customers.ltv[cid], a.customers.firstOrderRevenue[cid], Number.isNaN(day) ? null : day, a.customers.lifetimePaidOrders[cid],
+      ...[a.customers.firstOrderUs[cid]!, a.customers.lastOrderUs[cid]!].map((us) => (Number.isNaN(us) ? null : us)),
       days, lines.map((l) => JSON.stringify(l)).sort(), orders.map((o) => JSON.stringify(o)).sort(),
     ]));
   }
@@ -98,11 +99,12 @@ async function customersOfBase(db: NodeDatabase): Promise<string[]> {
       LEFT JOIN item_codes s ON s.dim = 'status' AND s.code = i.status`);
   const orders = await byCid(`SELECT cid, (ordered_at::DATE - DATE '1970-01-01')::INTEGER AS day, purchase::INTEGER AS purchase, amount, refund FROM customer_orders`);
   const base = await db.rows(`SELECT cid, country, city, channel, value_band, since_year, since_quarter, since_month, ltv, first_order_revenue,
-      floor(epoch_ms(first_order_at) / 86400000)::INTEGER AS first_day, lifetime_paid_orders::DOUBLE AS paid FROM customer_base`);
+      floor(epoch_ms(first_order_at) / 86400000)::INTEGER AS first_day, lifetime_paid_orders::DOUBLE AS paid,
+      epoch_us(first_order_at)::DOUBLE AS first_us, epoch_us(last_order_at)::DOUBLE AS last_us FROM customer_base`);
   return base.map((b) => {
     const cid = Number(b.cid);
     return JSON.stringify([
-      b.country, b.city, b.channel, b.value_band, b.since_year, b.since_quarter, b.since_month, b.ltv, b.first_order_revenue, b.first_day, b.paid,
+      b.country, b.city, b.channel, b.value_band, b.since_year, b.since_quarter, b.since_month, b.ltv, b.first_order_revenue, b.first_day, b.paid, b.first_us, b.last_us,
       days(cid).map((d) => [d.day, d.next]),
       lines(cid).map((l) => JSON.stringify([l.day, l.bought, l.product, l.category, l.status])).sort(),
       orders(cid).map((o) => JSON.stringify([o.day, o.purchase, o.amount, o.refund])).sort(),
