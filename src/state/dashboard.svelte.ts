@@ -11,6 +11,7 @@ import { DATA_FACTS_SQL, dashboardFilterSql, dashboardFlagsSql, dashboardPanelsS
 import type { SinceGrain } from '../analyses/facets';
 import { FACET_DIMENSIONS, type DashboardFilter, type DateRange, type FacetDimension, type FacetSelections } from '../analyses/filters';
 import { KPI_IDS, kpiChanges, type Kpi, type KpiValues } from '../analyses/kpis';
+import type { SegmentGrid } from '../analyses/rfm-grid';
 import { usesRfm, type Segment } from '../analyses/segments';
 import type { SqlQuery } from '../analyses/sql-fragment';
 import { scopeStampSql, type PanelVersions } from '../analyses/crossfilter/panel-index';
@@ -131,6 +132,10 @@ export class DashboardState {
    */
   #scope: Promise<boolean> = Promise.resolve(false);
   #scopeBuilt = (_built: boolean) => {};
+  /** Whether #scope has resolved true (the scope tables of the current data set exist). */
+  #scopeIsBuilt = false;
+  /** The list request (#listGeneration) whose page the SQL gave, which the arrays' page must not replace. */
+  #listFromSql = 0;
   /** Which data set and which range's scope tables the worker's panel arrays must match (Database.dashboardPanels). */
   #panelVersions: PanelVersions = { data: 0, range: '', stamp: 0 };
 
@@ -186,6 +191,7 @@ export class DashboardState {
     let baseBuilt = (_built: boolean) => {};
     this.#base = new Promise((resolve) => (baseBuilt = resolve));
     this.#scopeBuilt(false);
+    this.#scopeIsBuilt = false;
     this.#scope = new Promise((resolve) => (this.#scopeBuilt = resolve));
     let shown: Promise<void> | null = null;
     try {
@@ -226,6 +232,7 @@ export class DashboardState {
     this.#dataGeneration++;
     this.#generation++;
     this.#scopeBuilt(false);
+    this.#scopeIsBuilt = false;
     this.#panelCache.clear();
     this.#listGeneration++;
     this.bounds = null;
@@ -260,7 +267,16 @@ export class DashboardState {
       // or the worker's arrays; the scope tables are rebuilt behind them for the list, RFM scores and exports.
       let shown = false;
       const cacheKey = this.#cacheKey(plan);
-      const early = this.#panelCache.get(cacheKey) ?? (filter.segment ? null : await this.db.dashboardPanelsWithoutFlags?.(plan, this.#panelVersions.data).catch(() => null));
+      const cached = this.#panelCache.get(cacheKey);
+      const fromArrays = cached || filter.segment ? null : this.db.dashboardPanelsWithoutFlags?.(plan, this.#panelVersions.data).catch(() => null);
+      // The list's first page from the same arrays: asked for now, so that the worker answers it
+      // right after the panels, before the SQL this refresh (or a new data set's customer base) queues.
+      if (!filter.segment) {
+        // A refresh shows the list from its first page.
+        this.listOffset = 0;
+        this.#showListFromArrays({ ...plan, list: { ...plan.list, offset: 0 } }, ++this.#listGeneration, generation);
+      }
+      const early = cached ?? (await fromArrays);
       if (generation !== this.#generation) return;
       if (early) {
         this.#remember(cacheKey, early);
@@ -286,6 +302,7 @@ export class DashboardState {
       if (!(await run(rangeChanged ? dashboardFilterSql(plan) : dashboardFlagsSql(plan)))) return;
       this.#builtRange = rangeKey;
       this.#scopeBuilt(true);
+      this.#scopeIsBuilt = true;
       if (!shown) {
         // From the worker's arrays with the flags just written (a segment), else every panel in one
         // statement (one round trip), rows told apart by `part`.
@@ -410,19 +427,55 @@ export class DashboardState {
     this.error = message.split('\n')[0] ?? '';
   }
 
-  /** One page of the customer list for the current scope, sort and search. */
+  /**
+   * Asks the worker's arrays for `plan`'s list page (Database.dashboardListWithoutFlags: the first
+   * page in a sort by a figure or a purchase, without a search or segment), shown if list request
+   * `listGeneration` and refresh `generation` are still the latest and the SQL's page for that
+   * request has not come first. The SQL list serves everything else: it replaces this page (the same
+   * rows) once the scope tables and scores are built, and answers later pages, searches and exports.
+   */
+  #showListFromArrays(plan: DashboardPlanOptions, listGeneration: number, generation: number): void {
+    // Scores as of a chosen day are the SQL's alone.
+    if (!this.db.dashboardListWithoutFlags || this.value.asOfChosen) return;
+    const rfm = { grid: $state.snapshot(this.value.grid) as SegmentGrid, allHistory: this.value.allHistory };
+    let asked: Promise<CustomerPage | null>;
+    try {
+      asked = this.db.dashboardListWithoutFlags(plan, this.#panelVersions.data, rfm);
+    } catch {
+      // The SQL list follows whatever happens here.
+      return;
+    }
+    void asked
+      .catch(() => null)
+      .then((page) => {
+        if (!page || listGeneration !== this.#listGeneration || this.#listFromSql === listGeneration || generation !== this.#generation) return;
+        this.list = page;
+        this.listStatus = 'ready';
+        requestAnimationFrame(() => performance.mark('clientele:list-shown'));
+      });
+  }
+
+  /**
+   * One page of the customer list for the current scope, sort and search; until the scope tables
+   * are built, the arrays' page first where they have it (a sort clicked while a new data set loads).
+   */
   async loadList(): Promise<void> {
     const generation = ++this.#listGeneration;
     this.listStatus = 'loading';
+    if (!this.#scopeIsBuilt) this.#showListFromArrays(this.#plan(this.filter), generation, this.#generation);
     try {
       if (!(await this.#scope)) return;
       const list = this.#plan(this.filter).list;
       const page = await this.#run(customerListSql(list));
       const [count] = await this.#run(customerCountSql(list.search));
       if (generation !== this.#listGeneration) return;
+      this.#listFromSql = generation;
       this.list = { rows: page, total: Number(count?.customers ?? 0) };
       this.listStatus = 'ready';
-      requestAnimationFrame(() => performance.mark('clientele:list-painted'));
+      requestAnimationFrame(() => {
+        performance.mark('clientele:list-painted');
+        performance.mark('clientele:list-shown');
+      });
     } catch (error) {
       if (generation === this.#listGeneration) {
         this.listStatus = 'error';

@@ -256,6 +256,11 @@ export class ValueState {
     return this.#options.allHistory;
   }
 
+  /** Whether scores are counted to a chosen day rather than the range's (or the data's) last day. */
+  get asOfChosen(): boolean {
+    return this.#options.asOf !== undefined;
+  }
+
   async #rows(query: { sql: string; params: unknown[] } | string): Promise<Row[]> {
     const q = typeof query === 'string' ? { sql: query, params: [] } : query;
     return rowsOf(await this.db.query(q.sql, { params: q.params }));

@@ -408,22 +408,28 @@ describe('DashboardState with the value panels computed lazily', () => {
     const reset = dashboard.reset();
     await waitFor(() => dashboard.panels !== null);
     expect(baseStatements).toBe(1);
-    // Painted while the customer base is still being built: all ten customers, the data's bounds, no list yet.
+    // Painted while the customer base is still being built: all ten customers, the data's bounds, the
+    // list's first page (from the same arrays: the largest spender first).
     expect(customersKpi(dashboard)).toBe(10);
     expect(dashboard.status).toBe('loading');
     expect(dashboard.bounds).toEqual({ firstDay: Date.parse('2023-11-01'), lastDay: Date.parse('2024-04-10'), currency: null, suggestedChurnDays: null });
-    expect(dashboard.list).toBeNull();
-    // A facet click meanwhile is painted from the same arrays (France: C03, C04, C10); a sort of the list,
-    // a customer's report, a segment's size and the value section wait for the scope tables.
+    await waitFor(() => dashboard.list !== null);
+    expect([dashboard.list!.total, dashboard.list!.rows[0]!.customer_id]).toEqual([10, 'C08']);
+    // A facet click meanwhile is painted from the same arrays (France: C03, C04, C10), and so is a sort
+    // of the list by orders (C04's two first); a search, a customer's report, a segment's size and the
+    // value section wait for the scope tables.
     dashboard.toggleFacet('country', 'FR');
     await waitFor(() => customersKpi(dashboard) === 3);
     dashboard.sortList('orders');
+    // By revenue C04 (200), C10 (10), C03 (0); by orders C04 (2), then C03 and C10 (1 each) in id order.
+    await waitFor(() => dashboard.list!.rows.map((r) => r.customer_id).join() === 'C04,C03,C10');
     const report = dashboard.openCustomer('C04');
     dashboard.segments.edit(null);
     dashboard.segments.update({ name: 'FR', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'text', field: 'country', op: 'is', value: 'FR' }] }] });
     const opened = dashboard.value.setOpen(true);
+    dashboard.searchList('dan');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect([dashboard.list, dashboard.report, dashboard.segments.size, dashboard.value.rfm.status]).toEqual([null, null, null, 'idle']);
+    expect([dashboard.list!.rows.length, dashboard.report, dashboard.segments.size, dashboard.value.rfm.status]).toEqual([3, null, null, 'idle']);
     expect(dashboard.status).toBe('loading');
     release();
     await reset;
@@ -432,7 +438,8 @@ describe('DashboardState with the value panels computed lazily', () => {
     expect(dashboard.status).toBe('ready');
     expect(dashboard.error).toBe('');
     expect(customersKpi(dashboard)).toBe(3);
-    expect(dashboard.list!.total).toBe(3);
+    // The search, once the scope tables are built: Dan (C04).
+    expect(dashboard.list!.rows.map((r) => r.customer_id)).toEqual(['C04']);
     expect(dashboard.report!.profile!.customer_id).toBe('C04');
     expect(dashboard.segments.size).toEqual({ customers: 3, inRange: 3 });
     expect(dashboard.value.rfm.status).toBe('ready');
@@ -490,6 +497,7 @@ function withQuery(query: NodeDatabase['query']): NodeDatabase {
     preparePanelsFromOrders: { value: (...args: Parameters<NodeDatabase['preparePanelsFromOrders']>) => db.preparePanelsFromOrders(...args) },
     dashboardPanels: { value: (...args: Parameters<NodeDatabase['dashboardPanels']>) => db.dashboardPanels(...args) },
     dashboardPanelsWithoutFlags: { value: (...args: Parameters<NodeDatabase['dashboardPanelsWithoutFlags']>) => db.dashboardPanelsWithoutFlags(...args) },
+    dashboardListWithoutFlags: { value: (...args: Parameters<NodeDatabase['dashboardListWithoutFlags']>) => db.dashboardListWithoutFlags(...args) },
   }) as NodeDatabase;
 }
 
