@@ -462,6 +462,11 @@ function activity(s: ScopeState, data: DataArrays, options: PanelOptions): Row[]
   }));
 }
 
+/** How many orders fall in `period` (what building its rows costs: rangeScope walks them, rangeItems their lines). */
+export function periodOrders(data: DataArrays, period: Period): number {
+  return lowerBound(data.orders.day, period.endDay) - lowerBound(data.orders.day, period.startDay);
+}
+
 /** The first index whose value is ≥ x in an ascending array. */
 function lowerBound(values: Int32Array, x: number): number {
   let lo = 0, hi = values.length;
@@ -777,12 +782,19 @@ export function rangeArrays(data: DataArrays, range: { start: string; end: strin
   const periods = periodsOf(range, data.bounds);
   const current = rangeScope(data, periods.current);
   const previous = rangeScope(data, periods.previous);
+  return rangeArraysOf(data, periods, current, previous, rangeItems(data, periods.current, current.rows.cid));
+}
+
+/** A range's arrays from its pieces (rangeArrays builds them in one go; a build ahead of time, one piece a task). */
+export function rangeArraysOf(
+  data: DataArrays, periods: { current: Period; previous: Period }, current: Omit<ScopeState, 'fails'>, previous: Omit<ScopeState, 'fails'>, items: ItemSets,
+): RangeArrays {
   // The previous period's item sets are read only by an item facet's filter: built when first asked for.
   let previousItems: ItemSets | null = null;
   return {
     current,
     previous,
-    items: rangeItems(data, periods.current, current.rows.cid),
+    items,
     get previousItems() {
       return (previousItems ??= rangeItems(data, periods.previous, previous.rows.cid));
     },

@@ -381,3 +381,96 @@ describe('sortAscending (the ranking’s sort)', () => {
     }
   });
 });
+
+describe('ranges built ahead of their first visit', () => {
+  // The fixture's orders (customer_orders: the refund-only R01 is one) in each range's two periods,
+  // counted from the table in fixture.ts:
+  //   2023-11-01…2024-04-11 (every day): 15, and none in the 162 days before → 15
+  //   March: O02 O03 O04 O05 O06 R01 O10 O11 O14 = 9; Jan 30–Feb 29: O09 O12 = 2 → 11
+  //   Jan 30–Feb 29: 2; Dec 30–Jan 29: O01 = 1 → 3
+  //   Apr 10: O13 = 1; Apr 9: none → 1
+  const SPAN = { start: '2023-11-01', end: '2024-04-11' };
+  const FEBRUARY = { start: '2024-01-30', end: '2024-03-01' };
+  const LAST_DAY = { start: '2024-04-10', end: '2024-04-11' };
+  const RANGES = [LAST_DAY, MARCH, null, FEBRUARY, SPAN, { ...MARCH }];
+  let db: NodeDatabase;
+  const versions = new Versions();
+  const newIndex = () => new PanelIndex((sql, params) => db.query(sql, { params }));
+  beforeAll(async () => {
+    db = await NodeDatabase.open();
+    await loadFixture(db);
+    versions.data = 1;
+  });
+
+  it('counts the orders as the hand count above', async () => {
+    const counted = await rowsOf(db, { sql: `SELECT count(*) FILTER (WHERE ordered_at >= DATE '2024-03-01' AND ordered_at < DATE '2024-04-01')::DOUBLE AS march,
+      count(*) FILTER (WHERE ordered_at >= DATE '2024-01-30' AND ordered_at < DATE '2024-03-01')::DOUBLE AS february, count(*)::DOUBLE AS every_day FROM customer_orders`, params: [] });
+    expect(counted).toEqual([{ march: 9, february: 2, every_day: 15 }]);
+  });
+
+  it('chooses the ranges with the most orders in their two periods, at most two, from a number of orders; not all time, once each', async () => {
+    const index = newIndex();
+    expect(await index.prepare(versions.data)).toBe(true);
+    expect(await index.buildAhead(versions.data, RANGES, 3)).toEqual([JSON.stringify(SPAN), JSON.stringify(MARCH)]);
+    expect(await index.buildAhead(versions.data, RANGES, 12)).toEqual([JSON.stringify(SPAN)]);
+    expect(index.isBuilt(MARCH)).toBe(false);
+    expect(await index.buildAhead(versions.data, RANGES, 16)).toEqual([]);
+    // With the default (hundreds of thousands of orders) a shop this size builds nothing ahead.
+    expect(await index.buildAhead(versions.data, RANGES)).toEqual([]);
+    // Another data set's, or the arrays from the orders (replaced once the customer base is built): nothing.
+    expect(await index.buildAhead(versions.data + 1, RANGES, 1)).toEqual([]);
+    const fromOrders = newIndex();
+    await fromOrders.prepareFromOrders(versions.data);
+    expect(await fromOrders.buildAhead(versions.data, RANGES, 1)).toEqual([]);
+  });
+
+  it('answers a range built ahead with the SQL plan’s rows, facets and segments too, and keeps it past the last ranges used', async () => {
+    const index = newIndex();
+    expect(await index.prepare(versions.data)).toBe(true);
+    const builds = index.rangeBuilds;
+    expect(await index.buildAhead(versions.data, RANGES, 3)).toHaveLength(2);
+    expect(index.rangeBuilds).toBe(builds + 2);
+    for (const filter of [{ range: MARCH }, { range: MARCH, facets: { product: ['Mug'], country: ['UK', 'US'] } }, { range: SPAN, facets: { status: ['paid'] } },
+      { range: MARCH, segment: SPENDERS }, { range: SPAN, segment: MUG_OR_UK, facets: { channel: ['app'] } }] as DashboardFilter[]) {
+      const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan(filter));
+      expect(fromArrays, JSON.stringify(filter)).toEqual(sql);
+      if (!filter.segment) expect(withoutFlags, JSON.stringify(filter)).toEqual(sql);
+    }
+    // Every state above read the rows built ahead.
+    expect(index.rangeBuilds).toBe(builds + 2);
+    // Four other ranges visited: the last ranges used no longer hold the first of them, but MARCH and SPAN are still built.
+    const others = [FEBRUARY, LAST_DAY, { start: '2024-02-01', end: '2024-03-01' }, { start: '2024-01-01', end: '2024-02-01' }];
+    for (const range of others) expect(index.panelsWithoutFlags(plan({ range }), versions.data)).not.toBeNull();
+    expect(index.isBuilt(FEBRUARY)).toBe(false);
+    expect(index.isBuilt({ ...others[3]! })).toBe(true);
+    expect([index.isBuilt(MARCH), index.isBuilt(SPAN)]).toEqual([true, true]);
+    // A new data set drops them.
+    index.forget();
+    expect(index.isBuilt(MARCH)).toBe(false);
+  });
+
+  it('builds one piece a task, so that what is queued meanwhile runs before it ends; and keeps nothing when the data changed meanwhile', async () => {
+    const index = newIndex();
+    expect(await index.prepare(versions.data)).toBe(true);
+    let queuedRan = false;
+    const building = index.buildAhead(versions.data, RANGES, 3).then((keys) => ({ keys, queuedRan }));
+    setTimeout(() => (queuedRan = true), 0);
+    expect(await building).toEqual({ keys: [JSON.stringify(SPAN), JSON.stringify(MARCH)], queuedRan: true });
+    // A range built ahead already, or visited while it is built, is taken as it is.
+    const again = index.buildAhead(versions.data, [MARCH], 3);
+    const builds = index.rangeBuilds;
+    expect(index.panelsWithoutFlags(plan({ range: FEBRUARY }), versions.data)).not.toBeNull();
+    expect(await again).toEqual([JSON.stringify(MARCH)]);
+    // MARCH was built ahead already: kept, not built again (FEBRUARY, visited, was).
+    expect(index.rangeBuilds).toBe(builds + 1);
+    const visited = index.buildAhead(versions.data, [FEBRUARY], 3);
+    expect(index.panelsWithoutFlags(plan({ range: FEBRUARY }), versions.data)).not.toBeNull();
+    expect(await visited).toEqual([JSON.stringify(FEBRUARY)]);
+    expect(index.rangeBuilds).toBe(builds + 1);
+    // The data changed during the build: nothing kept.
+    const stale = index.buildAhead(versions.data, RANGES, 3);
+    index.forget();
+    expect(await stale).toEqual([]);
+    expect(index.isBuilt(SPAN)).toBe(false);
+  });
+});
