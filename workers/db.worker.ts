@@ -9,6 +9,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { toCsv } from '../src/analyses/csv-export';
 import { PanelIndex, type ListRfm, type PanelVersions } from '../src/analyses/crossfilter/panel-index';
 import type { DashboardPlanOptions } from '../src/analyses/dashboard';
+import type { DateRange } from '../src/analyses/filters';
 import type { OrdersElsewhere } from '../src/analyses/crossfilter/orders-arrays';
 import type { OrdersArraysApi } from './orders-arrays.worker';
 import { Engine, EngineError, concatChunks, type EngineProgress, type ParquetRowGroups, type ProgressListener } from './engine';
@@ -167,6 +168,13 @@ const api = {
       return await panelIndex.prepare(dataVersion);
     } catch (error) {
       panelIndex.forget();
+      plainError(error);
+    }
+  },
+  async buildPanelRangesAhead(dataVersion: number, ranges: (DateRange | null)[]) {
+    try {
+      return await panelIndex.buildAhead(dataVersion, ranges);
+    } catch (error) {
       plainError(error);
     }
   },

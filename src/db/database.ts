@@ -1,6 +1,7 @@
 import type { Table } from 'apache-arrow';
 import type { EngineProgress } from '../../workers/engine';
 import type { DashboardPlanOptions } from '../analyses/dashboard';
+import type { DateRange } from '../analyses/filters';
 import type { ListRfm, PanelVersions } from '../analyses/crossfilter/panel-index';
 
 export type { EngineProgress };
@@ -48,6 +49,12 @@ export interface Database {
    * without it the dashboard runs the SQL plan.
    */
   preparePanels?(dataVersion: number): Promise<boolean>;
+  /**
+   * Builds ahead, in the engine's idle time, the rows of those of `ranges` (the date picker's
+   * presets) whose first visit would be slow (crossfilter/panel-index.ts buildAhead), after
+   * preparePanels; the keys (JSON) of the ranges kept built.
+   */
+  buildPanelRangesAhead?(dataVersion: number, ranges: (DateRange | null)[]): Promise<string[]>;
   /**
    * Builds such arrays for data set `dataVersion` from the orders and their lines alone, before the
    * customer base (analyses/crossfilter/orders-arrays.ts), so that the first dashboard need not wait

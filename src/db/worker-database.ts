@@ -3,6 +3,7 @@ import { tableFromIPC } from 'apache-arrow';
 import type { DbApi } from '../../workers/db.worker';
 import type { Database, EngineProgress, QueryOptions } from './database';
 import type { DashboardPlanOptions } from '../analyses/dashboard';
+import type { DateRange } from '../analyses/filters';
 import type { ListRfm, PanelVersions } from '../analyses/crossfilter/panel-index';
 import { QueryError } from './query-error';
 
@@ -59,6 +60,10 @@ export class WorkerDatabase implements Database {
 
   async preparePanels(dataVersion: number) {
     return (await this.#call(() => this.#api.preparePanels(dataVersion))) === true;
+  }
+
+  async buildPanelRangesAhead(dataVersion: number, ranges: (DateRange | null)[]) {
+    return (await this.#call(() => this.#api.buildPanelRangesAhead(dataVersion, ranges))) ?? [];
   }
 
   async preparePanelsFromOrders(dataVersion: number) {

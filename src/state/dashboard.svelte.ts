@@ -17,7 +17,7 @@ import type { SqlQuery } from '../analyses/sql-fragment';
 import { scopeStampSql, type PanelVersions } from '../analyses/crossfilter/panel-index';
 import { QueryError } from '../db/query-error';
 import { isOutOfMemory } from '../ingest/load-source';
-import { presetRange, type RangePreset } from './date-presets';
+import { RANGE_PRESETS, presetRange, type RangePreset } from './date-presets';
 import { SegmentLibrary } from './segments.svelte';
 import { ValueState, type CustomerPrediction } from './value.svelte';
 
@@ -225,7 +225,14 @@ export class DashboardState {
     await (shown ?? this.refresh());
     // After the first dashboard is on screen, unless another data set came meanwhile: the arrays
     // later filter states' panels are computed from (those from the orders cannot tell a segment's customers).
-    if (data === this.#dataGeneration) await this.db.preparePanels?.(dataVersion).catch(() => false);
+    if (data !== this.#dataGeneration || !(await this.db.preparePanels?.(dataVersion).catch(() => false))) return;
+    // The presets whose first visit would be slow ("this year" at 1M orders) are built ahead, in the
+    // worker's idle time; not waited for: a later state is answered meanwhile.
+    const lastDay = this.bounds?.lastDay;
+    if (data === this.#dataGeneration && lastDay !== undefined) {
+      const presets = RANGE_PRESETS.filter((preset) => preset !== 'all' && preset !== 'custom').map((preset) => presetRange(preset, lastDay));
+      this.db.buildPanelRangesAhead?.(dataVersion, presets).catch(() => []);
+    }
   }
 
   clear(): void {

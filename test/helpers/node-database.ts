@@ -7,6 +7,7 @@ import { Engine, EngineError, concatChunks, REGISTERED_FILES_DIR, registeredFile
 import { toCsv } from '../../src/analyses/csv-export';
 import { PanelIndex, type ListRfm, type PanelVersions } from '../../src/analyses/crossfilter/panel-index';
 import type { DashboardPlanOptions } from '../../src/analyses/dashboard';
+import type { DateRange } from '../../src/analyses/filters';
 import type { Database, QueryOptions } from '../../src/db/database';
 import { QueryError } from '../../src/db/query-error';
 import { quoteLiteral } from '../../src/db/sql';
@@ -132,6 +133,10 @@ export class NodeDatabase implements Database {
 
   preparePanels(dataVersion: number) {
     return this.#call(() => this.#panelIndex.prepare(dataVersion));
+  }
+
+  buildPanelRangesAhead(dataVersion: number, ranges: (DateRange | null)[]) {
+    return this.#call(() => this.#panelIndex.buildAhead(dataVersion, ranges));
   }
 
   preparePanelsFromOrders(dataVersion: number) {
