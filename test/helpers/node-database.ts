@@ -135,7 +135,7 @@ export class NodeDatabase implements Database {
     return this.#call(() => this.#panelIndex.prepare(dataVersion));
   }
 
-  buildPanelRangesAhead(dataVersion: number, ranges: (DateRange | null)[]) {
+  async buildPanelRangesAhead(dataVersion: number, ranges: (DateRange | null)[]) {
     return this.#call(() => this.#panelIndex.buildAhead(dataVersion, ranges));
   }
 
