@@ -16,7 +16,7 @@ import type { Grain } from '../activity-series';
 import { PANEL_SCRATCH } from './scratch';
 import {
   ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, periodOrders, periodsOf, rangeArrays, rangeArraysOf, rangeItems, rangeScope, rowFails, sampleOf, sortAscending, withFails, dataArraysOf,
-  type AttributeDimension, type DataArrays, type PanelOptions, type RangeArrays,
+  type AttributeDimension, type DataArrays, type PanelOptions, type Period, type RangeArrays,
 } from './panels';
 import { compareBytes, readArraysFromOrders, type CustomerIds, type OrdersElsewhere } from './orders-arrays';
 import { historyRfmValues, isArrayListSort, listCandidates, pageOrder, rangeRfmValues, rfmRanksOf, segmentOf, type RfmRanks } from './list-page';
@@ -255,29 +255,29 @@ export class PanelIndex {
       .slice(0, BUILT_AHEAD_MAX);
     const kept = new Map<string, RangeArrays>();
     for (const { key, periods } of chosen) {
-      // Built already, or visited meanwhile: its rows were built then.
+      // Built already, or visited while this builds (its rows were built then): taken as it is.
       const built = () => this.#builtAhead.get(key) ?? this.#ranges.get(key);
-      let range = built();
-      if (!range) {
-        await nextTask();
-        if (this.#data !== data) return [];
-        const current = built()?.current ?? rangeScope(arrays, periods.current);
-        await nextTask();
-        if (this.#data !== data) return [];
-        const previous = built()?.previous ?? rangeScope(arrays, periods.previous);
-        await nextTask();
-        if (this.#data !== data) return [];
-        range = built();
-        if (!range) {
-          range = rangeArraysOf(arrays, periods, current, previous, rangeItems(arrays, periods.current, current.rows.cid));
-          this.#rangeBuilds++;
-        }
-      }
+      const range = built() ?? (await this.#buildInPieces(data, periods, built));
+      if (!range) return [];
       kept.set(key, range);
     }
     this.#builtAhead.clear();
     for (const [key, range] of kept) this.#builtAhead.set(key, range);
     return [...kept.keys()];
+  }
+
+  /** buildAhead's build of one range, a piece a task; null when the data changed meanwhile. */
+  async #buildInPieces(data: IndexData, periods: { current: Period; previous: Period }, built: () => RangeArrays | undefined): Promise<RangeArrays | null> {
+    const changed = async () => (await nextTask(), this.#data !== data);
+    if (await changed()) return null;
+    const current = rangeScope(data.arrays, periods.current);
+    if (await changed()) return null;
+    const previous = rangeScope(data.arrays, periods.previous);
+    if (await changed()) return null;
+    const visited = built();
+    if (visited) return visited;
+    this.#rangeBuilds++;
+    return rangeArraysOf(data.arrays, periods, current, previous, rangeItems(data.arrays, periods.current, current.rows.cid));
   }
 
   /**
