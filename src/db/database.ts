@@ -64,13 +64,14 @@ export interface Database {
   preparePanelsFromOrders?(dataVersion: number): Promise<{ firstDay: number; lastDay: number } | null>;
   /**
    * dashboardPanelsStatementSql's rows for `plan` from those arrays, before any of its scope
-   * statements ran (any range and facets; no segment); null when not covered.
+   * statements ran (any range and facets; a segment only from the customer base's arrays, and not
+   * one with an RFM or churn rule); null when not covered.
    */
   dashboardPanelsWithoutFlags?(plan: DashboardPlanOptions, dataVersion: number): Promise<Record<string, unknown>[] | null>;
   /**
    * The first page of customerListSql's rows for `plan`'s list (and the customers it holds) from the
    * same arrays, the RFM column scored as `rfm` says, before any scope statement ran; null when not
-   * covered (a segment, a search, a later page, a sort on text or dates).
+   * covered (a segment the arrays cannot match, a search, a later page, a sort on text or dates).
    */
   dashboardListWithoutFlags?(plan: DashboardPlanOptions, dataVersion: number, rfm: ListRfm): Promise<{ rows: Record<string, unknown>[]; total: number } | null>;
   /** The same after its scope statements ran, its flags read from the flag tables of `versions`; null when the SQL plan must answer. */

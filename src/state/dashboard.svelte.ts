@@ -270,19 +270,18 @@ export class DashboardState {
         }
         return true;
       };
-      // Without a segment (SQL's to decide) or a facet search, the panels come first, from the cache
-      // or the worker's arrays; the scope tables are rebuilt behind them for the list, RFM scores and exports.
+      // Without a facet search or a segment rule only SQL decides (RFM, churn), the panels come first,
+      // from the cache or the worker's arrays (which answer null otherwise); the scope tables are
+      // rebuilt behind them for the list, RFM scores and exports.
       let shown = false;
       const cacheKey = this.#cacheKey(plan);
       const cached = this.#panelCache.get(cacheKey);
-      const fromArrays = cached || filter.segment ? null : this.db.dashboardPanelsWithoutFlags?.(plan, this.#panelVersions.data).catch(() => null);
+      const fromArrays = cached ? null : this.db.dashboardPanelsWithoutFlags?.(plan, this.#panelVersions.data).catch(() => null);
       // The list's first page from the same arrays: asked for now, so that the worker answers it
       // right after the panels, before the SQL this refresh (or a new data set's customer base) queues.
-      if (!filter.segment) {
-        // A refresh shows the list from its first page.
-        this.listOffset = 0;
-        this.#showListFromArrays({ ...plan, list: { ...plan.list, offset: 0 } }, ++this.#listGeneration, generation);
-      }
+      // A refresh shows the list from its first page.
+      this.listOffset = 0;
+      this.#showListFromArrays({ ...plan, list: { ...plan.list, offset: 0 } }, ++this.#listGeneration, generation);
       const early = cached ?? (await fromArrays);
       if (generation !== this.#generation) return;
       if (early) {

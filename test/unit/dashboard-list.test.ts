@@ -53,7 +53,7 @@ describe('DashboardState’s customer list', () => {
     expect(dashboard.list).toEqual(pages[0]);
   });
 
-  it('shows a new range’s page from the arrays, and leaves a search or a segment to SQL', async () => {
+  it('shows a new range’s page from the arrays, a segment’s too, and leaves a search or an RFM segment to SQL', async () => {
     const { db, log, pages } = await loggedDatabase();
     const dashboard = new DashboardState(db);
     await dashboard.reset();
@@ -70,12 +70,18 @@ describe('DashboardState’s customer list', () => {
     await dashboard.refresh();
     expect(pages.slice(asked)).toEqual([null]);
     expect(dashboard.list!.rows.map((r) => r.customer_id)).toEqual(['C04']);
-    // A segment is SQL's to decide: the arrays are not asked. March's customers with 200+ of sales to date: C02, C04 (200 each), C08 (500).
+    // A segment of a number rule is matched on the arrays: March's customers with 200+ of sales to
+    // date, C08 (500), then C02 and C04 (200 each, in id order), from the arrays, then the same from SQL.
     dashboard.listSearch = '';
-    const asks = log.filter((l) => l === 'list from arrays').length;
+    const before = pages.length;
     dashboard.segment = { name: '200+', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'total_revenue', op: '>=', value: 200 }] }] };
     await dashboard.refresh();
-    expect(log.filter((l) => l === 'list from arrays').length).toBe(asks);
-    expect(dashboard.list!.rows.map((r) => r.customer_id)).toEqual(['C08', 'C02', 'C04']);
+    expect(pages.slice(before).map((page) => page?.rows.map((r) => r.customer_id))).toEqual([['C08', 'C02', 'C04']]);
+    expect(dashboard.list).toEqual(pages.at(-1));
+    // An RFM rule is SQL's to decide: the arrays answer nothing; SQL's list has March's one Champion, C04.
+    dashboard.segment = { name: 'champions', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'rfm', segment: 'Champions' }] }] };
+    await dashboard.refresh();
+    expect(pages.at(-1)).toBeNull();
+    expect(dashboard.list!.rows.map((r) => r.customer_id)).toEqual(['C04']);
   });
 });

@@ -379,17 +379,22 @@ describe('DashboardState with the value panels computed lazily', () => {
     expect({ ...dashboard.panels!, ms: 0 }).toEqual({ ...first, ms: 0 });
     // The scope tables still follow (the list reads them): all ten customers again.
     expect(dashboard.list!.total).toBe(10);
-    // A segment is SQL's to decide: its panels come from the arrays once its flag tables are written.
+    // A segment the arrays can match (a number rule) is painted from them before its flag tables too.
     dashboard.segment = { name: 'spent 100+', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'total_revenue', op: '>=', value: 100 }] }] };
     await dashboard.refresh();
-    expect([panelQueries, fromArrays, beforeFlags]).toEqual([3, 1, 2]);
+    expect([panelQueries, fromArrays, beforeFlags]).toEqual([3, 0, 3]);
+    expect(customersKpi(dashboard)).toBe(6); // 100+ of sales: C01 150, C02 200, C04 200, C05 300, C07 100, C08 500
+    // An RFM rule is SQL's to decide: its panels come from the arrays once its flag tables are written.
+    dashboard.segment = { name: 'champions', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'rfm', segment: 'Champions' }] }] };
+    await dashboard.refresh();
+    expect([panelQueries, fromArrays, beforeFlags]).toEqual([4, 1, 3]);
     dashboard.segment = null;
     // Another churn window is another state; a new data set forgets every state.
     dashboard.churnWindowDays = 30;
     await dashboard.refresh();
-    expect(panelQueries).toBe(4);
-    await dashboard.reset();
     expect(panelQueries).toBe(5);
+    await dashboard.reset();
+    expect(panelQueries).toBe(6);
   });
 
   it('paints the first dashboard from the orders before the customer base is built; what reads the scope tables waits for them', async () => {

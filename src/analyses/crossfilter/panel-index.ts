@@ -2,15 +2,16 @@
 // SQL plan builds once per data set (prepare). A range's rows are then built from those arrays,
 // and a facet selection is matched on them too, so a facet click or a new date range needs no SQL
 // before its panels: tens of milliseconds at 1M orders against hundreds by SQL
-// (docs/benchmarks.md). A segment is SQL's to decide: whom it fails is read after the SQL plan's
-// scope statements ran, from its flag tables (all time) or evaluated on every customer (a dated
-// range, whose lost customers the flag tables do not hold). Where a case is not covered (a facet
+// (docs/benchmarks.md). A segment is matched on the arrays too (segment-arrays.ts), except for
+// the rules SQL alone can decide (RFM, churn): whom such a segment fails is read after the SQL
+// plan's scope statements ran, from its flag tables (all time) or evaluated on every customer (a
+// dated range, whose lost customers the flag tables do not hold). Where a case is not covered (a facet
 // search, a NULL where a figure is expected) the index answers null and the caller runs the SQL
 // plan: the arrays never guess.
 import type { Table, Vector } from 'apache-arrow';
 import type { DashboardPlanOptions } from '../dashboard';
 import type { DateRange, FacetSelections } from '../filters';
-import { segmentPredicate } from '../segments';
+import { segmentPredicate, type Segment } from '../segments';
 import { raw, sql, type Fragment, type SqlParam } from '../sql-fragment';
 import type { Grain } from '../activity-series';
 import { PANEL_SCRATCH } from './scratch';
@@ -24,6 +25,7 @@ import { customerContactsSql } from '../customer-base';
 import { RFM_LIST_COLUMN } from '../customer-list';
 import { gridCells, type SegmentGrid } from '../rfm-grid';
 import { quoteLiteral } from '../../db/sql';
+import { segmentFailingByCid, type SegmentFacts } from './segment-arrays';
 
 export type ReadTable = (sql: string, params?: SqlParam[]) => Promise<Table>;
 
@@ -67,6 +69,15 @@ const WARM_UP_ROUNDS = 8;
 /** Above RADIX_FROM in panels.ts, so the radix sort runs. */
 const RADIX_WARM_UP_VALUES = 20_000;
 
+/** A segment of every rule kind the arrays match (segment-arrays.ts), on one of the data's products, for the warm-up. */
+const warmUpSegment = (product: string): Segment => ({
+  name: 'warm-up', combine: 'or',
+  groups: [
+    { combine: 'and', rules: [{ kind: 'number', field: 'order_count', op: '>=', value: 2 }, { kind: 'number', field: 'total_revenue', op: '>=', value: 100 }, { kind: 'date', field: 'last_purchase', op: 'on_or_after', value: '2000-01-01' }] },
+    { combine: 'or', rules: [{ kind: 'text', field: 'country', op: 'is_not', value: '' }, { kind: 'product', product, when: 'ever' }, { kind: 'product', product, when: 'in_range' }] },
+  ],
+});
+
 /** Above this many orders the arrays are not built (their memory is the JavaScript heap's, beside DuckDB's). */
 export const PANEL_INDEX_MAX_ORDERS = 3_000_000;
 
@@ -82,13 +93,15 @@ export interface ListRfm {
  * A data set's arrays. `baseCids`: its customers are numbered as customer_base's cid (read from the
  * customer base), not only as orders-arrays.ts numbers them, so the flag tables' cids (a segment's)
  * can be matched on them. `ids`: each cid's customer id, where the arrays were built from the orders
- * (customer_base holds them otherwise).
+ * (customer_base holds them otherwise). `segmentFacts`: customer_base's columns a segment's number
+ * rules compare (segment-arrays.ts), read with the customer base's arrays only.
  */
 interface IndexData {
   version: number;
   arrays: DataArrays;
   baseCids: boolean;
   ids: CustomerIds | null;
+  segmentFacts: SegmentFacts | null;
 }
 
 export class PanelIndex {
@@ -127,18 +140,21 @@ export class PanelIndex {
     const orders = Number(counts?.orders ?? 0);
     const customers = Number(counts?.customers ?? 0);
     if (orders > PANEL_INDEX_MAX_ORDERS) return false;
-    const arrays = await this.#readData(customers);
+    const read = await this.#readData(customers);
     // A prepare for a newer data set started meanwhile: it decides what is kept.
-    if (!arrays || this.#preparing !== version) return false;
+    if (!read || this.#preparing !== version) return false;
+    const { arrays, segmentFacts } = read;
     this.#ranges.clear();
     this.#builtAhead.clear();
-    this.#data = { version, arrays, baseCids: true, ids: null };
+    this.#data = { version, arrays, baseCids: true, ids: null, segmentFacts };
     this.#rfmRanks.clear();
     const allTime = JSON.stringify(null);
     // All time's RFM ranks too, off the path of the next list's page (15–60 ms at 1M orders, Node build).
     this.#rfmRanksFor(this.#data, allTime, this.#range(allTime), false);
     this.#sample = sampleOf(arrays, WARM_UP_CUSTOMERS);
-    this.#warmUp(this.#sample, WARM_UP_ROUNDS);
+    const size = this.#sample.customers.ltv.length;
+    const sampleFacts = { lifetimeRevenue: segmentFacts.lifetimeRevenue.subarray(0, size), lifetimeOrders: segmentFacts.lifetimeOrders.subarray(0, size), lifetimeAov: segmentFacts.lifetimeAov.subarray(0, size) };
+    this.#warmUp(this.#sample, sampleFacts, WARM_UP_ROUNDS);
     return true;
   }
 
@@ -156,7 +172,7 @@ export class PanelIndex {
     const read = await readArraysFromOrders(this.#read, this.#elsewhere);
     if (!read || this.#preparing !== version) return null;
     const { arrays, ids } = read;
-    this.#data = { version, arrays, baseCids: false, ids };
+    this.#data = { version, arrays, baseCids: false, ids, segmentFacts: null };
     return { firstDay: arrays.bounds.firstDay * DAY_MS, lastDay: (arrays.bounds.endDay - 1) * DAY_MS };
   }
 
@@ -169,10 +185,11 @@ export class PanelIndex {
    * (on-stack replacement), and that code was dropped once the hidden classes it was specialised to
    * were collected or did not match (--trace-deopt: "embedded weak objects cleared", "wrong map").
    * Every path a state takes is run (all time and dated ranges; unfiltered, a customer column, an
-   * item and a customer-since facet; a segment, alone and with a facet), the customer list's page
-   * (its candidates, its RFM ranks) and the radix sort on its own. Nothing it builds is kept.
+   * item and a customer-since facet; a segment, alone and with a facet, matched on the arrays and as
+   * read from the flag tables), the customer list's page (its candidates, its RFM ranks) and the
+   * radix sort on its own. Nothing it builds is kept.
    */
-  #warmUp(sample: DataArrays, rounds: number): void {
+  #warmUp(sample: DataArrays, facts: SegmentFacts, rounds: number): void {
     const country = sample.attributes.country;
     const counts = new Int32Array(country.values.length);
     for (const code of country.codeByCid) counts[code]!++;
@@ -183,6 +200,7 @@ export class PanelIndex {
     const { firstDay, endDay } = sample.bounds;
     const ranges = [null, ...[30, 90, 365].map((days) => ({ start: day(Math.max(firstDay, endDay - days)), end: day(endDay) }))];
     const revenues = new Float64Array(RADIX_WARM_UP_VALUES);
+    const segment = warmUpSegment(sample.itemValues.product[1] ?? '');
     // A segment's failing customers as its reads give them (every other customer, here): from the
     // flag tables on all time, for every customer on a dated range.
     const everyOther = (cids: Int32Array) => cids.filter((cid) => cid % 2 === 1);
@@ -198,8 +216,10 @@ export class PanelIndex {
           // Cloned as the page's plans reach the worker (postMessage), so that their objects are alike too.
           const plan: DashboardPlanOptions = structuredClone({ filter: { range, facets }, grain: 'auto', churnWindowDays: 90, facetLimit: 12, list: { limit: 25 } });
           this.#panelRows(plan, sample, rows, null);
-          // The segment alone and with a country.
+          // The segment alone and with a country: matched on the arrays, then as its SQL reads give it.
           if (i > 1) continue;
+          const matched = segmentFailingByCid(segment, sample, facts, rows);
+          if (matched) this.#panelRows(plan, sample, rows, null, matched);
           if (range === null) {
             const failing = (scope: RangeArrays['current']) => ({ rows: scope.rows.n, cids: everyOther(scope.rows.cid) });
             this.#panelRows(plan, sample, rows, { current: failing(rows.current), previous: failing(rows.previous) });
@@ -282,19 +302,34 @@ export class PanelIndex {
 
   /**
    * The rows dashboardPanelsStatementSql would return for `plan`, before any of its scope statements
-   * ran: for any range and facet selection, without a segment or a facet search; else null.
+   * ran: for any range and facet selection, without a facet search, and without a segment or with
+   * one the arrays can match (segment-arrays.ts: not an RFM or churn rule; the customer base's
+   * arrays only); else null.
    */
   panelsWithoutFlags(plan: DashboardPlanOptions, dataVersion: number): Rows | null {
     const data = this.#data;
-    if (!data || data.version !== dataVersion || plan.filter.segment || !covered(plan)) return null;
-    return this.#panelRows(plan, data.arrays, this.#range(JSON.stringify(plan.filter.range)), null);
+    if (!data || data.version !== dataVersion || !covered(plan) || (plan.filter.segment && !data.segmentFacts)) return null;
+    const range = this.#range(JSON.stringify(plan.filter.range));
+    const segmentFailing = this.#segmentFailing(plan, data, range);
+    if (segmentFailing === null) return null;
+    return this.#panelRows(plan, data.arrays, range, null, segmentFailing ?? null);
+  }
+
+  /**
+   * Every customer failing `plan`'s segment in each period of `range`, matched on the arrays; undefined
+   * without a segment, null when the arrays cannot match it (SQL's flag tables decide then).
+   */
+  #segmentFailing(plan: DashboardPlanOptions, data: IndexData, range: RangeArrays): { current: Int32Array; previous: Int32Array } | null | undefined {
+    const segment = plan.filter.segment;
+    if (!segment) return undefined;
+    return data.segmentFacts && segmentFailingByCid(segment, data.arrays, data.segmentFacts, range);
   }
 
   /**
    * The first page of the customer list customerListSql would return for `plan` (its list options),
    * with the count of customers the list holds, before any scope statement ran: for any range and
-   * facet selection, the first page in a sort by one of the range's figures (ARRAY_LIST_SORTS),
-   * without a search; else null. The RFM segment column is scored here as `rfm` says
+   * facet selection, and a segment the arrays can match (as panelsWithoutFlags), the first page in
+   * a sort by one of the range's figures (ARRAY_LIST_SORTS), without a search; else null. The RFM segment column is scored here as `rfm` says
    * (value.svelte.ts scoreRfm: the range's customers as of its last day, or all history as of the
    * data's). Only the page's customers are read from the engine: their ids, names and places.
    */
@@ -304,10 +339,13 @@ export class PanelIndex {
     const sort = list.sort ?? 'revenue';
     // customerListSql's default page size; null: every row (an export's), left to SQL.
     const pageSize = list.limit === undefined ? 50 : list.limit;
-    if (!data || data.version !== dataVersion || plan.filter.segment || !covered(plan) || list.search || (list.offset ?? 0) !== 0 || pageSize === null || !isArrayListSort(sort)) return null;
+    if (!data || data.version !== dataVersion || (plan.filter.segment && !data.segmentFacts) || !covered(plan) || list.search || (list.offset ?? 0) !== 0 || pageSize === null || !isArrayListSort(sort)) return null;
     const rangeKey = JSON.stringify(plan.filter.range);
     const range = this.#range(rangeKey);
-    const { current: failsByCid } = facetFailsByCid(plan.filter.facets ?? {}, data.arrays, range);
+    const segmentFailing = this.#segmentFailing(plan, data, range);
+    if (segmentFailing === null) return null;
+    let { current: failsByCid } = facetFailsByCid(plan.filter.facets ?? {}, data.arrays, range);
+    if (segmentFailing) failsByCid = withSegmentFailing(failsByCid, segmentFailing.current, data.arrays.customers.ltv.length, 'current');
     const fails = failsByCid ? rowFails(range.current, failsByCid, 'current') : null;
     const descending = list.direction !== 'asc';
     const limit = Math.max(0, Math.floor(pageSize));
@@ -456,7 +494,7 @@ export class PanelIndex {
     return range;
   }
 
-  async #readData(customers: number): Promise<DataArrays | null> {
+  async #readData(customers: number): Promise<{ arrays: DataArrays; segmentFacts: SegmentFacts } | null> {
     const attributes = {} as DataArrays['attributes'];
     const dictionary = (d: AttributeDimension) =>
       `(SELECT value, (row_number() OVER (ORDER BY value ASC NULLS LAST) - 1)::INTEGER AS code FROM (SELECT DISTINCT ${d} AS value FROM customer_base))`;
@@ -477,7 +515,9 @@ export class PanelIndex {
     const itemCodes = rowsOf(await this.#read(`SELECT dim, code, value FROM item_codes WHERE code IS NOT NULL ORDER BY dim, code`));
     const facts = await this.#read(`SELECT cid, ltv::DOUBLE AS ltv, first_order_revenue::DOUBLE AS first_order_revenue,
         COALESCE(floor(epoch_ms(first_order_at) / ${DAY_MS})::DOUBLE, 'NaN'::DOUBLE) AS first_order_day, lifetime_paid_orders::DOUBLE AS lifetime_paid_orders,
-        COALESCE(epoch_us(first_order_at)::DOUBLE, 'NaN'::DOUBLE) AS first_order_us, COALESCE(epoch_us(last_order_at)::DOUBLE, 'NaN'::DOUBLE) AS last_order_us
+        COALESCE(epoch_us(first_order_at)::DOUBLE, 'NaN'::DOUBLE) AS first_order_us, COALESCE(epoch_us(last_order_at)::DOUBLE, 'NaN'::DOUBLE) AS last_order_us,
+        COALESCE(lifetime_revenue::DOUBLE, 'NaN'::DOUBLE) AS lifetime_revenue, COALESCE(lifetime_orders::DOUBLE, 'NaN'::DOUBLE) AS lifetime_orders,
+        COALESCE(lifetime_aov::DOUBLE, 'NaN'::DOUBLE) AS lifetime_aov
       FROM customer_base`);
     // A NULL test leaves a line out of a set (WHERE … AND i.bought), as false does.
     const lines = await this.#read(`SELECT cid, floor(epoch_ms(ordered_at) / ${DAY_MS})::INTEGER AS day, COALESCE(bought, FALSE)::UTINYINT AS bought,
@@ -490,11 +530,18 @@ export class PanelIndex {
       ltv: new Float64Array(customers + 1), firstOrderRevenue: new Float64Array(customers + 1), firstOrderDay: new Float64Array(customers + 1).fill(NaN), lifetimePaidOrders: new Float64Array(customers + 1),
       firstOrderUs: new Float64Array(customers + 1).fill(NaN), lastOrderUs: new Float64Array(customers + 1).fill(NaN),
     };
+    const segmentFacts: SegmentFacts = {
+      lifetimeRevenue: new Float64Array(customers + 1).fill(NaN), lifetimeOrders: new Float64Array(customers + 1).fill(NaN), lifetimeAov: new Float64Array(customers + 1).fill(NaN),
+    };
     {
       const cid = ints(facts, 'cid'), ltv = doubles(facts, 'ltv'), first = doubles(facts, 'first_order_revenue'), day = doubles(facts, 'first_order_day'), paid = doubles(facts, 'lifetime_paid_orders');
       const firstUs = doubles(facts, 'first_order_us'), lastUs = doubles(facts, 'last_order_us');
+      const revenue = doubles(facts, 'lifetime_revenue'), orders = doubles(facts, 'lifetime_orders'), aov = doubles(facts, 'lifetime_aov');
       for (let r = 0; r < cid.length; r++) {
         const c = cid[r]!;
+        segmentFacts.lifetimeRevenue[c] = revenue[r]!;
+        segmentFacts.lifetimeOrders[c] = orders[r]!;
+        segmentFacts.lifetimeAov[c] = aov[r]!;
         customerFacts.firstOrderUs[c] = firstUs[r]!;
         customerFacts.lastOrderUs[c] = lastUs[r]!;
         customerFacts.ltv[c] = ltv[r]!;
@@ -511,7 +558,7 @@ export class PanelIndex {
     }
     const timeOrdered = { cid: ints(orders, 'cid'), day: ints(orders, 'day'), purchase: ints8(orders, 'purchase'), amount: doubles(orders, 'amount'), refund: doubles(orders, 'refund') };
     const withPaid = { ...timeOrdered, paidThrough: paidThrough(timeOrdered, customers + 1) };
-    return dataArraysOf({
+    const arrays = dataArraysOf({
       attributes,
       orders: withPaid,
       ordersByCid: ordersByCid(withPaid, customers + 1),
@@ -522,6 +569,7 @@ export class PanelIndex {
       lines: { start: startsByCid(ints(lines, 'cid'), customers + 1), day: ints(lines, 'day'), bought: ints8(lines, 'bought'), codes: [ints(lines, 'product'), ints(lines, 'category'), ints(lines, 'status')] },
       bounds: { firstDay: Number(bounds.first_day), endDay: Number(bounds.end_day) },
     });
+    return { arrays, segmentFacts };
   }
 
   /**

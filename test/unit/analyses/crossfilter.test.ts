@@ -11,7 +11,7 @@ import type { Grain } from '../../../src/analyses/activity-series';
 import { dashboardFilterSql, dashboardPanelsStatementSql, dashboardRangeSql, type DashboardPlanOptions } from '../../../src/analyses/dashboard';
 import type { SinceGrain } from '../../../src/analyses/facets';
 import type { DashboardFilter } from '../../../src/analyses/filters';
-import type { Segment } from '../../../src/analyses/segments';
+import type { Segment, SegmentRule } from '../../../src/analyses/segments';
 import { PanelIndex, scopeStampSql } from '../../../src/analyses/crossfilter/panel-index';
 import { periodsOf, rangeScope, sortAscending } from '../../../src/analyses/crossfilter/panels';
 import { PANEL_SCRATCH, Scratch } from '../../../src/analyses/crossfilter/scratch';
@@ -79,6 +79,44 @@ const MUG_OR_UK: Segment = {
   groups: [{ combine: 'and', rules: [{ kind: 'product', product: 'Mug', when: 'in_range' }] }, { combine: 'and', rules: [{ kind: 'text', field: 'country', op: 'is', value: 'UK' }] }],
 };
 
+/** One segment per rule kind the arrays match (segment-arrays.ts), with boundaries the fixture's customers sit on, and groups combined both ways. */
+const ARRAY_SEGMENTS: Segment[] = [
+  { name: 'two orders or more', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'order_count', op: '>=', value: 2 }] }] },
+  { name: 'AOV under 60', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'aov', op: '<', value: 60 }] }] },
+  { name: 'AOV 60', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'aov', op: '=', value: 60 }] }] },
+  { name: 'revenue at most 60', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'total_revenue', op: '<=', value: 60 }] }] },
+  { name: 'revenue over 200', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'total_revenue', op: '>', value: 200 }] }] },
+  { name: 'first before March', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'date', field: 'first_purchase', op: 'before', value: '2024-03-01' }] }] },
+  { name: 'last from 03-28', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'date', field: 'last_purchase', op: 'on_or_after', value: '2024-03-28' }] }] },
+  { name: "O'Fallon", combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'text', field: 'city', op: 'is', value: "O'Fallon" }] }] },
+  { name: 'not UK', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'text', field: 'country', op: 'is_not', value: 'UK' }] }] },
+  { name: 'not a channel nobody has', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'text', field: 'channel', op: 'is_not', value: 'fax' }] }] },
+  { name: 'Tea ever', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'product', product: 'Tea', when: 'ever' }] }] },
+  { name: 'Mug in range', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'product', product: 'Mug', when: 'in_range' }] }] },
+  { name: 'no such product', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'product', product: 'Teapot', when: 'ever' }] }] },
+  {
+    name: '(2+ orders and UK) or in O\'Fallon', combine: 'or',
+    groups: [
+      { combine: 'and', rules: [{ kind: 'number', field: 'order_count', op: '>=', value: 2 }, { kind: 'text', field: 'country', op: 'is', value: 'UK' }] },
+      { combine: 'and', rules: [{ kind: 'text', field: 'city', op: 'is', value: "O'Fallon" }] },
+    ],
+  },
+  {
+    name: '(Kettle in range or web) and revenue 100+', combine: 'and',
+    groups: [
+      { combine: 'or', rules: [{ kind: 'product', product: 'Kettle', when: 'in_range' }, { kind: 'text', field: 'channel', op: 'is', value: 'web' }] },
+      { combine: 'and', rules: [{ kind: 'number', field: 'total_revenue', op: '>=', value: 100 }] },
+    ],
+  },
+  { name: 'no rules', combine: 'and', groups: [{ combine: 'or', rules: [] }] },
+];
+/** Segments with a rule only SQL matches: the arrays answer none of their states before the flag tables. */
+const SQL_SEGMENTS: Segment[] = [
+  { name: 'champions', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'rfm', segment: 'Champions' }] }] },
+  { name: 'overdue or UK', combine: 'or', groups: [{ combine: 'or', rules: [{ kind: 'text', field: 'country', op: 'is', value: 'UK' }, { kind: 'churn', risk: 'overdue' }] }] },
+  { name: 'a date DuckDB refuses', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'date', field: 'first_purchase', op: 'before', value: '2024-02-30' }] }] },
+];
+
 describe('the dashboard panels from arrays', () => {
   let db: NodeDatabase;
   let index: PanelIndex;
@@ -112,8 +150,8 @@ describe('the dashboard panels from arrays', () => {
     for (const filter of ALL_TIME_FILTERS) {
       const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan(filter));
       expect(fromArrays, JSON.stringify(filter)).toEqual(sql);
-      // A segment is SQL's to decide: its state waits for the flag tables.
-      expect(withoutFlags, JSON.stringify(filter)).toEqual(filter.segment ? null : sql);
+      // A segment of these rules is matched on the arrays too: its state needs no flag table.
+      expect(withoutFlags, JSON.stringify(filter)).toEqual(sql);
     }
   });
 
@@ -155,7 +193,7 @@ describe('the dashboard panels from arrays', () => {
     expect([searched.fromArrays, searched.withoutFlags]).toEqual([null, null]);
   });
 
-  it('gives the SQL plan’s rows for segments on dated ranges: whom the segment fails is read for every customer (its lost ones too), after the flag tables', async () => {
+  it('gives the SQL plan’s rows for segments on dated ranges: whom the segment fails is matched on every customer (its lost ones too), before the flag tables and after them', async () => {
     const ranges = [MARCH, { start: '2024-01-30', end: '2024-03-01' }, { start: '2023-11-01', end: '2024-04-11' }, { start: '2024-04-10', end: '2024-04-11' }];
     const filters: Omit<DashboardFilter, 'range'>[] = [
       { segment: SPENDERS }, { segment: MUG_OR_UK }, { segment: MUG_OR_UK, facets: { channel: ['app'] } }, { segment: SPENDERS, facets: { product: ['Mug'], country: ['FR', null] } },
@@ -165,9 +203,23 @@ describe('the dashboard panels from arrays', () => {
         for (const churnWindowDays of [7, 90]) {
           const state = { range, ...filter };
           const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan(state, { churnWindowDays }));
-          // Lost customers are in these rows: the segment must be matched outside the range's flag tables.
-          expect(withoutFlags, JSON.stringify(state)).toBeNull();
+          // Lost customers are in these rows: the segment is matched on every customer, outside the range's flag tables.
+          expect(withoutFlags, JSON.stringify(state)).toEqual(sql);
           expect(fromArrays, JSON.stringify({ state, churnWindowDays })).toEqual(sql);
+        }
+      }
+    }
+  });
+
+  it('matches every rule kind on the arrays: the SQL plan’s rows before any scope statement, on every range, with facets too', async () => {
+    const ranges = [null, MARCH, { start: '2024-01-30', end: '2024-03-01' }, { start: '2023-11-01', end: '2024-04-11' }, { start: '2024-04-10', end: '2024-04-11' }];
+    for (const range of ranges) {
+      for (const segment of ARRAY_SEGMENTS) {
+        for (const facets of [{}, { product: ['Mug'], country: ['UK', 'US', null] }]) {
+          const state = { range, segment, facets };
+          const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan(state, { churnWindowDays: 30 }));
+          expect(withoutFlags, JSON.stringify(state)).toEqual(sql);
+          expect(fromArrays, JSON.stringify(state)).toEqual(sql);
         }
       }
     }
@@ -211,7 +263,8 @@ describe('the dashboard panels from arrays', () => {
         expect(withoutFlags, JSON.stringify({ range, more })).toEqual(sql);
       }
     }
-    expect(index.panelsWithoutFlags(plan({ range: MARCH, segment: SPENDERS }), versions.data)).toBeNull();
+    // Rules only SQL can match (RFM scores, churn risk) wait for the flag tables.
+    for (const segment of SQL_SEGMENTS) expect(index.panelsWithoutFlags(plan({ range: MARCH, segment }), versions.data), segment.name).toBeNull();
     expect(index.panelsWithoutFlags(plan({ range: null }), versions.data + 1)).toBeNull();
   });
 
@@ -270,7 +323,7 @@ describe('the dashboard panels from arrays', () => {
 });
 
 describe('the dashboard panels from arrays, with values missing', () => {
-  it('lists no value last among equal counts, as DuckDB orders NULLS LAST, in customer and item facets', async () => {
+  it('lists no value last among equal counts, as DuckDB orders NULLS LAST, in customer and item facets; matches segments at those customers’ edges', async () => {
     // Three more customers, each alone with their values: C11 has no product, country, city or channel;
     // C12 bought a product of its own; C13 bought a mug and only returned a card (a product and
     // category never bought: in no product or category list); C14 only returned one (a customer
@@ -301,6 +354,25 @@ describe('the dashboard panels from arrays, with values missing', () => {
       }
       expect(fromArrays, JSON.stringify(filter)).toEqual(sql);
       expect(withoutFlags, JSON.stringify(filter)).toEqual(sql);
+    }
+    // Segments matched on the arrays at these customers' edges: the card was only returned (C13, C14),
+    // so nobody bought it, ever or in a range; C14, without a purchase, has no first purchase and no
+    // AOV; C11 has no country (not "is" anything, always "is not").
+    const rule = (r: SegmentRule): Segment => ({ name: JSON.stringify(r), combine: 'and', groups: [{ combine: 'and', rules: [r] }] });
+    const edges = [
+      rule({ kind: 'product', product: 'Card', when: 'ever' }), rule({ kind: 'product', product: 'Card', when: 'in_range' }), rule({ kind: 'product', product: 'Zebra', when: 'ever' }),
+      rule({ kind: 'date', field: 'first_purchase', op: 'before', value: '2030-01-01' }), rule({ kind: 'number', field: 'aov', op: '<=', value: 1e9 }),
+      rule({ kind: 'text', field: 'country', op: 'is_not', value: 'IE' }), rule({ kind: 'text', field: 'country', op: 'is', value: 'ZZ' }),
+    ];
+    for (const range of [null, MARCH]) {
+      for (const segment of edges) {
+        const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan({ range, segment }));
+        if (segment.groups[0]!.rules[0]!.kind === 'product' && segment.name.includes('Card')) {
+          expect(sql.find((r) => r.part === 'kpis' && r.period === 'current')!.customers, `nobody bought the card: ${segment.name}`).toBe(0);
+        }
+        expect(withoutFlags, `${segment.name} ${JSON.stringify(range)}`).toEqual(sql);
+        expect(fromArrays, `${segment.name} ${JSON.stringify(range)}`).toEqual(sql);
+      }
     }
   });
 });
@@ -343,7 +415,7 @@ describe('the dashboard panels from arrays, on the sample data (17,500 order lin
       for (const options of [{}, { grain: 'week' as const, churnWindowDays: 14, sinceGrain: 'quarter' as const }]) {
         const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan(filter, options));
         expect(fromArrays, JSON.stringify({ filter, options })).toEqual(sql);
-        expect(withoutFlags, JSON.stringify({ filter, options })).toEqual(filter.segment ? null : sql);
+        expect(withoutFlags, JSON.stringify({ filter, options })).toEqual(sql);
       }
     }
   });
@@ -434,7 +506,7 @@ describe('ranges built ahead of their first visit', () => {
       { range: MARCH, segment: SPENDERS }, { range: SPAN, segment: MUG_OR_UK, facets: { channel: ['app'] } }] as DashboardFilter[]) {
       const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan(filter));
       expect(fromArrays, JSON.stringify(filter)).toEqual(sql);
-      if (!filter.segment) expect(withoutFlags, JSON.stringify(filter)).toEqual(sql);
+      expect(withoutFlags, JSON.stringify(filter)).toEqual(sql);
     }
     // Every state above read the rows built ahead.
     expect(index.rangeBuilds).toBe(builds + 2);

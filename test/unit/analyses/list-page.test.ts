@@ -8,6 +8,7 @@ import { NodeDatabase } from '../../helpers/node-database';
 import { dashboardFilterSql, dashboardRangeSql, type DashboardPlanOptions } from '../../../src/analyses/dashboard';
 import { customerCountSql, customerListSql, type CustomerListColumn, type CustomerListOptions } from '../../../src/analyses/customer-list';
 import type { DashboardFilter, DateRange, FacetSelections } from '../../../src/analyses/filters';
+import type { Segment, SegmentRule } from '../../../src/analyses/segments';
 import { PanelIndex, type ListRfm } from '../../../src/analyses/crossfilter/panel-index';
 import { ARRAY_LIST_SORTS, MAX_LIST_CANDIDATES, RfmRanks, listCandidates, pageOrder, roundMicros } from '../../../src/analyses/crossfilter/list-page';
 import type { ScopeRows } from '../../../src/analyses/crossfilter/panels';
@@ -146,10 +147,47 @@ describe('the customer list’s first page from arrays', () => {
     expect(await compareAll(db, indexes, ranges, facets, 3)).toBe(5 * (5 * 14 + 3 * 5 * 2));
   });
 
-  it('answers nothing where SQL must: a segment, a search, a later page, a sort on text, dates or segments, another data set', async () => {
+  it('gives the SQL list’s page for segments the arrays match, whose customers are worked out by hand', async () => {
     const rfm = { grid: PUTLER_GRID, allHistory: false };
-    const spenders = { name: 's', combine: 'and' as const, groups: [{ combine: 'and' as const, rules: [{ kind: 'number' as const, field: 'total_revenue' as const, op: '>=' as const, value: 100 }] }] };
-    expect(await indexes.base.listWithoutFlags(planOf({ range: null, segment: spenders }, {}), 1, rfm)).toBeNull();
+    const one = (name: string, rules: SegmentRule[], combine: 'and' | 'or' = 'and'): Segment => ({ name, combine, groups: [{ combine, rules }] });
+    // From the fixture's table (fixture.ts): orders (purchases) 2 for C01, C04, C07, C09; AOV under 60:
+    // C07 50, C09 27.5, C10 10 (C03 has none); first purchase before March: C01, C05, C06, C07, C09;
+    // last on or after 03-28: C08 (that day), C09; not in the UK: all but C01, C02, C09; bought tea:
+    // C01, C04 (O06; R01 only returned one), C07 (O09, refunded later), C09; a mug in March: C02, C07.
+    const cases: [DateRange | null, Segment, string[]][] = [
+      [null, one('2+', [{ kind: 'number', field: 'order_count', op: '>=', value: 2 }]), ['C01', 'C04', 'C07', 'C09']],
+      [null, one('aov', [{ kind: 'number', field: 'aov', op: '<', value: 60 }]), ['C07', 'C09', 'C10']],
+      [null, one('first', [{ kind: 'date', field: 'first_purchase', op: 'before', value: '2024-03-01' }]), ['C01', 'C05', 'C06', 'C07', 'C09']],
+      [null, one('last', [{ kind: 'date', field: 'last_purchase', op: 'on_or_after', value: '2024-03-28' }]), ['C08', 'C09']],
+      [null, one('not UK', [{ kind: 'text', field: 'country', op: 'is_not', value: 'UK' }]), ['C03', 'C04', 'C05', 'C06', 'C07', 'C08', 'C10']],
+      [null, one('tea', [{ kind: 'product', product: 'Tea', when: 'ever' }]), ['C01', 'C04', 'C07', 'C09']],
+      [MARCH, one('mug', [{ kind: 'product', product: 'Mug', when: 'in_range' }]), ['C02', 'C07']],
+      // (2+ orders and UK) or in O'Fallon: C01, C09, then C08.
+      [null, {
+        name: 'or', combine: 'or',
+        groups: [{ combine: 'and', rules: [{ kind: 'number', field: 'order_count', op: '>=', value: 2 }, { kind: 'text', field: 'country', op: 'is', value: 'UK' }] },
+          { combine: 'and', rules: [{ kind: 'text', field: 'city', op: 'is', value: "O'Fallon" }] }],
+      }, ['C01', 'C08', 'C09']],
+    ];
+    for (const [range, segment, ids] of cases) {
+      await buildRange(db, planOf({ range }, {}));
+      await score(db, rfm);
+      const plan = planOf({ range, segment }, { sort: 'revenue', direction: 'desc', limit: 25 });
+      const page = comparable(await indexes.base.listWithoutFlags(plan, 1, rfm));
+      expect(page!.rows.map((r) => r.customer_id).sort(), segment.name).toEqual(ids);
+      expect(page!.total, segment.name).toBe(ids.length);
+      expect(page, segment.name).toEqual(comparable(await sqlPage(db, plan)));
+      // The arrays built from the orders leave a segment to the customer base's.
+      expect(await indexes.fromOrders.listWithoutFlags(plan, 1, rfm), segment.name).toBeNull();
+    }
+  });
+
+  it('answers nothing where SQL must: an RFM or churn segment, a search, a later page, a sort on text, dates or segments, another data set', async () => {
+    const rfm = { grid: PUTLER_GRID, allHistory: false };
+    const champions: Segment = { name: 'c', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'rfm', segment: 'Champions' }] }] };
+    const overdue: Segment = { name: 'o', combine: 'and', groups: [{ combine: 'and', rules: [{ kind: 'churn', risk: 'overdue' }] }] };
+    expect(await indexes.base.listWithoutFlags(planOf({ range: null, segment: champions }, {}), 1, rfm)).toBeNull();
+    expect(await indexes.base.listWithoutFlags(planOf({ range: null, segment: overdue }, {}), 1, rfm)).toBeNull();
     expect(await indexes.base.listWithoutFlags(planOf({ range: null }, { search: 'ann' }), 1, rfm)).toBeNull();
     expect(await indexes.base.listWithoutFlags(planOf({ range: null }, { offset: 25 }), 1, rfm)).toBeNull();
     for (const sort of ['name', 'customer_id', 'email', 'rfm_segment'] as const) expect(await indexes.base.listWithoutFlags(planOf({ range: null }, { sort }), 1, rfm)).toBeNull();
