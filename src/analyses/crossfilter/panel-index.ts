@@ -51,14 +51,18 @@ const RANGES_KEPT = 3;
 /**
  * A range of the date picker's is built ahead of its first visit (buildAhead) when its two periods
  * hold at least this many orders. Building a range's rows costs about as much as its orders: at 1M
- * orders (Node build) "this year" (842k orders in its two periods) took 75–110 ms before its panels'
- * 60, and its first visit painted in 294–310 ms in Chromium 150 (87–89 built ahead), over the
- * 150 ms a date range has; "last year" (477k) took 55–85 ms, and its first visits, in the
- * benchmark's loop, stay within it, as do every smaller preset's.
+ * orders, in Chromium 150 on 2 cores (docs/benchmarks.md), the presets holding 246k–843k orders
+ * painted a first visit in 111–310 ms (last quarter 120–144, this quarter 111–144, the last 90 days
+ * 160–196 as the first range after the CLV fit, last year 172–178, this year 294–310), over the
+ * 150 ms a date range has; those holding 30k–120k in 64–108 ms.
  */
-export const BUILD_AHEAD_FROM_ORDERS = 600_000;
-/** At most this many ranges are kept built ahead, the largest: each holds up to two rows per customer ("this year" at 1M orders: 66 MB). */
-const BUILT_AHEAD_MAX = 2;
+export const BUILD_AHEAD_FROM_ORDERS = 240_000;
+/**
+ * The ranges kept built ahead hold at most this many orders in their periods together, the largest
+ * first. A range's rows take ~65–120 bytes an order: at 1M orders the five presets above hold 2.1M
+ * orders, ~190 MB (this year 66, last year 32, this quarter 34, the last 90 days 34, last quarter 22).
+ */
+export const BUILD_AHEAD_MAX_ORDERS = 2_400_000;
 
 /** Resolves after the tasks already queued (a message from the page among them) have run. */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -257,22 +261,30 @@ export class PanelIndex {
   /**
    * Builds ahead, in idle time, the rows of the ranges among `ranges` (the date picker's presets)
    * whose first visit would be slow: those whose two periods hold `fromOrders` orders or more, the
-   * largest first, at most BUILT_AHEAD_MAX; all time is built already. One piece a task (a period's
+   * largest first, as long as they hold `maxOrders` orders together (one that would not fit is
+   * skipped); all time is built already. One piece a task (a period's
    * rows, the item sets), so a message from the page waits for one piece at most (~25–50 ms at 1M
    * orders) rather than for the whole build. For data set `dataVersion`'s arrays from prepare()
    * only: those from the orders are replaced soon after. The keys of the ranges kept built; none
    * when the data changed meanwhile.
    */
-  async buildAhead(dataVersion: number, ranges: (DateRange | null)[], fromOrders = BUILD_AHEAD_FROM_ORDERS): Promise<string[]> {
+  async buildAhead(dataVersion: number, ranges: (DateRange | null)[], fromOrders = BUILD_AHEAD_FROM_ORDERS, maxOrders = BUILD_AHEAD_MAX_ORDERS): Promise<string[]> {
     const data = this.#data;
     if (!data?.baseCids || data.version !== dataVersion) return [];
     const arrays = data.arrays;
     const byKey = new Map(ranges.filter((range) => range !== null).map((range) => [JSON.stringify({ start: range.start, end: range.end }), periodsOf(range, arrays.bounds)]));
-    const chosen = [...byKey]
+    const largest = [...byKey]
       .map(([key, periods]) => ({ key, periods, orders: periodOrders(arrays, periods.current) + periodOrders(arrays, periods.previous) }))
       .filter((range) => range.orders >= fromOrders)
-      .sort((a, b) => b.orders - a.orders)
-      .slice(0, BUILT_AHEAD_MAX);
+      .sort((a, b) => b.orders - a.orders);
+    // The largest first, while they fit in maxOrders together.
+    const chosen: typeof largest = [];
+    let budget = maxOrders;
+    for (const range of largest) {
+      if (range.orders > budget) continue;
+      chosen.push(range);
+      budget -= range.orders;
+    }
     const kept = new Map<string, RangeArrays>();
     for (const { key, periods } of chosen) {
       // Built already, or visited while this builds (its rows were built then): taken as it is.

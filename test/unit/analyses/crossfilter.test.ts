@@ -480,13 +480,21 @@ describe('ranges built ahead of their first visit', () => {
     expect(counted).toEqual([{ march: 9, february: 2, every_day: 15 }]);
   });
 
-  it('chooses the ranges with the most orders in their two periods, at most two, from a number of orders; not all time, once each', async () => {
+  it('chooses the ranges with the most orders in their two periods, from a number of orders, while they fit in a number together; not all time, once each', async () => {
     const index = newIndex();
     expect(await index.prepare(versions.data)).toBe(true);
-    expect(await index.buildAhead(versions.data, RANGES, 3)).toEqual([JSON.stringify(SPAN), JSON.stringify(MARCH)]);
-    expect(await index.buildAhead(versions.data, RANGES, 12)).toEqual([JSON.stringify(SPAN)]);
+    // SPAN 15, MARCH 11, FEBRUARY 3, LAST_DAY 1 (above).
+    expect(await index.buildAhead(versions.data, RANGES, 3, 100)).toEqual([JSON.stringify(SPAN), JSON.stringify(MARCH), JSON.stringify(FEBRUARY)]);
+    // 15 + 11 fit in 26; FEBRUARY's 3 would not.
+    expect(await index.buildAhead(versions.data, RANGES, 3, 26)).toEqual([JSON.stringify(SPAN), JSON.stringify(MARCH)]);
+    // MARCH would not fit beside SPAN (26 > 20): skipped, FEBRUARY taken (18).
+    expect(await index.buildAhead(versions.data, RANGES, 3, 20)).toEqual([JSON.stringify(SPAN), JSON.stringify(FEBRUARY)]);
     expect(index.isBuilt(MARCH)).toBe(false);
-    expect(await index.buildAhead(versions.data, RANGES, 16)).toEqual([]);
+    // SPAN does not fit at all: MARCH and FEBRUARY (14).
+    expect(await index.buildAhead(versions.data, RANGES, 3, 14)).toEqual([JSON.stringify(MARCH), JSON.stringify(FEBRUARY)]);
+    expect(await index.buildAhead(versions.data, RANGES, 12, 100)).toEqual([JSON.stringify(SPAN)]);
+    expect(index.isBuilt(MARCH)).toBe(false);
+    expect(await index.buildAhead(versions.data, RANGES, 16, 100)).toEqual([]);
     // With the default (hundreds of thousands of orders) a shop this size builds nothing ahead.
     expect(await index.buildAhead(versions.data, RANGES)).toEqual([]);
     // Another data set's, or the arrays from the orders (replaced once the customer base is built): nothing.
@@ -500,7 +508,7 @@ describe('ranges built ahead of their first visit', () => {
     const index = newIndex();
     expect(await index.prepare(versions.data)).toBe(true);
     const builds = index.rangeBuilds;
-    expect(await index.buildAhead(versions.data, RANGES, 3)).toHaveLength(2);
+    expect(await index.buildAhead(versions.data, RANGES, 3, 26)).toHaveLength(2);
     expect(index.rangeBuilds).toBe(builds + 2);
     for (const filter of [{ range: MARCH }, { range: MARCH, facets: { product: ['Mug'], country: ['UK', 'US'] } }, { range: SPAN, facets: { status: ['paid'] } },
       { range: MARCH, segment: SPENDERS }, { range: SPAN, segment: MUG_OR_UK, facets: { channel: ['app'] } }] as DashboardFilter[]) {
@@ -525,7 +533,7 @@ describe('ranges built ahead of their first visit', () => {
     const index = newIndex();
     expect(await index.prepare(versions.data)).toBe(true);
     let queuedRan = false;
-    const building = index.buildAhead(versions.data, RANGES, 3).then((keys) => ({ keys, queuedRan }));
+    const building = index.buildAhead(versions.data, RANGES, 3, 26).then((keys) => ({ keys, queuedRan }));
     setTimeout(() => (queuedRan = true), 0);
     expect(await building).toEqual({ keys: [JSON.stringify(SPAN), JSON.stringify(MARCH)], queuedRan: true });
     // A range built ahead already, or visited while it is built, is taken as it is.
