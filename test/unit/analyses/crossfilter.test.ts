@@ -504,6 +504,19 @@ describe('ranges built ahead of their first visit', () => {
     expect(await fromOrders.buildAhead(versions.data, RANGES, 1)).toEqual([]);
   });
 
+  it('first runs a facet’s state, its list’s first page and a segment’s state once on the data, building and keeping no range for them', async () => {
+    const reads: string[] = [];
+    const index = new PanelIndex((sql, params) => (reads.push(sql), db.query(sql, { params })));
+    expect(await index.prepare(versions.data)).toBe(true);
+    const builds = index.rangeBuilds;
+    reads.length = 0;
+    expect(await index.buildAhead(versions.data, RANGES)).toEqual([]);
+    // The list page's customers, read from the customer base: the one statement (the panels need none).
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatch(/FROM customer_base WHERE cid IN/);
+    expect(index.rangeBuilds).toBe(builds);
+  });
+
   it('answers a range built ahead with the SQL plan’s rows, facets and segments too, and keeps it past the last ranges used', async () => {
     const index = newIndex();
     expect(await index.prepare(versions.data)).toBe(true);
