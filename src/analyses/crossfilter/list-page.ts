@@ -134,6 +134,8 @@ export class RfmRanks {
   readonly #recencyAtMost: Int32Array;
   readonly #frequencyAtMost: Int32Array;
   readonly #monetary: Float64Array;
+  /** The monetary values in order, once sortMonetary() ran: a page's ranks are then binary searches. */
+  #sortedMonetary: Float64Array | null = null;
 
   constructor(input: RfmInput) {
     this.n = input.recency.length;
@@ -157,8 +159,19 @@ export class RfmRanks {
     }));
   }
 
+  /**
+   * Sorts the monetary values once, in idle time (~7 ms a page at 1M orders in the Node build is the
+   * pass #monetaryBelow makes otherwise); not when one is NaN, which has no place in the order.
+   */
+  sortMonetary(): void {
+    if (this.#sortedMonetary || this.#monetary.some(Number.isNaN)) return;
+    this.#sortedMonetary = Float64Array.from(this.#monetary).sort();
+  }
+
   /** For each of `values`, how many monetary values are below it: one pass, each value placed among the sorted `values`. */
   #monetaryBelow(values: number[]): number[] {
+    const sorted = this.#sortedMonetary;
+    if (sorted && !values.some(Number.isNaN)) return values.map((v) => lowerBound(sorted, v));
     const thresholds = [...new Set(values)].sort((a, b) => a - b);
     // In bucket j: the values at least thresholds[j − 1] and below thresholds[j].
     const buckets = new Int32Array(thresholds.length + 1);
@@ -178,6 +191,17 @@ export class RfmRanks {
     for (let j = 0; j < t; j++) belowThreshold.set(thresholds[j]!, (running += buckets[j]!));
     return values.map((v) => belowThreshold.get(v)!);
   }
+}
+
+/** How many of the ascending `values` are below x. */
+function lowerBound(values: Float64Array, x: number): number {
+  let lo = 0, hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** For each whole number v from 0 to the largest value, how many values are at most v. */

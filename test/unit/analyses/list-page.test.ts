@@ -282,6 +282,26 @@ describe('list-page.ts’s pieces', () => {
     ]);
   });
 
+  it('ranks monetary values alike with them sorted ahead (binary searches) or not (one pass): negatives, zeros of both signs, ties, NaN', () => {
+    let seed = 11;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (const n of [1, 7, 1_000, 20_000]) {
+      const monetary = Float64Array.from({ length: n }, (_, i) => (i % 11 === 0 ? (i % 22 === 0 ? -0 : 0) : Math.round((random() - 0.2) * 500) / 4));
+      const input = { recency: new Float64Array(n), frequency: new Float64Array(n).fill(1), monetary };
+      const plain = new RfmRanks(input), sorted = new RfmRanks(input);
+      sorted.sortMonetary();
+      const asked = [...Array.from({ length: 30 }, (_, k) => ({ recency: 0, frequency: 1, monetary: monetary[(k * 7919) % n]! })), { recency: 0, frequency: 1, monetary: -0 }, { recency: 0, frequency: 1, monetary: 1e9 }];
+      expect(sorted.scores(asked), String(n)).toEqual(plain.scores(asked));
+      // By hand for the first case: a single customer ranks 1 → M 1.
+      if (n === 1) expect(sorted.scores(asked.slice(0, 1))).toEqual([{ r: 1, f: 1, m: 1 }]);
+    }
+    // With a NaN among them the values are not sorted: the pass still answers.
+    const withNaN = new RfmRanks({ recency: Float64Array.from([0, 0]), frequency: Float64Array.from([1, 1]), monetary: Float64Array.from([NaN, 5]) });
+    const before = withNaN.scores([{ recency: 0, frequency: 1, monetary: 5 }]);
+    withNaN.sortMonetary();
+    expect(withNaN.scores([{ recency: 0, frequency: 1, monetary: 5 }])).toEqual(before);
+  });
+
   it('rounds monetary values to 6 decimals as DuckDB’s round(x, 6) does', async () => {
     const db = await NodeDatabase.open();
     const values = [0.1 + 0.2, 0.3, -0.0000005, 0.0000005, 2.5e-7, 1234567.8912345, -1234567.8912345, 1e15 + 0.3, 0, 1 / 3, -2 / 3, 99.9999995, 10.1 + 20.2 + 30.3];
