@@ -7,7 +7,7 @@
 // row for row against the SQL list.
 import type { CustomerListColumn } from '../customer-list';
 import type { SegmentGrid } from '../rfm-grid';
-import type { DataArrays, ScopeRows } from './panels';
+import { lowerBound, type DataArrays, type ScopeRows } from './panels';
 
 /** The sorts the page can be taken in from the arrays: the range's figures a row holds, and the customer's first and last purchase. */
 export const ARRAY_LIST_SORTS = ['revenue', 'refunds', 'orders', 'aov', 'ltv', 'first_order_at', 'last_order_at'] as const satisfies readonly CustomerListColumn[];
@@ -191,17 +191,6 @@ export class RfmRanks {
     for (let j = 0; j < t; j++) belowThreshold.set(thresholds[j]!, (running += buckets[j]!));
     return values.map((v) => belowThreshold.get(v)!);
   }
-}
-
-/** How many of the ascending `values` are below x. */
-function lowerBound(values: Float64Array, x: number): number {
-  let lo = 0, hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** For each whole number v from 0 to the largest value, how many values are at most v. */

@@ -194,12 +194,7 @@ export class PanelIndex {
    * radix sort on its own. Nothing it builds is kept.
    */
   #warmUp(sample: DataArrays, facts: SegmentFacts, rounds: number): void {
-    const country = sample.attributes.country;
-    const counts = new Int32Array(country.values.length);
-    for (const code of country.codeByCid) counts[code]!++;
-    let commonest = 0;
-    for (let code = 1; code < counts.length; code++) if (counts[code]! > counts[commonest]!) commonest = code;
-    const selections: FacetSelections[] = [{}, { country: [country.values[commonest] ?? null] }, { product: [sample.itemValues.product[1] ?? null] }, { customer_since: [null] }];
+    const selections: FacetSelections[] = [{}, { country: [commonestCountry(sample)] }, { product: [sample.itemValues.product[1] ?? null] }, { customer_since: [null] }];
     const day = (d: number) => new Date(d * DAY_MS).toISOString().slice(0, 10);
     const { firstDay, endDay } = sample.bounds;
     const ranges = [null, ...[30, 90, 365].map((days) => ({ start: day(Math.max(firstDay, endDay - days)), end: day(endDay) }))];
@@ -264,12 +259,12 @@ export class PanelIndex {
    * click otherwise grew the working arrays (scratch.ts) to the data's size and ran those paths on it
    * for the first time, its panels taking ~1.7× a later click's time in the worker (85 against 51 ms
    * at 1M orders, a trace in Chromium 150) and its list page ~2× (83 against 40); and all time's RFM
-   * monetary values are sorted for the list pages (RfmRanks.sortMonetary). Then it builds
-   * ahead the rows of the ranges among `ranges` (the date picker's presets) whose first visit would be slow: those whose two periods hold `fromOrders` orders or more, the
-   * largest first, as long as they hold `maxOrders` orders together (one that would not fit is
-   * skipped); all time is built already. One piece a task (a period's
-   * rows, the item sets), so a message from the page waits for one piece at most (~25–50 ms at 1M
-   * orders) rather than for the whole build. For data set `dataVersion`'s arrays from prepare()
+   * monetary values are sorted for the list pages (RfmRanks.sortMonetary). Then it builds ahead the
+   * rows of the ranges among `ranges` (the date picker's presets) whose first visit would be slow:
+   * those whose two periods hold `fromOrders` orders or more, the largest first, as long as they hold
+   * `maxOrders` orders together (one that would not fit is skipped); all time is built already. One
+   * piece a task (a period's rows, the item sets), so a message from the page waits for one piece at
+   * most (~25–50 ms at 1M orders) rather than for the whole build. For data set `dataVersion`'s arrays from prepare()
    * only: those from the orders are replaced soon after. The keys of the ranges kept built; none
    * when the data changed meanwhile.
    */
@@ -307,15 +302,10 @@ export class PanelIndex {
   /** buildAhead's run of a facet's and a segment's states and a list page on the data, a piece a task; false when the data changed meanwhile. */
   async #warmUpOnData(data: IndexData): Promise<boolean> {
     const changed = async () => (await nextTask(), this.#data !== data);
-    const country = data.arrays.attributes.country;
-    const counts = new Int32Array(country.values.length);
-    for (const code of country.codeByCid) counts[code]!++;
-    let commonest = 0;
-    for (let code = 1; code < counts.length; code++) if (counts[code]! > counts[commonest]!) commonest = code;
     // Cloned as the page's plans reach the worker (postMessage), so that their objects are alike too.
     const plan = (filter: DashboardPlanOptions['filter']): DashboardPlanOptions =>
       structuredClone({ filter, grain: 'auto', churnWindowDays: 90, facetLimit: 12, list: { limit: 25, sort: 'revenue', direction: 'desc' } });
-    const facets = { country: [country.values[commonest] ?? null] };
+    const facets = { country: [commonestCountry(data.arrays)] };
     if (await changed()) return false;
     this.panelsWithoutFlags(plan({ range: null, facets }), data.version);
     if (await changed()) return false;
@@ -659,6 +649,16 @@ export class PanelIndex {
     };
     return { current: read(0), previous: read(1) };
   }
+}
+
+/** The country most customers have (the first such in the values' order), or null. */
+function commonestCountry(data: DataArrays): string | null {
+  const country = data.attributes.country;
+  const counts = new Int32Array(country.values.length);
+  for (const code of country.codeByCid) counts[code]!++;
+  let commonest = 0;
+  for (let code = 1; code < counts.length; code++) if (counts[code]! > counts[commonest]!) commonest = code;
+  return country.values[commonest] ?? null;
 }
 
 /** Customers' fails (by cid) with the segment's bit set for the `failing` cids: a copy (scratch, one per period), or none set when no facet is selected. */

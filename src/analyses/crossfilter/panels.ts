@@ -467,8 +467,8 @@ export function periodOrders(data: DataArrays, period: Period): number {
   return lowerBound(data.orders.day, period.endDay) - lowerBound(data.orders.day, period.startDay);
 }
 
-/** The first index whose value is ≥ x in an ascending array. */
-function lowerBound(values: Int32Array, x: number): number {
+/** The first index whose value is ≥ x in an ascending array: how many of its values are below x. */
+export function lowerBound(values: Int32Array | Float64Array, x: number): number {
   let lo = 0, hi = values.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
