@@ -18,8 +18,8 @@ export interface SegmentFacts {
 const NUMBER_FACTS = { total_revenue: 'lifetimeRevenue', order_count: 'lifetimeOrders', aov: 'lifetimeAov' } as const;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Per cid, 1 where the rule holds; null where SQL must decide. */
-type RuleMatch = (items: ItemSets) => Uint8Array | null;
+/** Per cid, 1 where the rule holds, given a period's item sets. */
+type RuleMatch = (items: ItemSets) => Uint8Array;
 
 /**
  * The cids (of every customer, 1…n) failing `segment` in each period of `range`: its rules read
@@ -42,17 +42,8 @@ export function segmentFailingByCid(segment: Segment, data: DataArrays, facts: S
     matches.push({ combine: group.combine, rules });
   }
   if (segment.combine !== 'and' && segment.combine !== 'or') return null;
-  const failing = (items: ItemSets): Int32Array | null => {
-    const groupPasses: Uint8Array[] = [];
-    for (const group of matches) {
-      const passes: Uint8Array[] = [];
-      for (const rule of group.rules) {
-        const pass = rule(items);
-        if (!pass) return null;
-        passes.push(pass);
-      }
-      groupPasses.push(combined(passes, group.combine, size));
-    }
+  const failing = (items: ItemSets): Int32Array => {
+    const groupPasses = matches.map((group) => combined(group.rules.map((rule) => rule(items)), group.combine, size));
     // No group with rules: everyone matches (segmentPredicate's TRUE).
     const pass = combined(groupPasses, segment.combine, size);
     let n = 0;
@@ -64,7 +55,7 @@ export function segmentFailingByCid(segment: Segment, data: DataArrays, facts: S
   const current = failing(range.items);
   // The previous period's item sets are built when first asked for: only a rule on them needs them.
   const previous = groups.some((g) => g.rules.some((r) => r.kind === 'product' && r.when === 'in_range')) ? failing(range.previousItems) : current;
-  return current && previous ? { current, previous } : null;
+  return { current, previous };
 }
 
 /** AND or OR of per-cid passes; none: everyone passes (SQL's TRUE for an empty combination). */
