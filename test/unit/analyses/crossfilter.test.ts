@@ -567,3 +567,62 @@ describe('ranges built ahead of their first visit', () => {
     expect(index.isBuilt(SPAN)).toBe(false);
   });
 });
+
+describe('activity cubes: a facet click on one customer attribute from per-value series', () => {
+  // PanelIndex.buildAhead ends by building all time's cube of each customer attribute a facet
+  // filters on (panels.ts activityCube); a state whose only filter is a selection in one of them then
+  // sums the selected values' series. Each state's rows must still be the SQL plan's.
+  it('gives the SQL plan’s rows for every value of each attribute and for several at once, at the grain and window built for; other states as before', async () => {
+    const db = await NodeDatabase.open();
+    const loaded = await loadSource(db, await openAsBlob('public/sample-orders.csv'), 'sample-orders.csv', 1);
+    await buildOrders(db, [await prepareSource(db, loaded)], new Date('2025-01-01T00:00:00Z'));
+    for (const statement of CUSTOMER_BASE_STATEMENTS) await db.query(statement);
+    const index = new PanelIndex((sql, params) => db.query(sql, { params }));
+    const versions = new Versions();
+    versions.data++;
+    expect(await index.prepare(versions.data)).toBe(true);
+    const DIMENSIONS = ['country', 'city', 'channel', 'value_band'] as const;
+    const valuesOf = async (column: string) =>
+      (await db.rows<{ v: string | null }>(`SELECT ${column}::VARCHAR AS v FROM customer_base GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 6`)).map((r) => r.v);
+    const check = async (options: Partial<DashboardPlanOptions>) => {
+      for (const dimension of DIMENSIONS) {
+        const values = await valuesOf(dimension);
+        // Each value alone (a missing value among them where customers lack one), two at once, and a value nobody has.
+        for (const selected of [...values.map((v) => [v]), values.slice(0, 2), ['no such value']]) {
+          const filter: DashboardFilter = { range: null, facets: { [dimension]: selected } };
+          const { sql, fromArrays, withoutFlags } = await both(db, index, versions, plan(filter, options));
+          expect(withoutFlags, JSON.stringify({ filter, options })).toEqual(sql);
+          expect(fromArrays, JSON.stringify({ filter, options })).toEqual(sql);
+        }
+      }
+    };
+    // Built for the default grain and window (no all-time state asked for yet).
+    expect(await index.buildAhead(versions.data, [])).toEqual([]);
+    for (const dimension of DIMENSIONS) expect(index.hasCube(null, { grain: 'auto', churnWindowDays: 90 }, dimension), dimension).toBe(true);
+    expect(index.hasCube(null, { grain: 'month', churnWindowDays: 14 }, 'country')).toBe(false);
+    await check({});
+    // Another grain and a window shorter than its periods (a customer lapsing twice in a month counted
+    // once): no cube until all time was asked for with them and buildAhead ran again; the same rows either way.
+    const monthly = { grain: 'month' as const, churnWindowDays: 14 };
+    await check(monthly);
+    expect(index.panelsWithoutFlags(plan({ range: null }, monthly), versions.data)).not.toBeNull();
+    await index.buildAhead(versions.data, []);
+    expect(index.hasCube(null, monthly, 'channel')).toBe(true);
+    await check(monthly);
+    // Not for a second filter, a segment, a dated range or customer since: as before.
+    const lastDay = (await db.rows<{ d: string }>(`SELECT strftime(end_day - 1, '%Y-%m-%d') AS d FROM data_bounds`))[0]!.d;
+    const [country] = await valuesOf('country');
+    for (const filter of [
+      { range: null, facets: { country: [country!], channel: ['web'] } },
+      { range: null, facets: { country: [country!] }, segment: SPENDERS },
+      { range: presetRange('last_90', Date.parse(`${lastDay}T00:00:00Z`)), facets: { country: [country!] } },
+      { range: null, facets: { customer_since: ['2024'] } },
+    ] as DashboardFilter[]) {
+      const { sql, withoutFlags } = await both(db, index, versions, plan(filter, monthly));
+      expect(withoutFlags, JSON.stringify(filter)).toEqual(sql);
+    }
+    // A new data set drops them.
+    index.forget();
+    expect(index.hasCube(null, monthly, 'channel')).toBe(false);
+  });
+});
