@@ -16,7 +16,7 @@ import { raw, sql, type Fragment, type SqlParam } from '../sql-fragment';
 import { DEFAULT_CHURN_WINDOW_DAYS, type Grain } from '../activity-series';
 import { PANEL_SCRATCH } from './scratch';
 import {
-  ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, activityCube, activityOfCodes, selectedCodes, type ActivityCube, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, periodOrders, periodsOf, rangeArrays, rangeArraysOf, rangeItems, rangeScope, rowFails, sampleOf, sortAscending, withFails, dataArraysOf,
+  ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, activityCube, activityOfCodes, facetCube, facetCubeCells, facetsOfCodes, selectedCodes, type ActivityCube, type FacetCube, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, periodOrders, periodsOf, rangeArrays, rangeArraysOf, rangeItems, rangeScope, rowFails, sampleOf, sortAscending, withFails, dataArraysOf,
   type AttributeDimension, type DataArrays, type PanelOptions, type Period, type RangeArrays,
 } from './panels';
 import { beginOrdersPart, compareBytes, readArraysFromOrders, type CustomerIds, type OrdersElsewhere, type OrdersPartBegun } from './orders-arrays';
@@ -68,8 +68,12 @@ export const BUILD_AHEAD_MAX_ORDERS = 2_400_000;
 /** The customer attributes a facet filters on whose activity is kept as a cube (customer since has a column per grain). */
 const CUBE_DIMENSIONS = ['country', 'city', 'channel', 'value_band'] as const satisfies readonly AttributeDimension[];
 type CubeDimension = (typeof CUBE_DIMENSIONS)[number];
-/** At most this many (value, period) pairs in a cube: six series of doubles, ~24 MB. */
-const CUBE_MAX_CELLS = 500_000;
+/**
+ * At most this many bytes in a cube (one per attribute and range): an activity cube holds six doubles
+ * per (value, period), a facet cube a count and a sum per (value, other value). At 1M orders of the
+ * sample (22 cities, 60 products) the largest, city's facet cube, is under 1 MB.
+ */
+const CUBE_MAX_BYTES = 24_000_000;
 /** How many periods of `grain` a period spans, at most. */
 const periodsCount = (period: Period, grain: Grain | 'auto') => {
   const g = grain === 'auto' ? period.grain : grain;
@@ -135,8 +139,10 @@ export class PanelIndex {
   readonly #ranges = new Map<string, RangeArrays>();
   /** Ranges built ahead of their first visit (buildAhead), by key, kept whatever #ranges drops; of #data's data set. */
   readonly #builtAhead = new Map<string, RangeArrays>();
-  /** Activity cubes (panels.ts activityCube) by #cubeKey, for the arrays they were built on. */
+  /** Activity cubes (panels.ts activityCube) by cubeKey, for the arrays they were built on. */
   readonly #cubes = new Map<string, { arrays: DataArrays; cube: ActivityCube }>();
+  /** Facet cubes (panels.ts facetCube) by range key and attribute, for the arrays they were built on. */
+  readonly #facetCubes = new Map<string, { arrays: DataArrays; cube: FacetCube }>();
   /** The grain and churn window of the last all-time state asked for: what buildAhead builds cubes for. */
   #allTimeOptions: Pick<DashboardPlanOptions, 'grain' | 'churnWindowDays'> = { grain: 'auto', churnWindowDays: DEFAULT_CHURN_WINDOW_DAYS };
   #rangeBuilds = 0;
@@ -170,6 +176,7 @@ export class PanelIndex {
     this.#ranges.clear();
     this.#builtAhead.clear();
     this.#cubes.clear();
+    this.#facetCubes.clear();
     this.#data = { version, arrays, baseCids: true, ids: null, segmentFacts };
     this.#rfmRanks.clear();
     const allTime = JSON.stringify(null);
@@ -293,6 +300,7 @@ export class PanelIndex {
     this.#ranges.clear();
     this.#builtAhead.clear();
     this.#cubes.clear();
+    this.#facetCubes.clear();
   }
 
   /**
@@ -343,47 +351,61 @@ export class PanelIndex {
   }
 
   /**
-   * buildAhead's last pieces: all time's activity cube of each customer attribute a facet filters
-   * on, at the grain and churn window of the last all-time state asked for, a cube a task (~30 ms
-   * each at 1M orders, Node build). A click on one value (or several) of that facet then sums the
-   * cube's series instead of walking its customers' orders (~23 ms for a third of them). Skipped for
-   * an attribute with too many values for the cube to be small; false when the data changed meanwhile.
+   * buildAhead's last pieces: all time's cubes of each customer attribute a facet filters on, a cube
+   * a task: its activity series at the grain and churn window of the last all-time state asked for,
+   * and its facets' counts (~25–30 ms each at 1M orders, Node build). A click on one value (or several)
+   * of that facet then sums the cubes' cells instead of walking its customers' orders and rows (~40 ms
+   * for a third of the customers). Skipped for an attribute with too many values for its cubes to be
+   * small; false when the data changed meanwhile.
    */
   async #buildCubes(data: IndexData): Promise<boolean> {
     const allTime = JSON.stringify(null);
     const options = this.#allTimeOptions;
     for (const dimension of CUBE_DIMENSIONS) {
-      if (this.#data !== data) return false;
-      const key = cubeKey(allTime, options, dimension);
-      if (this.#cubes.get(key)?.arrays === data.arrays) continue;
       const attribute = data.arrays.attributes[dimension];
+      const key = cubeKey(allTime, options, dimension);
+      if (this.#data !== data) return false;
       const range = this.#range(allTime);
-      const scope = range.current;
-      if (attribute.values.length * Math.max(1, periodsCount(scope.period, options.grain)) > CUBE_MAX_CELLS) continue;
-      this.#cubes.set(key, { arrays: data.arrays, cube: activityCube(scope, data.arrays, options, attribute.codeByCid, attribute.values.length) });
-      await nextTask();
+      if (this.#cubes.get(key)?.arrays !== data.arrays && attribute.values.length * periodsCount(range.current.period, options.grain) * 48 <= CUBE_MAX_BYTES) {
+        this.#cubes.set(key, { arrays: data.arrays, cube: activityCube(range.current, data.arrays, options, attribute.codeByCid, attribute.values.length) });
+        await nextTask();
+        if (this.#data !== data) return false;
+      }
+      const facetKey = JSON.stringify([allTime, dimension]);
+      if (this.#facetCubes.get(facetKey)?.arrays !== data.arrays && facetCubeCells(data.arrays, dimension) * 12 <= CUBE_MAX_BYTES) {
+        this.#facetCubes.set(facetKey, { arrays: data.arrays, cube: facetCube(range.current, data.arrays, range.items, dimension) });
+        await nextTask();
+      }
     }
     return this.#data === data;
   }
 
-  /** Whether `range`'s activity cube of `dimension` is held for `options` (for the tests). */
-  hasCube(range: DateRange | null, options: Pick<DashboardPlanOptions, 'grain' | 'churnWindowDays'>, dimension: CubeDimension): boolean {
-    return this.#cubes.has(cubeKey(JSON.stringify(range && { start: range.start, end: range.end }), options, dimension));
+  /** Whether `range`'s cubes of `dimension` are held for `options` (for the tests). */
+  hasCubes(range: DateRange | null, options: Pick<DashboardPlanOptions, 'grain' | 'churnWindowDays'>, dimension: CubeDimension): { activity: boolean; facets: boolean } {
+    const rangeKey = JSON.stringify(range && { start: range.start, end: range.end });
+    return { activity: this.#cubes.has(cubeKey(rangeKey, options, dimension)), facets: this.#facetCubes.has(JSON.stringify([rangeKey, dimension])) };
   }
 
   /**
-   * The activity rows of `plan` from a cube, when its only filter is a selection in one customer
-   * attribute whose cube is held for its range, grain and churn window; else undefined.
+   * The activity's and the facets' rows of `plan` from cubes, when its only filter is a selection in
+   * one customer attribute: each from its cube where one is held for its range (the activity's: and
+   * grain and churn window); else undefined.
    */
-  #activityFromCube(plan: DashboardPlanOptions, data: DataArrays): Record<string, unknown>[] | undefined {
-    if (plan.filter.segment || this.#cubes.size === 0) return undefined;
+  #fromCubes(plan: DashboardPlanOptions, data: DataArrays, options: PanelOptions): { activity?: Record<string, unknown>[]; facets?: Record<string, unknown>[] } | undefined {
+    if (plan.filter.segment || (this.#cubes.size === 0 && this.#facetCubes.size === 0)) return undefined;
     const facets = plan.filter.facets ?? {};
     const chosen = FACET_DIMENSIONS.filter((d) => (facets[d]?.length ?? 0) > 0);
     const dimension = chosen[0] as CubeDimension;
     if (chosen.length !== 1 || !CUBE_DIMENSIONS.includes(dimension)) return undefined;
-    const held = this.#cubes.get(cubeKey(JSON.stringify(plan.filter.range), plan, dimension));
-    if (!held || held.arrays !== data) return undefined;
-    return activityOfCodes(held.cube, selectedCodes(data.attributes[dimension].values, facets[dimension]!));
+    const rangeKey = JSON.stringify(plan.filter.range);
+    const activity = this.#cubes.get(cubeKey(rangeKey, plan, dimension));
+    const counts = this.#facetCubes.get(JSON.stringify([rangeKey, dimension]));
+    if (activity?.arrays !== data && counts?.arrays !== data) return undefined;
+    const wanted = selectedCodes(data.attributes[dimension].values, facets[dimension]!);
+    return {
+      activity: activity?.arrays === data ? activityOfCodes(activity.cube, wanted) : undefined,
+      facets: counts?.arrays === data ? facetsOfCodes(counts.cube, wanted, data, options) : undefined,
+    };
   }
 
   /** buildAhead's run of a facet's and a segment's states and a list page on the data, a piece a task; false when the data changed meanwhile. */
@@ -604,8 +626,8 @@ export class PanelIndex {
     // Without a segment every customer's fails are known (a dated range's lost customers are matched on them).
     const failsByCid = failing ? undefined : (currentByCid ?? undefined);
     const options = panelOptions(plan, currentByCid !== null || failing !== null, failsByCid);
-    const activity = failing || failingByCid ? undefined : this.#activityFromCube(plan, data);
-    return panelRows(withFails(range.current, current), withFails(range.previous, previous), data, range.items, options, activity);
+    const fromCubes = failing || failingByCid ? undefined : this.#fromCubes(plan, data, options);
+    return panelRows(withFails(range.current, current), withFails(range.previous, previous), data, range.items, options, fromCubes);
   }
 
   /** A range's rows (`key`: JSON of the range, null for all time), built once and kept for the last few ranges. */

@@ -556,7 +556,6 @@ export function lowerBound(values: Int32Array | Float64Array, x: number): number
 const SINCE: Record<SinceGrain, AttributeDimension> = { year: 'since_year', quarter: 'since_quarter', month: 'since_month' };
 
 function facets(s: ScopeState, data: DataArrays, items: ItemSets, options: PanelOptions): Row[] {
-  const limit = Math.max(1, Math.floor(options.facetLimit));
   // One pass over the rows counts every list: a row counts in every list when it fails no filter,
   // and only in a dimension's own list when that dimension's is the one it fails (a dimension's
   // own selection does not narrow its own list); the item dimensions read the customer's item sets.
@@ -593,11 +592,25 @@ function facets(s: ScopeState, data: DataArrays, items: ItemSets, options: Panel
       counts.revenue[code]! += revenue;
     }
   }
+  return facetRows(data, options, (dimension) => {
+    const item = ITEM_DIMENSIONS.indexOf(dimension as ItemDimension);
+    return item >= 0 ? itemCounts[item]! : attributeCounts.find((c) => c.dimension === dimension)!;
+  });
+}
+
+interface FacetCounts {
+  customers: Int32Array | Float64Array;
+  revenue: Float64Array;
+}
+
+/** The facets' rows from each dimension's counts by value code (its own values: data.itemValues or the attribute's). */
+function facetRows(data: DataArrays, options: PanelOptions, countsOf: (dimension: FacetDimension) => FacetCounts): Row[] {
+  const limit = Math.max(1, Math.floor(options.facetLimit));
   const out: Row[] = [];
   for (const dimension of FACET_DIMENSIONS) {
     const item = ITEM_DIMENSIONS.indexOf(dimension as ItemDimension);
-    const counts = item >= 0 ? { values: data.itemValues[dimension as ItemDimension], customers: itemCounts[item]!.customers, revenue: itemCounts[item]!.revenue } : attributeCounts.find((c) => c.dimension === dimension)!;
-    const { values, customers, revenue } = counts;
+    const values = item >= 0 ? data.itemValues[dimension as ItemDimension] : data.attributes[attributeOf(dimension, options)].values;
+    const { customers, revenue } = countsOf(dimension);
     // Values in DuckDB's order: customers descending, then the value (codes follow it), no value last.
     const listed: number[] = [];
     for (let code = 0; code < values.length; code++) if (customers[code]! > 0) listed.push(code);
@@ -609,6 +622,78 @@ function facets(s: ScopeState, data: DataArrays, items: ItemSets, options: Panel
   return out;
 }
 
+/**
+ * The facets' counts of one period for each selection in one customer attribute (`dimension`) alone,
+ * as activityCube's series: per value of `dimension`, the purchasers' count and revenue by every
+ * other attribute's value and every item dimension's (`[code × values + value]`), and its own list,
+ * which its selection does not narrow. A customer has one value of `dimension`, so the counts of a
+ * selection are the sum of its values'.
+ */
+export interface FacetCube {
+  dimension: AttributeDimension;
+  values: number;
+  own: FacetCounts;
+  attributes: Partial<Record<AttributeDimension, FacetCounts>>;
+  items: FacetCounts[];
+}
+
+export function facetCube(s: Omit<ScopeState, 'fails'>, data: DataArrays, items: ItemSets, dimension: AttributeDimension): FacetCube {
+  const codeOf = data.attributes[dimension].codeByCid;
+  const values = data.attributes[dimension].values.length;
+  const counts = (n: number): FacetCounts => ({ customers: new Int32Array(n), revenue: new Float64Array(n) });
+  const own = counts(values);
+  const others = ATTRIBUTE_DIMENSIONS.filter((d) => d !== dimension).map((d) => ({ d, size: data.attributes[d].values.length, codeByCid: data.attributes[d].codeByCid, counts: counts(values * data.attributes[d].values.length) }));
+  const itemSizes = ITEM_DIMENSIONS.map((d) => data.itemValues[d].length);
+  const itemCounts = itemSizes.map((size) => counts(values * size));
+  const { purchased, cid: cids, revenue: revenues } = s.rows;
+  const { start: itemStart, dim: itemDim, code: itemCode } = items;
+  for (let i = 0; i < purchased.length; i++) {
+    if (!purchased[i]) continue;
+    const cid = cids[i]!, revenue = revenues[i]!, code = codeOf[cid]!;
+    own.customers[code]!++;
+    own.revenue[code]! += revenue;
+    for (let k = 0; k < others.length; k++) {
+      const other = others[k]!, at = code * other.size + other.codeByCid[cid]!;
+      other.counts.customers[at]!++;
+      other.counts.revenue[at]! += revenue;
+    }
+    for (let r = itemStart[cid]!, end = itemStart[cid + 1]!; r < end; r++) {
+      const dim = itemDim[r]!, at = code * itemSizes[dim]! + itemCode[r]!;
+      itemCounts[dim]!.customers[at]!++;
+      itemCounts[dim]!.revenue[at]! += revenue;
+    }
+  }
+  return { dimension, values, own, attributes: Object.fromEntries(others.map((o) => [o.d, o.counts])), items: itemCounts };
+}
+
+/** The (value, count) cells a facetCube of `dimension` holds: what it costs. */
+export function facetCubeCells(data: DataArrays, dimension: AttributeDimension): number {
+  const values = data.attributes[dimension].values.length;
+  const others = ATTRIBUTE_DIMENSIONS.filter((d) => d !== dimension).reduce((n, d) => n + data.attributes[d].values.length, 0);
+  return values * (others + ITEM_DIMENSIONS.reduce((n, d) => n + data.itemValues[d].length, 0));
+}
+
+/** facets' rows for the customers whose value's code is `wanted` (1) in `cube`'s attribute, no other filter. */
+export function facetsOfCodes(cube: FacetCube, wanted: Uint8Array, data: DataArrays, options: PanelOptions): Row[] {
+  const sum = (counts: FacetCounts, size: number): FacetCounts => {
+    const out = { customers: new Int32Array(size), revenue: new Float64Array(size) };
+    for (let code = 0; code < cube.values; code++) {
+      if (wanted[code] !== 1) continue;
+      for (let v = 0, at = code * size; v < size; v++, at++) {
+        out.customers[v]! += counts.customers[at]!;
+        out.revenue[v]! += counts.revenue[at]!;
+      }
+    }
+    return out;
+  };
+  return facetRows(data, options, (dimension) => {
+    const item = ITEM_DIMENSIONS.indexOf(dimension as ItemDimension);
+    if (item >= 0) return sum(cube.items[item]!, data.itemValues[dimension as ItemDimension].length);
+    const attribute = attributeOf(dimension, options);
+    return attribute === cube.dimension ? cube.own : sum(cube.attributes[attribute]!, data.attributes[attribute].values.length);
+  });
+}
+
 const attributeOf = (dimension: FacetDimension, options: PanelOptions): AttributeDimension =>
   dimension === 'customer_since' ? SINCE[options.sinceGrain ?? 'year'] : (dimension as AttributeDimension);
 
@@ -617,10 +702,10 @@ const order = (values: (string | null)[], code: number) => (values[code] === nul
 
 /**
  * Every panel of dashboardPanelsStatementSql, in its order: period, kpis (current, previous),
- * acquisition, pareto, activity, facets. `activityRows`: the activity's rows when a cube gave them
- * already (activityOfCodes).
+ * acquisition, pareto, activity, facets. `fromCubes`: the activity's and the facets' rows when
+ * cubes gave them already (activityOfCodes, facetsOfCodes).
  */
-export function panelRows(current: ScopeState, previous: ScopeState, data: DataArrays, items: ItemSets, options: PanelOptions, activityRows?: Row[]): Row[] {
+export function panelRows(current: ScopeState, previous: ScopeState, data: DataArrays, items: ItemSets, options: PanelOptions, fromCubes?: { activity?: Row[]; facets?: Row[] }): Row[] {
   const ranked = ranking(current, 'current');
   const period = current.period;
   return [
@@ -629,8 +714,8 @@ export function panelRows(current: ScopeState, previous: ScopeState, data: DataA
     summary('previous', previous, ranking(previous, 'previous')),
     ...acquisition(current),
     ...pareto(ranked),
-    ...(activityRows ?? activity(current, data, options)),
-    ...facets(current, data, items, options),
+    ...(fromCubes?.activity ?? activity(current, data, options)),
+    ...(fromCubes?.facets ?? facets(current, data, items, options)),
   ];
 }
 

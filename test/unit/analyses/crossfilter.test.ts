@@ -568,10 +568,10 @@ describe('ranges built ahead of their first visit', () => {
   });
 });
 
-describe('activity cubes: a facet click on one customer attribute from per-value series', () => {
-  // PanelIndex.buildAhead ends by building all time's cube of each customer attribute a facet
-  // filters on (panels.ts activityCube); a state whose only filter is a selection in one of them then
-  // sums the selected values' series. Each state's rows must still be the SQL plan's.
+describe('cubes: a facet click on one customer attribute from per-value cells', () => {
+  // PanelIndex.buildAhead ends by building all time's cubes of each customer attribute a facet
+  // filters on (panels.ts activityCube, facetCube); a state whose only filter is a selection in one of
+  // them then sums the selected values' cells. Each state's rows must still be the SQL plan's.
   it('gives the SQL plan’s rows for every value of each attribute and for several at once, at the grain and window built for; other states as before', async () => {
     const db = await NodeDatabase.open();
     const loaded = await loadSource(db, await openAsBlob('public/sample-orders.csv'), 'sample-orders.csv', 1);
@@ -598,16 +598,17 @@ describe('activity cubes: a facet click on one customer attribute from per-value
     };
     // Built for the default grain and window (no all-time state asked for yet).
     expect(await index.buildAhead(versions.data, [])).toEqual([]);
-    for (const dimension of DIMENSIONS) expect(index.hasCube(null, { grain: 'auto', churnWindowDays: 90 }, dimension), dimension).toBe(true);
-    expect(index.hasCube(null, { grain: 'month', churnWindowDays: 14 }, 'country')).toBe(false);
+    for (const dimension of DIMENSIONS) expect(index.hasCubes(null, { grain: 'auto', churnWindowDays: 90 }, dimension), dimension).toEqual({ activity: true, facets: true });
+    expect(index.hasCubes(null, { grain: 'month', churnWindowDays: 14 }, 'country')).toEqual({ activity: false, facets: true });
     await check({});
     // Another grain and a window shorter than its periods (a customer lapsing twice in a month counted
-    // once): no cube until all time was asked for with them and buildAhead ran again; the same rows either way.
+    // once): the facets' cubes serve them, the activity's only once all time was asked for with them
+    // and buildAhead ran again; the same rows either way.
     const monthly = { grain: 'month' as const, churnWindowDays: 14 };
     await check(monthly);
     expect(index.panelsWithoutFlags(plan({ range: null }, monthly), versions.data)).not.toBeNull();
     await index.buildAhead(versions.data, []);
-    expect(index.hasCube(null, monthly, 'channel')).toBe(true);
+    expect(index.hasCubes(null, monthly, 'channel')).toEqual({ activity: true, facets: true });
     await check(monthly);
     // Not for a second filter, a segment, a dated range or customer since: as before.
     const lastDay = (await db.rows<{ d: string }>(`SELECT strftime(end_day - 1, '%Y-%m-%d') AS d FROM data_bounds`))[0]!.d;
@@ -623,6 +624,6 @@ describe('activity cubes: a facet click on one customer attribute from per-value
     }
     // A new data set drops them.
     index.forget();
-    expect(index.hasCube(null, monthly, 'channel')).toBe(false);
+    expect(index.hasCubes(null, monthly, 'channel')).toEqual({ activity: false, facets: false });
   });
 });
