@@ -270,12 +270,9 @@ async function browserRun(browser: Browser, url: string, path: string): Promise<
   all['facet click, value section open'] = open;
   process.stderr.write(`  the panels and the list's first page (median / p95 ms): ${Object.entries(everyPanel).map(([k, v]) => `${k} ${Math.round(median(v))} / ${Math.round(p95(v))}`).join(', ')}\n`);
   process.stderr.write(`  first dashboard's list page painted ${Math.round(firstListAt - ready)} ms after the orders were built (the panels: ${Math.round(shown - ready)})\n`);
-  // The dashboard begins before the quality report is read (DashboardState.begin): its panels timed from that moment too.
-  const built = marks['clientele:orders-built'];
-  if (built !== undefined) process.stderr.write(`  the canonical orders built → the quality report read ${Math.round(ready - built)} ms → the first panels painted ${Math.round(shown - ready)} ms (from the orders built: ${Math.round(shown - built)})\n`);
   process.stderr.write(`  all panels (median / p95 ms): ${Object.entries(all).map(([k, v]) => `${k} ${Math.round(median(v))} / ${Math.round(p95(v))}`).join(', ')}\n`);
   process.stderr.write(`  panels, timed from the harness's call instead of the input event (median / p95 ms): ${Object.entries(fromCall).map(([k, v]) => `${k} ${Math.round(median(v))} / ${Math.round(p95(v))}`).join(', ')}\n`);
-  allPanels.push({ ...all, ...presetVisits, ...(built === undefined ? {} : { 'first dashboard, the panels after the canonical orders were built': [shown - built], 'the quality report read after the canonical orders were built': [ready - built] }), ...Object.fromEntries(Object.entries(everyPanel).map(([k, v]) => [`${k}, the panels and the list's first page`, v])), 'first dashboard, the list page after the orders': [firstListAt - ready], ...Object.fromEntries(Object.entries(fromCall).map(([k, v]) => [`${k}, from the harness's call`, v])) });
+  allPanels.push({ ...all, ...presetVisits, ...Object.fromEntries(Object.entries(everyPanel).map(([k, v]) => [`${k}, the panels and the list's first page`, v])), 'first dashboard, the list page after the orders': [firstListAt - ready], ...Object.fromEntries(Object.entries(fromCall).map(([k, v]) => [`${k}, from the harness's call`, v])) });
   const peakMB = memory.stop();
   await context.close();
   const timings = {
