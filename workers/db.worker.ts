@@ -178,14 +178,6 @@ const api = {
       plainError(error);
     }
   },
-  async beginPanelsFromOrders(dataVersion: number) {
-    try {
-      return await panelIndex.beginFromOrders(dataVersion);
-    } catch (error) {
-      panelIndex.forget();
-      plainError(error);
-    }
-  },
   async preparePanelsFromOrders(dataVersion: number) {
     try {
       return await panelIndex.prepareFromOrders(dataVersion);

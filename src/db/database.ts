@@ -63,13 +63,6 @@ export interface Database {
    */
   preparePanelsFromOrders?(dataVersion: number): Promise<{ firstDay: number; lastDay: number } | null>;
   /**
-   * Begins preparePanelsFromOrders for `dataVersion` as soon as the canonical orders exist: the
-   * orders' read is queued before anything asked after this resolves (the quality report's
-   * statements), and their part is built on the other core meanwhile. False when not begun
-   * (preparePanelsFromOrders then does it all).
-   */
-  beginPanelsFromOrders?(dataVersion: number): Promise<boolean>;
-  /**
    * dashboardPanelsStatementSql's rows for `plan` from those arrays, before any of its scope
    * statements ran (any range and facets; a segment only from the customer base's arrays, and not
    * one with an RFM or churn rule); null when not covered.

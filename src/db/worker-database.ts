@@ -70,10 +70,6 @@ export class WorkerDatabase implements Database {
     return (await this.#call(() => this.#api.preparePanelsFromOrders(dataVersion))) ?? null;
   }
 
-  async beginPanelsFromOrders(dataVersion: number) {
-    return (await this.#call(() => this.#api.beginPanelsFromOrders(dataVersion))) === true;
-  }
-
   async dashboardPanels(plan: DashboardPlanOptions, versions: PanelVersions) {
     return (await this.#call(() => this.#api.dashboardPanels(plan, versions))) ?? null;
   }

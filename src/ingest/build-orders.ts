@@ -33,17 +33,12 @@ export interface OrdersReport {
   currencies: string[];
 }
 
-/**
- * (Re)creates staged_lines, order_lines and orders from every source, then reads the quality report.
- * `ordersBuilt` runs between the two, once the canonical tables exist: what it starts in the engine
- * runs before the report's statements (the page begins the first dashboard there).
- */
-export async function buildOrders(db: Database, sources: SourceEntry[], now: Date, ordersBuilt?: () => Promise<void>): Promise<OrdersReport> {
+/** (Re)creates staged_lines, order_lines and orders from every source, then reads the quality report. */
+export async function buildOrders(db: Database, sources: SourceEntry[], now: Date): Promise<OrdersReport> {
   const nowText = now.toISOString().slice(0, 19).replace('T', ' ');
   const orderSources = sources.map((s) => ({ index: s.loaded.index, table: s.loaded.table, columns: s.loaded.columns, mapping: s.mapping, date: s.date }));
   const rows = sources.reduce((n, s) => n + s.loaded.rows, 0);
   for (const sql of ordersSql(orderSources, nowText, { compact: rows > COMPACT_FROM_ROWS })) await db.query(sql);
-  await ordersBuilt?.();
   const checks = (await db.query(qualityChecksSql(sources.length))).toArray().map((r) => r.toJSON());
   const currencies = (await db.query(CURRENCIES_SQL)).toArray().map((r) => r.toJSON());
   const summary = (await db.query(QUALITY_SUMMARY_SQL)).get(0)?.toJSON() as unknown as QualitySummary;

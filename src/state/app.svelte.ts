@@ -190,12 +190,7 @@ export class AppState {
     }
     this.report = { ...this.report, status: 'loading' };
     try {
-      // The first dashboard begins once the canonical orders exist: its orders' part is built on the
-      // other core while the quality report's statements run here.
-      const { checks, summary, currencies } = await buildOrders(db, sources, new Date(Date.now() + FUTURE_SLACK_MS), () => {
-        performance.mark('clientele:orders-built');
-        return this.dashboard.begin();
-      });
+      const { checks, summary, currencies } = await buildOrders(db, sources, new Date(Date.now() + FUTURE_SLACK_MS));
       if (generation !== this.#generation) return null;
       this.report = { status: 'ready', checks, summary, error: '' };
       performance.mark('clientele:orders-ready');

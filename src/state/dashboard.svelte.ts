@@ -118,8 +118,6 @@ export class DashboardState {
   #scoresVersion = 0;
   /** The panels' rows of recent filter states of this data set, by #cacheKey, oldest first. */
   #panelCache = new Map<string, Row[]>();
-  /** The data version begin() started the first dashboard's arrays for, until reset() takes it. */
-  #begun: number | null = null;
   /** Counts reset() and clear(): a reset still running for an older data set stops. */
   #dataGeneration = 0;
   /**
@@ -168,17 +166,6 @@ export class DashboardState {
   }
 
   /**
-   * Right after the canonical orders were (re)built, before their quality report is read: the worker
-   * begins the first dashboard's arrays (Database.beginPanelsFromOrders), the orders' part on the
-   * machine's other core while the report's statements run. At 1M orders those statements take
-   * ~0.3 s that the first dashboard otherwise waited for (docs/benchmarks.md). reset() goes on from it.
-   */
-  async begin(): Promise<void> {
-    const version = nextPanelVersion();
-    this.#begun = (await this.db.beginPanelsFromOrders?.(version).catch(() => false)) ? version : null;
-  }
-
-  /**
    * After the canonical orders were (re)built: the first dashboard from arrays the worker builds from
    * the orders alone, when it can, while the per-customer facts (the customer base) are built behind
    * it (about half the time to the first panels at 1M orders: docs/benchmarks.md); then the scope
@@ -192,9 +179,7 @@ export class DashboardState {
     this.#builtRange = null;
     this.#scoredRange = null;
     this.#panelCache.clear();
-    // The data version begin() started the worker's arrays for, if it did.
-    this.#panelVersions = { data: this.#begun ?? nextPanelVersion(), range: '', stamp: 0 };
-    this.#begun = null;
+    this.#panelVersions = { data: nextPanelVersion(), range: '', stamp: 0 };
     const dataVersion = this.#panelVersions.data;
     this.value.forgetFit();
     // A new data set: filters picked on the old one may name values it does not have.
@@ -251,7 +236,6 @@ export class DashboardState {
   }
 
   clear(): void {
-    this.#begun = null;
     this.#dataGeneration++;
     this.#generation++;
     this.#scopeBuilt(false);

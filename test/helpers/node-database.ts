@@ -6,7 +6,6 @@ import type { DuckDBBindings } from '#duckdb-browser-blocking';
 import { Engine, EngineError, concatChunks, REGISTERED_FILES_DIR, registeredFileName, type EngineProgress } from '../../workers/engine';
 import { toCsv } from '../../src/analyses/csv-export';
 import { PanelIndex, type ListRfm, type PanelVersions } from '../../src/analyses/crossfilter/panel-index';
-import { buffersOf, ordersPart, type OrdersElsewhere } from '../../src/analyses/crossfilter/orders-arrays';
 import type { DashboardPlanOptions } from '../../src/analyses/dashboard';
 import type { DateRange } from '../../src/analyses/filters';
 import type { Database, QueryOptions } from '../../src/db/database';
@@ -26,19 +25,10 @@ export class NodeDatabase implements Database {
    */
   readonly #fixtures = new Map<string, string>();
 
-  // As the worker: the dashboard's panels from arrays beside the engine, so DashboardState's tests run that path.
-  readonly #panelIndex: PanelIndex;
+  private constructor(readonly engine: Engine) {}
 
-  private constructor(readonly engine: Engine, ordersElsewhere: boolean) {
-    this.#panelIndex = new PanelIndex((sql, params) => this.query(sql, { params }), ordersElsewhere ? ordersPartPosted(engine) : undefined);
-  }
-
-  /**
-   * `wrap` lets a test stand between the Engine and the bindings (to act inside a blocking call).
-   * `ordersElsewhere`: the first dashboard's orders part is built as in the page, from the orders
-   * read as IPC bytes and posted (moved) to "another worker" and back, so its begun path is run.
-   */
-  static async open(wrap: (bindings: DuckDBBindings) => DuckDBBindings = (b) => b, options: { ordersElsewhere?: boolean } = {}): Promise<NodeDatabase> {
+  /** `wrap` lets a test stand between the Engine and the bindings (to act inside a blocking call). */
+  static async open(wrap: (bindings: DuckDBBindings) => DuckDBBindings = (b) => b): Promise<NodeDatabase> {
     const bindings = await duckdb.createDuckDB(
       { mvp: { mainModule: dist + 'duckdb-mvp.wasm', mainWorker: '' }, eh: { mainModule: dist + 'duckdb-eh.wasm', mainWorker: '' } },
       new duckdb.VoidLogger(),
@@ -46,7 +36,7 @@ export class NodeDatabase implements Database {
     );
     await bindings.instantiate(() => {});
     bindings.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
-    return new NodeDatabase(new Engine(wrap(bindings)), options.ordersElsewhere ?? false);
+    return new NodeDatabase(new Engine(wrap(bindings)));
   }
 
   async query(sql: string, options: QueryOptions = {}) {
@@ -138,16 +128,15 @@ export class NodeDatabase implements Database {
     this.engine.cancel(job);
   }
 
+  // As the worker: the dashboard's panels from arrays beside the engine, so DashboardState's tests run that path.
+  readonly #panelIndex = new PanelIndex((sql, params) => this.query(sql, { params }));
+
   preparePanels(dataVersion: number) {
     return this.#call(() => this.#panelIndex.prepare(dataVersion));
   }
 
   async buildPanelRangesAhead(dataVersion: number, ranges: (DateRange | null)[]) {
     return this.#call(() => this.#panelIndex.buildAhead(dataVersion, ranges));
-  }
-
-  beginPanelsFromOrders(dataVersion: number) {
-    return this.#call(() => this.#panelIndex.beginFromOrders(dataVersion));
   }
 
   preparePanelsFromOrders(dataVersion: number) {
@@ -173,15 +162,4 @@ export class NodeDatabase implements Database {
       throw QueryError.from(error);
     }
   }
-}
-
-/** The orders' part built as the page's second worker does: the IPC pieces moved there, the part moved back. */
-function ordersPartPosted(engine: Engine): OrdersElsewhere {
-  return {
-    readBytes: (sql) => engine.query(sql),
-    async ordersPart(ipc) {
-      const part = ordersPart(tableFromIPC(structuredClone(ipc, { transfer: ipc.map((chunk) => chunk.buffer as ArrayBuffer) })));
-      return part && structuredClone(part, { transfer: buffersOf(part) });
-    },
-  };
 }

@@ -408,26 +408,15 @@ export interface OrdersElsewhere {
   ordersPart(ipc: Uint8Array[]): Promise<OrdersPart | null>;
 }
 
-/** The orders' part as begun elsewhere: undefined when that failed (it is then built here). */
-export type OrdersPartBegun = Promise<OrdersPart | null | undefined>;
-
-/**
- * Asks for the orders' read at once (the engine runs it before anything asked after this call) and
- * has the part built elsewhere from it, on the other core, while this thread goes on.
- */
-export function beginOrdersPart(elsewhere: OrdersElsewhere): OrdersPartBegun {
-  return elsewhere.readBytes(ORDERS_READ_SQL).then((ipc) => elsewhere.ordersPart(ipc)).catch(() => undefined);
-}
-
 /**
  * The data-wide arrays of the panels from the orders and order lines alone (see the top of this
  * file); null when there are no orders or something is not as expected.
  */
-export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersElsewhere, begun?: OrdersPartBegun): Promise<{ arrays: DataArrays; ids: CustomerIds } | null> {
+export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersElsewhere): Promise<{ arrays: DataArrays; ids: CustomerIds } | null> {
   // The ranking's radix sort reads the numbers' bits as little-endian words (every browser's order).
   if (!LITTLE_ENDIAN) return null;
   // Elsewhere, the orders' part is built while the lines are read and numbered here (the machine's other core).
-  const built = begun ?? (elsewhere && beginOrdersPart(elsewhere));
+  const built = elsewhere && elsewhere.ordersPart(await elsewhere.readBytes(ORDERS_READ_SQL)).catch(() => undefined);
   const lines = linesPart(await read(LINES_READ_SQL));
   let orders = built && (await built);
   if (orders === undefined) orders = ordersPart(await read(ORDERS_READ_SQL));

@@ -19,7 +19,7 @@ import {
   ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, activityCube, activityOfCodes, facetCube, facetCubeCells, facetsOfCodes, selectedCodes, type ActivityCube, type FacetCube, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, periodOrders, periodsOf, rangeArrays, rangeArraysOf, rangeItems, rangeScope, rowFails, sampleOf, sortAscending, withFails, dataArraysOf,
   type AttributeDimension, type DataArrays, type PanelOptions, type Period, type RangeArrays,
 } from './panels';
-import { beginOrdersPart, compareBytes, readArraysFromOrders, type CustomerIds, type OrdersElsewhere, type OrdersPartBegun } from './orders-arrays';
+import { compareBytes, readArraysFromOrders, type CustomerIds, type OrdersElsewhere } from './orders-arrays';
 import { historyRfmValues, isArrayListSort, listCandidates, pageOrder, rangeRfmValues, rfmRanksOf, segmentOf, type RfmRanks } from './list-page';
 import { customerContactsSql } from '../customer-base';
 import { RFM_LIST_COLUMN } from '../customer-list';
@@ -148,8 +148,6 @@ export class PanelIndex {
   #rangeBuilds = 0;
 
   readonly #elsewhere: OrdersElsewhere | undefined;
-  /** The orders' part beginFromOrders started, for its data set's prepareFromOrders. */
-  #begun: { version: number; part: OrdersPartBegun } | null = null;
 
   /** `elsewhere`: where the orders' part of prepareFromOrders can be built beside this one (orders-arrays.ts). */
   constructor(read: ReadTable, elsewhere?: OrdersElsewhere) {
@@ -196,35 +194,15 @@ export class PanelIndex {
    * data's first and last day (epoch ms, as DATA_FACTS_SQL.bounds), or null when not built.
    */
   async prepareFromOrders(version: number): Promise<{ firstDay: number; lastDay: number } | null> {
-    const begun = this.#begun?.version === version ? this.#begun.part : undefined;
     this.#preparing = version;
     this.forget();
-    if (!begun) {
-      const [counts] = rowsOf(await this.#read('SELECT count(*)::DOUBLE AS orders FROM orders'));
-      if (Number(counts?.orders ?? 0) > PANEL_INDEX_MAX_ORDERS) return null;
-    }
-    const read = await readArraysFromOrders(this.#read, this.#elsewhere, begun);
+    const [counts] = rowsOf(await this.#read('SELECT count(*)::DOUBLE AS orders FROM orders'));
+    if (Number(counts?.orders ?? 0) > PANEL_INDEX_MAX_ORDERS) return null;
+    const read = await readArraysFromOrders(this.#read, this.#elsewhere);
     if (!read || this.#preparing !== version) return null;
     const { arrays, ids } = read;
     this.#data = { version, arrays, baseCids: false, ids, segmentFacts: null };
     return { firstDay: arrays.bounds.firstDay * DAY_MS, lastDay: (arrays.bounds.endDay - 1) * DAY_MS };
-  }
-
-  /**
-   * Begins data set `version`'s prepareFromOrders as soon as the canonical orders exist, before
-   * anything else is asked of the engine (the quality report's statements): the orders are read and
-   * their part is built elsewhere (the other core) while those statements run, instead of after
-   * them. True when begun: resolved once the read is queued, so what the caller asks next runs after
-   * it. False with nothing elsewhere (prepareFromOrders then does it all) or too many orders.
-   */
-  async beginFromOrders(version: number): Promise<boolean> {
-    this.#preparing = version;
-    this.forget();
-    if (!this.#elsewhere) return false;
-    const [counts] = rowsOf(await this.#read('SELECT count(*)::DOUBLE AS orders FROM orders'));
-    if (Number(counts?.orders ?? 0) > PANEL_INDEX_MAX_ORDERS || this.#preparing !== version) return false;
-    this.#begun = { version, part: beginOrdersPart(this.#elsewhere) };
-    return true;
   }
 
   /**
@@ -293,7 +271,6 @@ export class PanelIndex {
 
   /** Drops the arrays: the data changed. */
   forget(): void {
-    this.#begun = null;
     this.#data = null;
     this.#rfmRanks.clear();
     this.#sample = null;
