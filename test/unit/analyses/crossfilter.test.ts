@@ -377,16 +377,22 @@ describe('the dashboard panels from arrays, with values missing', () => {
   });
 });
 
+/** The sample's orders (public/sample-orders.csv) and customer base, with an index prepared on them. */
+async function sampleIndex() {
+  const db = await NodeDatabase.open();
+  const loaded = await loadSource(db, await openAsBlob('public/sample-orders.csv'), 'sample-orders.csv', 1);
+  await buildOrders(db, [await prepareSource(db, loaded)], new Date('2025-01-01T00:00:00Z'));
+  for (const statement of CUSTOMER_BASE_STATEMENTS) await db.query(statement);
+  const index = new PanelIndex((sql, params) => db.query(sql, { params }));
+  const versions = new Versions();
+  versions.data++;
+  expect(await index.prepare(versions.data)).toBe(true);
+  return { db, index, versions };
+}
+
 describe('the dashboard panels from arrays, on the sample data (17,500 order lines)', () => {
   it('gives the SQL plan’s rows for facet clicks and segments across the sample’s values', async () => {
-    const db = await NodeDatabase.open();
-    const loaded = await loadSource(db, await openAsBlob('public/sample-orders.csv'), 'sample-orders.csv', 1);
-    await buildOrders(db, [await prepareSource(db, loaded)], new Date('2025-01-01T00:00:00Z'));
-    for (const statement of CUSTOMER_BASE_STATEMENTS) await db.query(statement);
-    const index = new PanelIndex((sql, params) => db.query(sql, { params }));
-    const versions = new Versions();
-    versions.data++;
-    expect(await index.prepare(versions.data)).toBe(true);
+    const { db, index, versions } = await sampleIndex();
     versions.fromOrders = new PanelIndex((sql, params) => db.query(sql, { params }));
     expect(await versions.fromOrders.prepareFromOrders(versions.data)).not.toBeNull();
     const top = async (column: string, n: number) =>
@@ -573,14 +579,7 @@ describe('cubes: a facet click on one customer attribute from per-value cells', 
   // filters on (panels.ts activityCube, facetCube); a state whose only filter is a selection in one of
   // them then sums the selected values' cells. Each state's rows must still be the SQL plan's.
   it('gives the SQL plan’s rows for every value of each attribute and for several at once, at the grain and window built for; other states as before', async () => {
-    const db = await NodeDatabase.open();
-    const loaded = await loadSource(db, await openAsBlob('public/sample-orders.csv'), 'sample-orders.csv', 1);
-    await buildOrders(db, [await prepareSource(db, loaded)], new Date('2025-01-01T00:00:00Z'));
-    for (const statement of CUSTOMER_BASE_STATEMENTS) await db.query(statement);
-    const index = new PanelIndex((sql, params) => db.query(sql, { params }));
-    const versions = new Versions();
-    versions.data++;
-    expect(await index.prepare(versions.data)).toBe(true);
+    const { db, index, versions } = await sampleIndex();
     const DIMENSIONS = ['country', 'city', 'channel', 'value_band'] as const;
     const valuesOf = async (column: string) =>
       (await db.rows<{ v: string | null }>(`SELECT ${column}::VARCHAR AS v FROM customer_base GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 6`)).map((r) => r.v);
