@@ -64,14 +64,13 @@ export const BUILD_AHEAD_FROM_ORDERS = 240_000;
  */
 export const BUILD_AHEAD_MAX_ORDERS = 2_400_000;
 
-/** Resolves after the tasks already queued (a message from the page among them) have run. */
-/** The customer attributes a facet filters on whose activity is kept as a cube (customer since has a column per grain). */
+/** The customer attributes a facet filters on whose cubes are kept (customer since has a column per grain: not one of them). */
 const CUBE_DIMENSIONS = ['country', 'city', 'channel', 'value_band'] as const satisfies readonly AttributeDimension[];
 type CubeDimension = (typeof CUBE_DIMENSIONS)[number];
 /**
  * At most this many bytes in a cube (one per attribute and range): an activity cube holds six doubles
  * per (value, period), a facet cube a count and a sum per (value, other value). At 1M orders of the
- * sample (22 cities, 60 products) the largest, city's facet cube, is under 1 MB.
+ * sample (22 cities, 11 products) each is under 1 MB.
  */
 const CUBE_MAX_BYTES = 24_000_000;
 /** How many periods of `grain` a period spans, at most. */
@@ -82,6 +81,7 @@ const periodsCount = (period: Period, grain: Grain | 'auto') => {
 const cubeKey = (rangeKey: string, options: Pick<DashboardPlanOptions, 'grain' | 'churnWindowDays'>, dimension: CubeDimension) =>
   JSON.stringify([rangeKey, options.grain, Math.round(options.churnWindowDays), dimension]);
 
+/** Resolves after the tasks already queued (a message from the page among them) have run. */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 /** The warm-up's sample: this many customers (the largest, cids 1…n). */
 const WARM_UP_CUSTOMERS = 2_000;
