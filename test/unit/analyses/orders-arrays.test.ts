@@ -235,14 +235,23 @@ describe('ByteDictionary', () => {
     expect(dictionary.text(values.indexOf('é'))).toBe('é');
   });
 
-  it('keeps every value through many rehashes', () => {
-    const dictionary = new ByteDictionary();
+  it('keeps every value through many rehashes, and made for more or fewer values than come', () => {
     const encoder = new TextEncoder();
-    for (let i = 0; i < 50_000; i++) {
-      const b = encoder.encode(`customer-${i}`);
-      expect(dictionary.code(b, 0, b.length, true)).toBe(i);
+    // Made small (rehashed many times), for a fiftieth of them, and for twice as many (never rehashed).
+    for (const expected of [undefined, 1_000, 100_000]) {
+      const dictionary = new ByteDictionary(expected);
+      for (let i = 0; i < 50_000; i++) {
+        const b = encoder.encode(`customer-${i}`);
+        expect(dictionary.code(b, 0, b.length, true)).toBe(i);
+      }
+      for (let i = 0; i < 50_000; i += 997) {
+        expect(dictionary.text(i)).toBe(`customer-${i}`);
+        const b = encoder.encode(`customer-${i}`);
+        expect(dictionary.code(b, 0, b.length, false)).toBe(i);
+      }
+      expect(dictionary.code(encoder.encode('customer-50000'), 0, 14, false)).toBe(-1);
+      expect(dictionary.size).toBe(50_000);
     }
-    for (let i = 0; i < 50_000; i += 997) expect(dictionary.text(i)).toBe(`customer-${i}`);
   });
 });
 
