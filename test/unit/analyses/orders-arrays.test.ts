@@ -172,6 +172,19 @@ describe('the panels’ arrays from the orders alone', () => {
     expect(fromOrders!.attributes.since_year.values).toEqual([null]);
   });
 
+  it('hold first purchases a thousand years apart as the customer base does, and leave a year before 1000 to the SQL path', async () => {
+    const db = await NodeDatabase.open();
+    // Years 1000 and 2024: days ~370,000 apart, each one's month worked out once (sinceAttributes).
+    await loadFiles(db, [[HEADER, 'O01,C01,a@example.com,A,1000-01-01,20,1,Mug,Kitchen,IE,Cork,web,paid', 'O02,C02,b@example.com,B,2024-02-03,5,1,Tea,Food,FR,Paris,app,paid'].join('\n')]);
+    const fromOrders = await arraysFromOrders((sql, params) => db.query(sql, { params }));
+    expect(customersOf(fromOrders!)).toEqual(await customersOfBase(db));
+    expect(fromOrders!.attributes.since_year.values).toEqual(['1000', '2024']);
+    // strftime pads a year below 1000, which the arrays do not match: they answer null, and the SQL path is taken.
+    const before1000 = await NodeDatabase.open();
+    await loadFiles(before1000, [[HEADER, 'O01,C01,a@example.com,A,0999-12-31,20,1,Mug,Kitchen,IE,Cork,web,paid'].join('\n')]);
+    expect(await arraysFromOrders((sql, params) => before1000.query(sql, { params }))).toBeNull();
+  });
+
   it('answers null without orders', async () => {
     const db = await NodeDatabase.open();
     await loadFiles(db, [HEADER]);
