@@ -689,11 +689,15 @@ function joinLines(part: LinesPart, orders: OrdersPart): Pick<DataArrays, 'lines
   // cid 0 (no customer) sorts first: its lines are skipped by starting past them.
   const next = start.slice(0, size);
   const out = { day: new Int32Array(cids.length), bought: new Uint8Array(cids.length), codes: [new Int32Array(cids.length), new Int32Array(cids.length), new Int32Array(cids.length)] as [Int32Array, Int32Array, Int32Array] };
+  // Every array through a local: the loop reads no property (it looked up out.codes[d] per line and item).
+  const [products, categories, statuses] = codes, [productsTo, categoriesTo, statusesTo] = out.codes, dayTo = out.day, boughtTo = out.bought;
   for (let r = 0; r < cids.length; r++) {
     const to = next[cids[r]!]!++;
-    out.day[to] = day[r]!;
-    out.bought[to] = bought[r]!;
-    for (let d = 0; d < 3; d++) out.codes[d]![to] = codes[d]![r]!;
+    dayTo[to] = day[r]!;
+    boughtTo[to] = bought[r]!;
+    productsTo[to] = products[r]!;
+    categoriesTo[to] = categories[r]!;
+    statusesTo[to] = statuses[r]!;
   }
   const skipped = cids.length - kept;
   const keep = <T extends Int32Array | Uint8Array>(values: T) => values.subarray(skipped) as T;
