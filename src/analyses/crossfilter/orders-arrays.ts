@@ -398,13 +398,15 @@ function sinceAttributes(firstOrderDay: Float64Array, size: number): Pick<DataAr
       seen.add(-1);
       continue;
     }
-    let m = monthOfDay[day - firstDay]!;
+    // An integer index (the days are doubles): a double index deoptimises the loop.
+    const at = (day - firstDay) | 0;
+    let m = monthOfDay[at]!;
     if (m < 0) {
       const date = new Date(day * DAY_MS);
       // strftime('%Y') pads a year below 1000: not worth matching here.
       if (date.getUTCFullYear() < 1000 || date.getUTCFullYear() > 9999) return null;
       m = date.getUTCFullYear() * 12 + date.getUTCMonth();
-      monthOfDay[day - firstDay] = m;
+      monthOfDay[at] = m;
       seen.add(m);
     }
     month[cid] = m;
