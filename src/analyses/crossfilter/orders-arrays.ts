@@ -18,7 +18,10 @@
 // tables have none, a year outside 1000–9999) makes it answer null, and the SQL path is taken.
 import type { Table, Vector } from 'apache-arrow';
 import { VALUE_BANDS } from '../customer-base';
-import { DAY_MS, LITTLE_ENDIAN, dataArraysOf, orderKeys, ordersByCid, radixSort, paidThrough, purchaseDaysByDay, startsByCid, type AttributeDimension, type DataArrays } from './panels';
+import {
+  DAY_MS, LITTLE_ENDIAN, dataArraysOf, lifetimeScope, orderKeys, ordersByCid, radixSort, paidThrough, purchaseDaysByDay, scopeRows, startsByCid,
+  type AttributeDimension, type DataArrays, type ScopeState,
+} from './panels';
 import type { ReadTable } from './panel-index';
 
 const US_PER_DAY = DAY_MS * 1000;
@@ -433,11 +436,15 @@ function sinceAttributes(firstOrderDay: Float64Array, size: number): Pick<DataAr
   };
 }
 
-/** What the orders alone give: every array but the lines', the customers' ids (as posted) and each one's cid (by index in them). */
+/**
+ * What the orders alone give: every array but the lines', the customers' ids (as posted), each
+ * one's cid (by index in them), and all time's rows (rangeScope's, from the sums made here).
+ */
 export interface OrdersPart {
   arrays: Omit<DataArrays, 'lines' | 'itemValues'>;
   ids: DictionaryState;
   cidOf: Int32Array;
+  allTime: Omit<ScopeState, 'fails'>;
 }
 
 /**
@@ -454,7 +461,7 @@ export interface OrdersElsewhere {
  * The data-wide arrays of the panels from the orders and order lines alone (see the top of this
  * file); null when there are no orders or something is not as expected.
  */
-export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersElsewhere): Promise<{ arrays: DataArrays; ids: CustomerIds } | null> {
+export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersElsewhere): Promise<{ arrays: DataArrays; ids: CustomerIds; allTime: Omit<ScopeState, 'fails'> } | null> {
   // The ranking's radix sort reads the numbers' bits as little-endian words (every browser's order).
   if (!LITTLE_ENDIAN) return null;
   // Elsewhere, the orders' part is built while the lines are read and numbered here (the machine's other core).
@@ -463,7 +470,7 @@ export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersEl
   let orders = built && (await built);
   if (orders === undefined) orders = ordersPart(await read(ORDERS_READ_SQL));
   if (!orders || !lines) return null;
-  return { arrays: dataArraysOf({ ...orders.arrays, ...joinLines(lines, orders) }), ids: customerIdsOf(orders) };
+  return { arrays: dataArraysOf({ ...orders.arrays, ...joinLines(lines, orders) }), ids: customerIdsOf(orders), allTime: orders.allTime };
 }
 
 /** Each cid's customer id, as the orders name it: the customer list's page needs the ids of the customers it shows. */
@@ -593,19 +600,32 @@ export function ordersPart(orders: Table): OrdersPart | null {
   const withPaid = { ...timeOrdered, paidThrough: paidThrough(timeOrdered, size) };
   const byCid = ordersByCid(withPaid, size);
 
-  // Purchase days: each customer's distinct days with a purchase, and the next one (−1: none).
+  // Purchase days: each customer's distinct days with a purchase, and the next one (−1: none). The
+  // same walk sums all time's rows (row cid − 1) as rangeScope's walk by customer does, in the same
+  // order, which the first dashboard's panels then take as they are (that walk took 70–150 ms of
+  // its serial end in the page, a cold first call).
   const dayCid = new Int32Array(n), days = new Int32Array(n), nextDays = new Int32Array(n);
+  const lifetime = scopeRows(customers);
+  const { purchase: purchaseOf, day: dayByCid, amount: amountOf, refund: refundOf } = byCid;
   let purchaseDayCount = 0;
   for (let cid = 1; cid < size; cid++) {
-    let last = -1;
+    let last = -1, orders = 0, paidOrders = 0, revenue = 0, refunds = 0;
     for (let r = byCid.start[cid]!, end = byCid.start[cid + 1]!; r < end; r++) {
-      if (!byCid.purchase[r] || byCid.day[r] === last) continue;
-      if (last >= 0) nextDays[purchaseDayCount - 1] = byCid.day[r]!;
-      last = byCid.day[r]!;
+      if (purchaseOf[r]) orders++;
+      if (amountOf[r]! > 0) paidOrders++;
+      revenue += amountOf[r]!;
+      refunds += refundOf[r]!;
+      if (!purchaseOf[r] || dayByCid[r] === last) continue;
+      if (last >= 0) nextDays[purchaseDayCount - 1] = dayByCid[r]!;
+      last = dayByCid[r]!;
       dayCid[purchaseDayCount] = cid;
       days[purchaseDayCount] = last;
       nextDays[purchaseDayCount++] = -1;
     }
+    lifetime.orders[cid - 1] = orders;
+    lifetime.paidOrders[cid - 1] = paidOrders;
+    lifetime.revenue[cid - 1] = revenue;
+    lifetime.refunds[cid - 1] = refunds;
   }
   // Views, not copies: at most one per order, most orders are a purchase day of their own.
   const purchaseDays = { cid: dayCid.subarray(0, purchaseDayCount), day: days.subarray(0, purchaseDayCount), nextDay: nextDays.subarray(0, purchaseDayCount) };
@@ -625,6 +645,7 @@ export function ordersPart(orders: Table): OrdersPart | null {
     },
     ids: ids.state(),
     cidOf,
+    allTime: lifetimeScope(lifetime, facts, { firstDay, endDay }),
   };
 }
 

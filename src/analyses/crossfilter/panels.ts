@@ -767,11 +767,7 @@ export function rangeScope(data: DataArrays, period: Period, by?: 'day' | 'custo
   }
   let n = 0;
   for (let cid = 0; cid < size; cid++) if (rowByCid[cid] === -2) rowByCid[cid] = n++;
-  const rows: ScopeRows = {
-    n, cid: new Int32Array(n), purchased: new Uint8Array(n), isNew: new Uint8Array(n), isReturning: new Uint8Array(n), kind: new Uint8Array(n),
-    revenue: new Float64Array(n), refunds: new Float64Array(n), net: new Float64Array(n), orders: new Float64Array(n), paidOrders: new Float64Array(n),
-    ltv: new Float64Array(n), firstOrderRevenue: new Float64Array(n), firstOrderDay: new Float64Array(n),
-  };
+  const rows = scopeRows(n);
   // Paid orders up to the period's end: the count through the customer's last order in it (orders come in time order).
   const paidToEnd = scratch.int32('range.paidToEnd', n, 0);
   const { orders, paidOrders, revenue, refunds } = rows;
@@ -802,9 +798,28 @@ export function rangeScope(data: DataArrays, period: Period, by?: 'day' | 'custo
       paidToEnd[i] = paidBefore + paidOrders[i]!;
     }
   }
-  const { ltv, firstOrderRevenue, firstOrderDay } = data.customers;
-  const { cid: cids, purchased, isNew, isReturning, kind, net } = rows;
-  for (let cid = 0; cid < size; cid++) {
+  completeRows(rows, rowByCid, paidToEnd, data.customers, period);
+  return scopeOf(period, rows, rowByCid);
+}
+
+/** A period's n rows, zeroed. */
+export function scopeRows(n: number): ScopeRows {
+  return {
+    n, cid: new Int32Array(n), purchased: new Uint8Array(n), isNew: new Uint8Array(n), isReturning: new Uint8Array(n), kind: new Uint8Array(n),
+    revenue: new Float64Array(n), refunds: new Float64Array(n), net: new Float64Array(n), orders: new Float64Array(n), paidOrders: new Float64Array(n),
+    ltv: new Float64Array(n), firstOrderRevenue: new Float64Array(n), firstOrderDay: new Float64Array(n),
+  };
+}
+
+/**
+ * The rest of each row, once its period's orders, paid orders, revenue and refunds are summed: its
+ * cid, whether the customer purchased, was new or returning, their kind (from `paidToEnd`, the paid
+ * orders up to the period's end), net, and their all-history figures.
+ */
+function completeRows(rows: ScopeRows, rowByCid: Int32Array, paidToEnd: Int32Array, customers: DataArrays['customers'], period: Period): void {
+  const { ltv, firstOrderRevenue, firstOrderDay } = customers;
+  const { cid: cids, purchased, isNew, isReturning, kind, net, orders, revenue, refunds } = rows;
+  for (let cid = 0; cid < rowByCid.length; cid++) {
     const i = rowByCid[cid]!;
     if (i < 0) continue;
     const bought = orders[i]! > 0;
@@ -818,7 +833,22 @@ export function rangeScope(data: DataArrays, period: Period, by?: 'day' | 'custo
     rows.firstOrderRevenue[i] = firstOrderRevenue[cid]!;
     rows.firstOrderDay[i] = firstOrderDay[cid]!;
   }
-  return scopeOf(period, rows, rowByCid);
+}
+
+/**
+ * rangeScope of all time from each customer's lifetime sums (`lifetime`: row i is cid i + 1's
+ * orders, paid orders, revenue and refunds), summed where the orders were walked by customer already
+ * (orders-arrays.ts, in rangeScope's order): every customer has an order in all time, so every cid
+ * but 0 has a row.
+ */
+export function lifetimeScope(lifetime: ScopeRows, customers: DataArrays['customers'], bounds: DataArrays['bounds']): Omit<ScopeState, 'fails'> {
+  const period = periodsOf(null, bounds).current;
+  const rowByCid = new Int32Array(lifetime.n + 1);
+  const paidToEnd = new Int32Array(lifetime.n);
+  for (let cid = 0; cid < rowByCid.length; cid++) rowByCid[cid] = cid - 1;
+  for (let i = 0; i < lifetime.n; i++) paidToEnd[i] = lifetime.paidOrders[i]!;
+  completeRows(lifetime, rowByCid, paidToEnd, customers, period);
+  return scopeOf(period, lifetime, rowByCid);
 }
 
 /** Where each cid's entries start once `cids` is grouped by cid (cids 0…size − 1; start[size]: the length). */

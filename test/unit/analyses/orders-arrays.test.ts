@@ -7,7 +7,7 @@ import { NodeDatabase } from '../../helpers/node-database';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { ByteDictionary, ORDERS_READ_SQL, buffersOf, ordersPart, rankCustomers, readArraysFromOrders, type OrdersElsewhere } from '../../../src/analyses/crossfilter/orders-arrays';
 import { madeUpOrders, warmUpOrdersPart } from '../../../src/analyses/crossfilter/made-up-orders';
-import { ITEM_DIMENSIONS, type DataArrays } from '../../../src/analyses/crossfilter/panels';
+import { ITEM_DIMENSIONS, periodsOf, rangeScope, type DataArrays } from '../../../src/analyses/crossfilter/panels';
 import { CUSTOMER_BASE_STATEMENTS, VALUE_BANDS } from '../../../src/analyses/customer-base';
 import { ordersSql, type OrdersSource } from '../../../src/ingest/orders-view';
 import { FIXTURE_CSV, NOW } from './fixture';
@@ -164,12 +164,26 @@ describe('the panels’ arrays from the orders alone', () => {
     expect(await arraysFromOrders(read, elsewhere(async () => null))).toBeNull();
   });
 
+  it('hold all time’s rows, summed with the purchase days, as rangeScope walks them: every customer, with refunds, free and refund-only orders', async () => {
+    const db = await NodeDatabase.open();
+    await loadFiles(db, [FIRST_FILE, SECOND_FILE]);
+    const { arrays, allTime } = (await readArraysFromOrders((sql, params) => db.query(sql, { params })))!;
+    const walked = rangeScope(arrays, periodsOf(null, arrays.bounds).current);
+    expect(allTime).toEqual(walked);
+    // The fixture's customers in every kind a row can have (0: no purchase, 1: free trial, 2: one paid order, 3: repeat).
+    expect(allTime.rows.n).toBe(arrays.customers.ltv.length - 1);
+    expect(new Set(allTime.rows.kind).size).toBeGreaterThan(1);
+    expect(allTime.rows.refunds.some((r) => r > 0)).toBe(true);
+  });
+
   it('holds customers who never purchased (refunds only) as the customer base does, when no one did', async () => {
     const db = await NodeDatabase.open();
     await loadFiles(db, [[HEADER, 'R01,C01,a@example.com,A,2024-02-01,-20,-1,Mug,Kitchen,IE,Cork,web,refunded', 'R02,C02,b@example.com,B,2024-02-03,-5,-1,Tea,Food,FR,,app,refunded'].join('\n')]);
-    const fromOrders = await arraysFromOrders((sql, params) => db.query(sql, { params }));
-    expect(customersOf(fromOrders!)).toEqual(await customersOfBase(db));
-    expect(fromOrders!.attributes.since_year.values).toEqual([null]);
+    const fromOrders = await readArraysFromOrders((sql, params) => db.query(sql, { params }));
+    expect(customersOf(fromOrders!.arrays)).toEqual(await customersOfBase(db));
+    expect(fromOrders!.arrays.attributes.since_year.values).toEqual([null]);
+    expect(fromOrders!.allTime).toEqual(rangeScope(fromOrders!.arrays, periodsOf(null, fromOrders!.arrays.bounds).current));
+    expect(Array.from(fromOrders!.allTime.rows.purchased)).toEqual([0, 0]);
   });
 
   it('hold first purchases a thousand years apart as the customer base does, and leave a year before 1000 to the SQL path', async () => {
