@@ -3,7 +3,7 @@
 // worker reads and numbers the order lines, so the machine's second core shares that work.
 import * as Comlink from 'comlink';
 import { tableFromIPC } from 'apache-arrow';
-import { buffersOf, ordersPart } from '../src/analyses/crossfilter/orders-arrays';
+import { buffersOf, ordersPart, type DictionaryState } from '../src/analyses/crossfilter/orders-arrays';
 import { warmUpOrdersPart } from '../src/analyses/crossfilter/made-up-orders';
 
 const api = {
@@ -11,8 +11,17 @@ const api = {
   warmUp() {
     return warmUpOrdersPart();
   },
-  ordersPart(ipc: Uint8Array[]) {
-    const part = ordersPart(tableFromIPC(ipc));
+  /**
+   * The orders' part; the customer ids' dictionary is posted (copied) to `onIds` as soon as the ids
+   * are numbered, for the other worker to number the lines' customer ids in it meanwhile. `onIds` is
+   * that worker's function, passed with Comlink.proxy: calling it here posts a message.
+   */
+  ordersPart(ipc: Uint8Array[], onIds: (ids: DictionaryState) => void) {
+    const remote = onIds as unknown as Comlink.Remote<typeof onIds>;
+    let sent: Promise<unknown> = Promise.resolve();
+    const part = ordersPart(tableFromIPC(ipc), (ids) => (sent = remote(ids)));
+    // The channel the ids went by is closed once they are through (or were never sent).
+    void sent.catch(() => {}).then(() => remote[Comlink.releaseProxy]());
     return part && Comlink.transfer(part, buffersOf(part));
   },
 };

@@ -101,7 +101,7 @@ export async function warmUpOrdersPart(): Promise<boolean> {
   const orders = madeUpOrders(WARM_UP_CUSTOMERS);
   let built = true;
   for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-    built = ordersPart(orders) !== null && built;
+    built = ordersPart(orders, () => {}) !== null && built;
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   return built;

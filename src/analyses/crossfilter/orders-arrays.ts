@@ -148,13 +148,6 @@ export class ByteDictionary {
     return dictionary;
   }
 
-  /** The code here of each of `other`'s strings (−1: absent), by its code there. */
-  codesOf(other: ByteDictionary): Int32Array {
-    const codes = new Int32Array(other.size);
-    for (let code = 0; code < other.size; code++) codes[code] = this.code(other.#pool, other.#start[code]!, other.#start[code + 1]!, false, other.#poolView);
-    return codes;
-  }
-
   #add(slot: number, hash: number, bytes: Uint8Array, from: number, to: number): number {
     const code = this.size++;
     if (code + 1 >= this.#hashes.length) {
@@ -257,12 +250,12 @@ class TextColumn {
     return bytes.subarray(offsets[i]!, offsets[i + 1]!);
   }
 
-  /** Every row's code in `dictionary`, added when absent (−1 for NULL), batch by batch. */
-  codes(dictionary: ByteDictionary): Int32Array {
+  /** Every row's code in `dictionary` (−1 for NULL), batch by batch; a value absent is added, or (`add` false) −1 too. */
+  codes(dictionary: ByteDictionary, add = true): Int32Array {
     const codes = new Int32Array(this.present.length);
     for (const [batch, { offsets, bytes, view, length }] of this.chunks.entries()) {
       for (let i = 0, row = this.firstRow[batch]!; i < length; i++, row++) {
-        codes[row] = this.present[row] ? dictionary.code(bytes, offsets[i]!, offsets[i + 1]!, true, view) : -1;
+        codes[row] = this.present[row] ? dictionary.code(bytes, offsets[i]!, offsets[i + 1]!, add, view) : -1;
       }
     }
     return codes;
@@ -437,24 +430,25 @@ function sinceAttributes(firstOrderDay: Float64Array, size: number): Pick<DataAr
 }
 
 /**
- * What the orders alone give: every array but the lines', the customers' ids (as posted), each
- * one's cid (by index in them), and all time's rows (rangeScope's, from the sums made here).
+ * What the orders alone give: every array but the lines', each customer's cid (by code in the
+ * customer ids' dictionary, which ordersPart hands out before), and all time's rows (rangeScope's,
+ * from the sums made here).
  */
 export interface OrdersPart {
   arrays: Omit<DataArrays, 'lines' | 'itemValues'>;
-  ids: DictionaryState;
   cidOf: Int32Array;
   allTime: Omit<ScopeState, 'fails'>;
 }
 
 /**
  * Where the orders' part is built elsewhere (a worker of its own, in the page), while the lines'
- * part is built here: the orders read as an Arrow IPC stream, and the part built from it. Its
- * failure (a rejection) falls back to building it here; its null stands (the data are not covered).
+ * part is built here: the orders read as an Arrow IPC stream, and the part built from it, the
+ * customer ids' dictionary sent ahead of it (`onIds`, once, a copy). Its failure (a rejection)
+ * falls back to building it here; its null stands (the data are not covered).
  */
 export interface OrdersElsewhere {
   readBytes(sql: string): Promise<Uint8Array[]>;
-  ordersPart(ipc: Uint8Array[]): Promise<OrdersPart | null>;
+  ordersPart(ipc: Uint8Array[], onIds: (ids: DictionaryState) => void): Promise<OrdersPart | null>;
 }
 
 /**
@@ -464,13 +458,28 @@ export interface OrdersElsewhere {
 export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersElsewhere): Promise<{ arrays: DataArrays; ids: CustomerIds; allTime: Omit<ScopeState, 'fails'> } | null> {
   // The ranking's radix sort reads the numbers' bits as little-endian words (every browser's order).
   if (!LITTLE_ENDIAN) return null;
-  // Elsewhere, the orders' part is built while the lines are read and numbered here (the machine's other core).
-  const built = elsewhere && elsewhere.ordersPart(await elsewhere.readBytes(ORDERS_READ_SQL)).catch(() => undefined);
+  // Elsewhere, the orders' part is built while the lines are read and numbered here (the machine's
+  // other core); its customer ids come first, for the lines' to be numbered in their dictionary.
+  let sent: (ids: DictionaryState) => void = () => {};
+  const idsSent = new Promise<DictionaryState>((resolve) => (sent = resolve));
+  const built = elsewhere && elsewhere.ordersPart(await elsewhere.readBytes(ORDERS_READ_SQL), sent).catch(() => undefined);
   const lines = linesPart(await read(LINES_READ_SQL));
-  let orders = built && (await built);
-  if (orders === undefined) orders = ordersPart(await read(ORDERS_READ_SQL));
-  if (!orders || !lines) return null;
-  return { arrays: dataArraysOf({ ...orders.arrays, ...joinLines(lines, orders) }), ids: customerIdsOf(orders), allTime: orders.allTime };
+  if (!lines) return null;
+  // A part comes after its ids were sent, though it may arrive first (they come by another port);
+  // null (not covered) or a failure (undefined) may come without them.
+  let ids = built && (await Promise.race([idsSent, built.then((part) => (part ? idsSent : part))]));
+  if (ids === null) return null;
+  let customerOf = ids && lines.customersIn(ByteDictionary.from(ids));
+  let orders = ids && (await built);
+  if (orders === undefined) {
+    // Built here, the lines' customer ids numbered in its dictionary.
+    let here = undefined as DictionaryState | undefined;
+    orders = ordersPart(await read(ORDERS_READ_SQL), (sent) => (here = sent));
+    ids = here;
+    customerOf = here && lines.customersIn(ByteDictionary.from(here));
+  }
+  if (!orders || !ids || !customerOf) return null;
+  return { arrays: dataArraysOf({ ...orders.arrays, ...joinLines(lines, customerOf, orders.cidOf) }), ids: customerIdsOf(ids, orders.cidOf), allTime: orders.allTime };
 }
 
 /** Each cid's customer id, as the orders name it: the customer list's page needs the ids of the customers it shows. */
@@ -480,14 +489,18 @@ export interface CustomerIds {
   codeByCid: Int32Array;
 }
 
-function customerIdsOf(part: OrdersPart): CustomerIds {
-  const codeByCid = new Int32Array(part.cidOf.length + 1).fill(-1);
-  for (let code = 0; code < part.cidOf.length; code++) codeByCid[part.cidOf[code]!] = code;
-  return { dictionary: ByteDictionary.from(part.ids), codeByCid };
+function customerIdsOf(ids: DictionaryState, cidOf: Int32Array): CustomerIds {
+  const codeByCid = new Int32Array(cidOf.length + 1).fill(-1);
+  for (let code = 0; code < cidOf.length; code++) codeByCid[cidOf[code]!] = code;
+  return { dictionary: ByteDictionary.from(ids), codeByCid };
 }
 
-/** The orders' part of the arrays (readArraysFromOrders), from ORDERS_READ_SQL's table. */
-export function ordersPart(orders: Table): OrdersPart | null {
+/**
+ * The orders' part of the arrays (readArraysFromOrders), from ORDERS_READ_SQL's table. The
+ * customer ids' dictionary goes to `onIds` as soon as the ids are numbered: still this one's (it
+ * adds no id after), to be copied, not moved, if posted.
+ */
+export function ordersPart(orders: Table, onIds: (ids: DictionaryState) => void): OrdersPart | null {
   const n = orders.numRows;
   if (n === 0 || !LITTLE_ENDIAN) return null;
   // Customers: as many as half the orders, or fewer, in most shops (the table grows past that if needed).
@@ -505,6 +518,7 @@ export function ordersPart(orders: Table): OrdersPart | null {
   if (!customerOf || !at || !kind || !amount || !refund || !orderIds || !placeColumns.country || !placeColumns.city || !placeColumns.channel) return null;
   if (orderIds.present.includes(0)) return null;
   if (customerOf.some((c) => c < 0)) return null;
+  onIds(ids.state());
 
   // Per customer (by index in ids): sums, and the rows of the orders that decide the attributes.
   const customers = ids.size;
@@ -643,7 +657,6 @@ export function ordersPart(orders: Table): OrdersPart | null {
       customers: facts,
       bounds: { firstDay, endDay },
     },
-    ids: ids.state(),
     cidOf,
     allTime: lifetimeScope(lifetime, facts, { firstDay, endDay }),
   };
@@ -661,10 +674,12 @@ export function buffersOf(part: OrdersPart): ArrayBuffer[] {
   return [...buffers];
 }
 
-/** The order lines numbered on their own: the customer ids they name (their own dictionary), item codes and values. */
+/**
+ * The order lines numbered but for the customers they name: their item codes and values, and the
+ * customer ids' column, numbered once the orders' dictionary of them is there (customersIn).
+ */
 interface LinesPart {
-  ids: ByteDictionary;
-  customerOf: Int32Array;
+  customersIn(ids: ByteDictionary): Int32Array;
   day: Int32Array;
   bought: Uint8Array;
   codes: [Int32Array, Int32Array, Int32Array];
@@ -673,13 +688,12 @@ interface LinesPart {
 
 /** LINES_READ_SQL's table numbered (customer_items' columns before its joins, with item_codes' values). */
 function linesPart(table: Table): LinesPart | null {
-  const ids = new ByteDictionary(table.numRows / 2);
-  const customerOf = TextColumn.of(table.getChild('customer_id')!)?.codes(ids);
+  const customers = TextColumn.of(table.getChild('customer_id')!);
   const day = numbers(table, 'day', Int32Array, Int32Array);
   const bought = numbers(table, 'bought', Uint8Array, Uint8Array);
   const dictionaries = [new ByteDictionary(), new ByteDictionary(), new ByteDictionary()];
   const codes = (['product', 'category', 'status'] as const).map((d, i) => TextColumn.of(table.getChild(d)!)?.codes(dictionaries[i]!));
-  if (!customerOf || !day || !bought || codes.some((c) => !c)) return null;
+  if (!customers || !day || !bought || codes.some((c) => !c)) return null;
   // Codes 1… in the values' byte order (0: no value), as item_codes numbers them.
   const itemValues = dictionaries.map((dictionary, i) => {
     const rank = dictionary.ranks();
@@ -690,22 +704,24 @@ function linesPart(table: Table): LinesPart | null {
     return values;
   });
   return {
-    ids, customerOf, day, bought, codes: [codes[0]!, codes[1]!, codes[2]!],
+    // Looked up, not added: an id the orders do not name (or NULL) is −1.
+    customersIn: (ids) => customers.codes(ids, false),
+    day, bought, codes: [codes[0]!, codes[1]!, codes[2]!],
     itemValues: { product: itemValues[0]!, category: itemValues[1]!, status: itemValues[2]! },
   };
 }
 
-/** customer_items grouped by the orders' cids: lines of customers without an order are left out, as its join leaves them. */
-function joinLines(part: LinesPart, orders: OrdersPart): Pick<DataArrays, 'lines' | 'itemValues'> {
-  const size = orders.cidOf.length + 1;
-  // Each customer id of the lines, looked up once among the orders' (a NULL id never is).
-  const idCode = ByteDictionary.from(orders.ids).codesOf(part.ids);
-  const cidOfLineCustomer = idCode.map((code) => (code < 0 ? 0 : orders.cidOf[code]!));
-  const { customerOf, day, bought, codes } = part;
+/**
+ * customer_items grouped by the orders' cids (`cidOf`, by code in the orders' customer ids, which
+ * `customerOf` gives each line's of): lines of customers without an order are left out, as its join leaves them.
+ */
+function joinLines(part: LinesPart, customerOf: Int32Array, cidOf: Int32Array): Pick<DataArrays, 'lines' | 'itemValues'> {
+  const size = cidOf.length + 1;
+  const { day, bought, codes } = part;
   const cids = new Int32Array(customerOf.length);
   let kept = 0;
   for (let r = 0; r < cids.length; r++) {
-    cids[r] = customerOf[r]! < 0 ? 0 : cidOfLineCustomer[customerOf[r]!]!;
+    cids[r] = customerOf[r]! < 0 ? 0 : cidOf[customerOf[r]!]!;
     if (cids[r]) kept++;
   }
   const start = startsByCid(cids, size);

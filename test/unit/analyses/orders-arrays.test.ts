@@ -140,27 +140,42 @@ describe('the panels’ arrays from the orders alone', () => {
     expect(idsByCid.sort()).toEqual((await db.rows<{ id: string }>('SELECT customer_id AS id FROM customer_base ORDER BY 1')).map((r) => r.id));
   });
 
-  it('gives the same arrays with the orders’ part built elsewhere (posted to another worker and back), and falls back when that fails', async () => {
+  it('gives the same arrays with the orders’ part built elsewhere (posted to another worker and back, its customer ids ahead of it), and falls back when that fails', async () => {
     const db = await NodeDatabase.open();
     await loadFiles(db, [FIRST_FILE, SECOND_FILE]);
     const read = (sql: string, params?: unknown[]) => db.query(sql, { params });
-    const here = await arraysFromOrders(read);
-    // As the page's worker does: the orders as IPC bytes, moved to the other worker, the part moved back.
+    const here = await readArraysFromOrders(read);
+    const idsOf = (r: Awaited<ReturnType<typeof readArraysFromOrders>>) => Array.from(r!.ids.codeByCid.subarray(1), (code) => r!.ids.dictionary.text(code));
+    // As the page's workers do: the orders as IPC bytes, moved to the other worker; its customer ids
+    // copied back as soon as they are numbered (a message of their own), then the part moved back.
     const posted: string[] = [];
-    const elsewhere = (build: (ipc: Uint8Array[]) => Promise<ReturnType<typeof ordersPart>>): OrdersElsewhere => ({
+    const elsewhere = (build: OrdersElsewhere['ordersPart']): OrdersElsewhere => ({
       readBytes: async (sql) => (posted.push(sql), db.engine.query(sql)),
       ordersPart: build,
     });
-    const moved = elsewhere(async (ipc) => {
+    const moved = (idsLate: boolean, failAfterIds = false) => elsewhere(async (ipc, onIds) => {
       const bytes = structuredClone(ipc, { transfer: ipc.map((chunk) => chunk.buffer) });
       expect(ipc.every((chunk) => chunk.byteLength === 0)).toBe(true);
-      const part = ordersPart(tableFromIPC(bytes));
+      let send = () => {};
+      const part = ordersPart(tableFromIPC(bytes), (ids) => {
+        const copy = structuredClone(ids);
+        send = () => onIds(copy);
+        if (!idsLate) send();
+      });
+      // Sent by another port than the part's: they may come after it.
+      if (idsLate) setTimeout(send, 10);
+      if (failAfterIds) throw new Error('the worker stopped');
       return part && structuredClone(part, { transfer: buffersOf(part) });
     });
-    expect(customersOf((await arraysFromOrders(read, moved))!)).toEqual(customersOf(here!));
-    expect(posted).toEqual([expect.stringContaining('FROM orders')]);
-    // A worker that fails: the part is built here; one that finds the data not covered: null.
-    expect(customersOf((await arraysFromOrders(read, elsewhere(() => Promise.reject(new Error('no worker')))))!)).toEqual(customersOf(here!));
+    for (const late of [false, true]) {
+      const fromElsewhere = await readArraysFromOrders(read, moved(late));
+      expect(customersOf(fromElsewhere!.arrays), `ids late: ${late}`).toEqual(customersOf(here!.arrays));
+      expect(idsOf(fromElsewhere)).toEqual(idsOf(here));
+    }
+    expect(posted).toEqual([expect.stringContaining('FROM orders'), expect.stringContaining('FROM orders')]);
+    // A worker that fails, before or after sending the ids: the part is built here; one that finds the data not covered: null.
+    expect(customersOf((await arraysFromOrders(read, elsewhere(() => Promise.reject(new Error('no worker')))))!)).toEqual(customersOf(here!.arrays));
+    expect(customersOf((await arraysFromOrders(read, moved(false, true)))!)).toEqual(customersOf(here!.arrays));
     expect(await arraysFromOrders(read, elsewhere(async () => null))).toBeNull();
   });
 
@@ -233,7 +248,7 @@ describe('the made-up orders the other worker warms up on', () => {
     expect([...new Set(kind)].sort()).toEqual([0, 1, 2]);
     for (const place of ['country', 'city', 'channel']) expect(orders.getChild(place)!.nullCount).toBeGreaterThan(0);
     expect(new Set(amount).size).toBeLessThan(amount.length / 4);
-    const part = ordersPart(orders);
+    const part = ordersPart(orders, () => {});
     expect(part!.cidOf.length).toBe(2_000);
     // Work posted meanwhile (a data set's part) runs before the warm-up ends.
     const order: string[] = [];
