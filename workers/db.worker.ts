@@ -217,9 +217,9 @@ const api = {
 const ordersArraysWorker = typeof Worker === 'undefined' ? null : Comlink.wrap<OrdersArraysApi>(new Worker(new URL('./orders-arrays.worker.ts', import.meta.url), { type: 'module' }));
 const ordersElsewhere: OrdersElsewhere | undefined = ordersArraysWorker ? {
   readBytes: async (sql) => (await engine()).query(sql),
-  ordersPart(ipc, onIds, onRanked) {
+  ordersPart(ipc, onIds) {
     const own = owned(ipc);
-    return ordersArraysWorker.ordersPart(Comlink.transfer(own, own.map((chunk) => chunk.buffer)), Comlink.proxy(onIds), Comlink.proxy(onRanked));
+    return ordersArraysWorker.ordersPart(Comlink.transfer(own, own.map((chunk) => chunk.buffer)), Comlink.proxy(onIds));
   },
 } : undefined;
 /** An IPC stream's pieces, each owning its whole buffer (copied where not), so that posting them moves them. */

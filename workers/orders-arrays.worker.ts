@@ -13,19 +13,15 @@ const api = {
   },
   /**
    * The orders' part; the customer ids' dictionary is posted (copied) to `onIds` as soon as the ids
-   * are numbered, for the other worker to number the lines' customer ids in it meanwhile, and the
-   * first customers by revenue to `onRanked` once ranked. Both are that worker's functions, passed
-   * with Comlink.proxy: calling one here posts a message.
+   * are numbered, for the other worker to number the lines' customer ids in it meanwhile. `onIds` is
+   * that worker's function, passed with Comlink.proxy: calling it here posts a message.
    */
-  ordersPart(ipc: Uint8Array[], onIds: (ids: DictionaryState) => void, onRanked: (firstCodes: Int32Array) => void) {
-    const remote = <F extends (arg: never) => void>(f: F) => f as unknown as Comlink.Remote<F>;
-    const sent: Promise<unknown>[] = [];
-    const part = ordersPart(tableFromIPC(ipc), (ids) => void sent.push(remote(onIds)(ids)), (codes) => void sent.push(remote(onRanked)(codes)));
-    // The channels they went by are closed once they are through (or were never used).
-    void Promise.allSettled(sent).then(() => {
-      remote(onIds)[Comlink.releaseProxy]();
-      remote(onRanked)[Comlink.releaseProxy]();
-    });
+  ordersPart(ipc: Uint8Array[], onIds: (ids: DictionaryState) => void) {
+    const remote = onIds as unknown as Comlink.Remote<typeof onIds>;
+    let sent: Promise<unknown> = Promise.resolve();
+    const part = ordersPart(tableFromIPC(ipc), (ids) => (sent = remote(ids)));
+    // The channel the ids went by is closed once they are through (or were never sent).
+    void sent.catch(() => {}).then(() => remote[Comlink.releaseProxy]());
     return part && Comlink.transfer(part, buffersOf(part));
   },
 };

@@ -441,57 +441,35 @@ export interface OrdersPart {
 }
 
 /**
- * How many of the first customers by lifetime revenue the orders' part names ahead of itself
- * (ordersPart's onRanked): the customer list's first page (25 rows, sorted by revenue, as the
- * dashboard opens) with room for customers tied at its end.
- */
-export const FIRST_CUSTOMERS_AHEAD = 64;
-
-/**
  * Where the orders' part is built elsewhere (a worker of its own, in the page), while the lines'
- * part is built here: the orders read as an Arrow IPC stream, and the part built from it, sent
- * ahead of it (once each, copies): the customer ids' dictionary (`onIds`), then the codes of the
- * first customers by revenue (`onRanked`). Its failure (a rejection) falls back to building it
- * here; its null stands (the data are not covered).
+ * part is built here: the orders read as an Arrow IPC stream, and the part built from it, the
+ * customer ids' dictionary sent ahead of it (`onIds`, once, a copy). Its failure (a rejection)
+ * falls back to building it here; its null stands (the data are not covered).
  */
 export interface OrdersElsewhere {
   readBytes(sql: string): Promise<Uint8Array[]>;
-  ordersPart(ipc: Uint8Array[], onIds: (ids: DictionaryState) => void, onRanked: (firstCodes: Int32Array) => void): Promise<OrdersPart | null>;
+  ordersPart(ipc: Uint8Array[], onIds: (ids: DictionaryState) => void): Promise<OrdersPart | null>;
 }
 
 /**
  * The data-wide arrays of the panels from the orders and order lines alone (see the top of this
- * file); null when there are no orders or something is not as expected. `whileWaiting`: given the
- * ids of the first customers by lifetime revenue, when this worker waits for the other's part
- * with nothing else to do (not called when the part comes first, nor without another worker).
+ * file); null when there are no orders or something is not as expected.
  */
-export async function readArraysFromOrders(
-  read: ReadTable, elsewhere?: OrdersElsewhere, whileWaiting?: (firstIds: string[]) => void,
-): Promise<{ arrays: DataArrays; ids: CustomerIds; allTime: Omit<ScopeState, 'fails'> } | null> {
+export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersElsewhere): Promise<{ arrays: DataArrays; ids: CustomerIds; allTime: Omit<ScopeState, 'fails'> } | null> {
   // The ranking's radix sort reads the numbers' bits as little-endian words (every browser's order).
   if (!LITTLE_ENDIAN) return null;
   // Elsewhere, the orders' part is built while the lines are read and numbered here (the machine's
   // other core); its customer ids come first, for the lines' to be numbered in their dictionary.
   let sent: (ids: DictionaryState) => void = () => {};
   const idsSent = new Promise<DictionaryState>((resolve) => (sent = resolve));
-  let ranked: (firstCodes: Int32Array) => void = () => {};
-  const rankedSent = new Promise<Int32Array>((resolve) => (ranked = resolve));
-  let partHere = false;
-  const built = elsewhere && elsewhere.ordersPart(await elsewhere.readBytes(ORDERS_READ_SQL), sent, ranked).catch(() => undefined).finally(() => (partHere = true));
+  const built = elsewhere && elsewhere.ordersPart(await elsewhere.readBytes(ORDERS_READ_SQL), sent).catch(() => undefined);
   const lines = linesPart(await read(LINES_READ_SQL));
   if (!lines) return null;
   // A part comes after its ids were sent, though it may arrive first (they come by another port);
   // null (not covered) or a failure (undefined) may come without them.
   let ids = built && (await Promise.race([idsSent, built.then((part) => (part ? idsSent : part))]));
   if (ids === null) return null;
-  const dictionary = ids && ByteDictionary.from(ids);
-  let customerOf = dictionary && lines.customersIn(dictionary);
-  if (dictionary && whileWaiting && !partHere) {
-    // A task later: a part already posted is taken first (and then nothing is read meanwhile).
-    void rankedSent.then((codes) => setTimeout(() => {
-      if (!partHere) whileWaiting(Array.from(codes, (code) => dictionary.text(code)));
-    }, 0));
-  }
+  let customerOf = ids && lines.customersIn(ByteDictionary.from(ids));
   let orders = ids && (await built);
   if (orders === undefined) {
     // Built here, the lines' customer ids numbered in its dictionary.
@@ -520,10 +498,9 @@ function customerIdsOf(ids: DictionaryState, cidOf: Int32Array): CustomerIds {
 /**
  * The orders' part of the arrays (readArraysFromOrders), from ORDERS_READ_SQL's table. The
  * customer ids' dictionary goes to `onIds` as soon as the ids are numbered: still this one's (it
- * adds no id after), to be copied, not moved, if posted; the codes of the first customers by
- * revenue (FIRST_CUSTOMERS_AHEAD, cids 1, 2, …) go to `onRanked` as soon as they are ranked.
+ * adds no id after), to be copied, not moved, if posted.
  */
-export function ordersPart(orders: Table, onIds: (ids: DictionaryState) => void, onRanked?: (firstCodes: Int32Array) => void): OrdersPart | null {
+export function ordersPart(orders: Table, onIds: (ids: DictionaryState) => void): OrdersPart | null {
   const n = orders.numRows;
   if (n === 0 || !LITTLE_ENDIAN) return null;
   // Customers: as many as half the orders, or fewer, in most shops (the table grows past that if needed).
@@ -587,7 +564,6 @@ export function ordersPart(orders: Table, onIds: (ids: DictionaryState) => void,
   const size = customers + 1;
   const cidOf = new Int32Array(customers);
   for (let k = 0; k < customers; k++) cidOf[order[k]!] = k + 1;
-  onRanked?.(order.slice(0, FIRST_CUSTOMERS_AHEAD));
 
   const facts = {
     ltv: new Float64Array(size), firstOrderRevenue: new Float64Array(size), firstOrderDay: new Float64Array(size).fill(NaN), lifetimePaidOrders: new Float64Array(size),

@@ -146,12 +146,6 @@ export class PanelIndex {
   /** The grain and churn window of the last all-time state asked for: what buildAhead builds cubes for. */
   #allTimeOptions: Pick<DashboardPlanOptions, 'grain' | 'churnWindowDays'> = { grain: 'auto', churnWindowDays: DEFAULT_CHURN_WINDOW_DAYS };
   #rangeBuilds = 0;
-  /**
-   * The contacts of the first customers by revenue (customerContactsSql's rows by id), read while
-   * the engine's worker waited for the orders' part (readArraysFromOrders' whileWaiting), of data
-   * set `version`: the list's first page takes them from here. Null contacts: the read failed.
-   */
-  #contactsAhead: { version: number; ids: Set<string>; contacts: Promise<Map<string, Record<string, unknown>> | null> } | null = null;
 
   readonly #elsewhere: OrdersElsewhere | undefined;
 
@@ -204,10 +198,7 @@ export class PanelIndex {
     this.forget();
     const [counts] = rowsOf(await this.#read('SELECT count(*)::DOUBLE AS orders FROM orders'));
     if (Number(counts?.orders ?? 0) > PANEL_INDEX_MAX_ORDERS) return null;
-    // While the engine's worker waits for the other's part, the contacts of the list's first page.
-    const read = await readArraysFromOrders(this.#read, this.#elsewhere, (firstIds) => {
-      if (this.#preparing === version) this.#contactsAhead = { version, ids: new Set(firstIds), contacts: this.#contacts(firstIds).catch(() => null) };
-    });
+    const read = await readArraysFromOrders(this.#read, this.#elsewhere);
     if (!read || this.#preparing !== version) return null;
     const { arrays, ids, allTime } = read;
     this.#data = { version, arrays, baseCids: false, ids, segmentFacts: null };
@@ -285,7 +276,6 @@ export class PanelIndex {
   /** Drops the arrays: the data changed. */
   forget(): void {
     this.#data = null;
-    this.#contactsAhead = null;
     this.#rfmRanks.clear();
     this.#sample = null;
     this.#ranges.clear();
@@ -562,12 +552,6 @@ export class PanelIndex {
     return new Map(rowsOf(t).map((r) => [Number(r.cid), r]));
   }
 
-  /** customerContactsSql's rows of the customers `ids`, by id (read from their orders: ~65 ms at 1M orders in the page). */
-  async #contacts(ids: string[]): Promise<Map<string, Record<string, unknown>>> {
-    const t = await this.#read(customerContactsSql(`(SELECT * FROM orders WHERE customer_id IN (${ids.map(quoteLiteral).join(', ')}))`));
-    return new Map(rowsOf(t).map((r) => [String(r.customer_id), r]));
-  }
-
   /**
    * The same columns of customers by id (`cids`: theirs in `arrays`), before customer_base exists:
    * names and e-mails read from their orders (customerContactsSql), places and purchases' instants
@@ -575,9 +559,8 @@ export class PanelIndex {
    */
   async #customerText(arrays: DataArrays, ids: string[], cids: number[]): Promise<Map<string, Record<string, unknown>>> {
     if (ids.length === 0) return new Map();
-    const ahead = this.#contactsAhead;
-    const readAhead = ahead && ahead.version === this.#data?.version && ids.every((id) => ahead.ids.has(id)) ? await ahead.contacts : null;
-    const contacts = readAhead ?? (await this.#contacts(ids));
+    const t = await this.#read(customerContactsSql(`(SELECT * FROM orders WHERE customer_id IN (${ids.map(quoteLiteral).join(', ')}))`));
+    const contacts = new Map(rowsOf(t).map((r) => [String(r.customer_id), r]));
     const place = (d: 'country' | 'city', cid: number) => arrays.attributes[d].values[arrays.attributes[d].codeByCid[cid]!] ?? null;
     // Arrow hands TIMESTAMP values back as epoch milliseconds.
     const instant = (us: number) => (Number.isNaN(us) ? null : us / 1000);

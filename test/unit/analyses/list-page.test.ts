@@ -10,8 +10,6 @@ import { customerCountSql, customerListSql, type CustomerListColumn, type Custom
 import type { DashboardFilter, DateRange, FacetSelections } from '../../../src/analyses/filters';
 import type { Segment, SegmentRule } from '../../../src/analyses/segments';
 import { PanelIndex, type ListRfm } from '../../../src/analyses/crossfilter/panel-index';
-import { ordersPart, type OrdersElsewhere } from '../../../src/analyses/crossfilter/orders-arrays';
-import { tableFromIPC } from 'apache-arrow';
 import { ARRAY_LIST_SORTS, MAX_LIST_CANDIDATES, RfmRanks, listCandidates, pageOrder, roundMicros } from '../../../src/analyses/crossfilter/list-page';
 import type { ScopeRows } from '../../../src/analyses/crossfilter/panels';
 import { rfmCustomersSql, rfmInputSql } from '../../../src/analyses/rfm';
@@ -216,46 +214,6 @@ describe('the customer list’s first page from arrays, on the sample data (17,5
     // Of 4 ranges × 3 selections × (14 sorts + 1 more grid × 2 directions) = 192 pages, 4 are left
     // to SQL: more customers than MAX_LIST_CANDIDATES tie on their last value (compareAll checks it).
     expect(await compareAll(db, indexes, ranges, [{}, ...countries.map((c) => ({ country: [c] }))], 25, RFM_CHOICES.slice(0, 2))).toBe(188);
-  });
-
-  it('reads the first customers’ contacts while the orders’ part is built elsewhere, and the first page by revenue takes them (another page reads its own)', async () => {
-    const db = await NodeDatabase.open();
-    const loaded = await loadSource(db, await openAsBlob('public/sample-orders.csv'), 'sample-orders.csv', 1);
-    await buildOrders(db, [await prepareSource(db, loaded)], new Date('2025-01-01T00:00:00Z'));
-    const log: string[] = [];
-    const read = (sql: string, params?: unknown[]) => (log.push(sql), db.query(sql, { params }));
-    const contactReads = () => log.filter((sql) => sql.includes('customer_email')).length;
-    // The other worker: its ids and first customers as soon as they are built, its part `delay` ms later.
-    const elsewhere = (delay: number): OrdersElsewhere => ({
-      readBytes: (sql) => db.engine.query(sql),
-      async ordersPart(ipc, onIds, onRanked) {
-        const part = ordersPart(tableFromIPC(ipc), (ids) => onIds(structuredClone(ids)), (codes) => onRanked(codes.slice()));
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        log.push('part');
-        return part;
-      },
-    });
-    const waited = new PanelIndex(read, elsewhere(300));
-    expect(await waited.prepareFromOrders(1)).not.toBeNull();
-    expect(contactReads()).toBe(1);
-    expect(log.findIndex((sql) => sql.includes('customer_email'))).toBeLessThan(log.indexOf('part'));
-    const plain = new PanelIndex((sql, params) => db.query(sql, { params }));
-    expect(await plain.prepareFromOrders(1)).not.toBeNull();
-    const rfm = { grid: PUTLER_GRID, allHistory: false };
-    const first = planOf({ range: null }, { sort: 'revenue', direction: 'desc', limit: 25 });
-    const page = await waited.listWithoutFlags(first, 1, rfm);
-    expect(page!.rows.filter((r) => r.name !== null)).toHaveLength(25);
-    expect(page).toEqual(await plain.listWithoutFlags(first, 1, rfm));
-    expect(contactReads()).toBe(1);
-    // The smallest revenues first: customers not among the first, whose contacts this page reads.
-    const last = planOf({ range: null }, { sort: 'revenue', direction: 'asc', limit: 25 });
-    expect(await waited.listWithoutFlags(last, 1, rfm)).toEqual(await plain.listWithoutFlags(last, 1, rfm));
-    expect(contactReads()).toBe(2);
-    // A part there before this worker waits for it: nothing read ahead.
-    log.length = 0;
-    expect(await new PanelIndex(read, elsewhere(0)).prepareFromOrders(1)).not.toBeNull();
-    expect(log).toContain('part');
-    expect(contactReads()).toBe(0);
   });
 });
 
