@@ -469,17 +469,18 @@ export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersEl
   // null (not covered) or a failure (undefined) may come without them.
   let ids = built && (await Promise.race([idsSent, built.then((part) => (part ? idsSent : part))]));
   if (ids === null) return null;
-  let customerOf = ids && lines.customersIn(ByteDictionary.from(ids));
+  let dictionary = ids && ByteDictionary.from(ids);
+  let customerOf = dictionary && lines.customersIn(dictionary);
   let orders = ids && (await built);
   if (orders === undefined) {
     // Built here, the lines' customer ids numbered in its dictionary.
     let here = undefined as DictionaryState | undefined;
     orders = ordersPart(await read(ORDERS_READ_SQL), (sent) => (here = sent));
-    ids = here;
-    customerOf = here && lines.customersIn(ByteDictionary.from(here));
+    dictionary = here && ByteDictionary.from(here);
+    customerOf = dictionary && lines.customersIn(dictionary);
   }
-  if (!orders || !ids || !customerOf) return null;
-  return { arrays: dataArraysOf({ ...orders.arrays, ...joinLines(lines, customerOf, orders.cidOf) }), ids: customerIdsOf(ids, orders.cidOf), allTime: orders.allTime };
+  if (!orders || !dictionary || !customerOf) return null;
+  return { arrays: dataArraysOf({ ...orders.arrays, ...joinLines(lines, customerOf, orders.cidOf) }), ids: customerIdsOf(dictionary, orders.cidOf), allTime: orders.allTime };
 }
 
 /** Each cid's customer id, as the orders name it: the customer list's page needs the ids of the customers it shows. */
@@ -489,10 +490,10 @@ export interface CustomerIds {
   codeByCid: Int32Array;
 }
 
-function customerIdsOf(ids: DictionaryState, cidOf: Int32Array): CustomerIds {
+function customerIdsOf(dictionary: ByteDictionary, cidOf: Int32Array): CustomerIds {
   const codeByCid = new Int32Array(cidOf.length + 1).fill(-1);
   for (let code = 0; code < cidOf.length; code++) codeByCid[cidOf[code]!] = code;
-  return { dictionary: ByteDictionary.from(ids), codeByCid };
+  return { dictionary, codeByCid };
 }
 
 /**
