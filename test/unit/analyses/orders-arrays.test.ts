@@ -185,9 +185,11 @@ describe('the panels’ arrays from the orders alone', () => {
     const { arrays, allTime } = (await readArraysFromOrders((sql, params) => db.query(sql, { params })))!;
     const walked = rangeScope(arrays, periodsOf(null, arrays.bounds).current);
     expect(allTime).toEqual(walked);
-    // The fixture's customers in every kind a row can have (0: no purchase, 1: free trial, 2: one paid order, 3: repeat).
+    // Every customer has a row; the fixture's are one-time (kind 2) and repeat (kind 3) customers,
+    // refunds among them (refund-only customers, kind 0, are the next test's).
     expect(allTime.rows.n).toBe(arrays.customers.ltv.length - 1);
     expect(new Set(allTime.rows.kind).size).toBeGreaterThan(1);
+    expect([...new Set(allTime.rows.kind)].sort()).toEqual([2, 3]);
     expect(allTime.rows.refunds.some((r) => r > 0)).toBe(true);
   });
 
