@@ -217,9 +217,20 @@ const api = {
 const ordersArraysWorker = typeof Worker === 'undefined' ? null : Comlink.wrap<OrdersArraysApi>(new Worker(new URL('./orders-arrays.worker.ts', import.meta.url), { type: 'module' }));
 const ordersElsewhere: OrdersElsewhere | undefined = ordersArraysWorker ? {
   readBytes: async (sql) => (await engine()).query(sql),
-  ordersPart(ipc, onIds) {
-    const own = owned(ipc);
-    return ordersArraysWorker.ordersPart(Comlink.transfer(own, own.map((chunk) => chunk.buffer)), Comlink.proxy(onIds));
+  ordersPart(numbers, texts, onIds) {
+    const own = owned(numbers);
+    // The texts follow by a port of their own as soon as they are read (null: the read failed).
+    const { port1, port2 } = new MessageChannel();
+    void texts.then(
+      (bytes) => {
+        const ownTexts = owned(bytes);
+        port1.postMessage(ownTexts, ownTexts.map((chunk) => chunk.buffer));
+      },
+      () => port1.postMessage(null),
+    );
+    const built = ordersArraysWorker.ordersPart(Comlink.transfer(own, own.map((chunk) => chunk.buffer)), Comlink.transfer(port2, [port2]), Comlink.proxy(onIds));
+    void built.finally(() => port1.close()).catch(() => {});
+    return built;
   },
 } : undefined;
 /** An IPC stream's pieces, each owning its whole buffer (copied where not), so that posting them moves them. */

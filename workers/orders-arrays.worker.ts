@@ -3,7 +3,7 @@
 // worker reads and numbers the order lines, so the machine's second core shares that work.
 import * as Comlink from 'comlink';
 import { tableFromIPC } from 'apache-arrow';
-import { buffersOf, ordersPart, type DictionaryState } from '../src/analyses/crossfilter/orders-arrays';
+import { buffersOf, finishOrdersPart, numberOrders, type DictionaryState } from '../src/analyses/crossfilter/orders-arrays';
 import { warmUpOrdersPart } from '../src/analyses/crossfilter/made-up-orders';
 
 const api = {
@@ -12,17 +12,29 @@ const api = {
     return warmUpOrdersPart();
   },
   /**
-   * The orders' part; the customer ids' dictionary is posted (copied) to `onIds` as soon as the ids
-   * are numbered, for the other worker to number the lines' customer ids in it meanwhile. `onIds` is
-   * that worker's function, passed with Comlink.proxy: calling it here posts a message.
+   * The orders' part, begun on their numbers. The texts follow by `texts`, a port of their own, as
+   * soon as the engine has read them (null: that read failed); they are needed only once the
+   * customers are numbered. The customer ids' dictionary is posted (copied) to `onIds` as soon as
+   * the ids are numbered, for the other worker to number the lines' customer ids in it meanwhile.
+   * `onIds` is that worker's function, passed with Comlink.proxy: calling it here posts a message.
    */
-  ordersPart(ipc: Uint8Array[], onIds: (ids: DictionaryState) => void) {
+  async ordersPart(numbers: Uint8Array[], texts: MessagePort, onIds: (ids: DictionaryState) => void) {
     const remote = onIds as unknown as Comlink.Remote<typeof onIds>;
+    const textsCame = new Promise<Uint8Array[] | null>((resolve) => (texts.onmessage = (event: MessageEvent<Uint8Array[] | null>) => resolve(event.data)));
     let sent: Promise<unknown> = Promise.resolve();
-    const part = ordersPart(tableFromIPC(ipc), (ids) => (sent = remote(ids)));
-    // The channel the ids went by is closed once they are through (or were never sent).
-    void sent.catch(() => {}).then(() => remote[Comlink.releaseProxy]());
-    return part && Comlink.transfer(part, buffersOf(part));
+    try {
+      const numbered = numberOrders(tableFromIPC(numbers));
+      if (!numbered) return null;
+      sent = remote(numbered.ids.state());
+      const textBytes = await textsCame;
+      if (!textBytes) throw new Error('The orders’ texts could not be read.');
+      const part = finishOrdersPart(numbered, tableFromIPC(textBytes));
+      return part && Comlink.transfer(part, buffersOf(part));
+    } finally {
+      texts.close();
+      // The channel the ids went by is closed once they are through (or were never sent).
+      void sent.catch(() => {}).then(() => remote[Comlink.releaseProxy]());
+    }
   },
 };
 

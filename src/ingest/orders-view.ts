@@ -125,6 +125,11 @@ export const ORDER_LINES_VIEW_SQL = `CREATE OR REPLACE VIEW order_lines AS
     sale, refund, quantity, currency, product, category, country, city, channel, status, status_class
   FROM staged_lines WHERE excluded_reason IS NULL`;
 
+/** An order's kind (see ordersTableSql) of its amount and refund; orders-arrays.ts' kindOf makes it again. */
+export function orderKindSql(amount: string, refund: string): string {
+  return `CASE WHEN ${amount} > 0 THEN 'sale' WHEN ${refund} > 0 THEN 'refund' ELSE 'free' END`;
+}
+
 const FIRST_LINE_FIELDS = ['customer_id', 'customer_email', 'customer_name', 'currency', 'product', 'category', 'country', 'city', 'channel', 'status'];
 
 /**
@@ -156,7 +161,7 @@ export function ordersTableSql(sourceCount: number, store = ''): string {
   SELECT o.order_id, ${FIRST_LINE_FIELDS.slice(0, 3).map((f) => `first_line.${f}`).join(', ')},
     o.ordered_at, o.amount, o.refund, o.net, o.items, o.lines,
     ${FIRST_LINE_FIELDS.slice(3).map((f) => `first_line.${f}`).join(', ')},
-    CASE WHEN o.amount > 0 THEN 'sale' WHEN o.refund > 0 THEN 'refund' ELSE 'free' END AS kind
+    ${orderKindSql('o.amount', 'o.refund')} AS kind
   FROM per_source o JOIN staged_lines first_line ON first_line.source = o.source AND first_line.source_row = o.first_row`;
 }
 

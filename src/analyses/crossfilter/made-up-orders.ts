@@ -1,9 +1,9 @@
-// Made-up orders, shaped as the table ORDERS_READ_SQL reads (its columns, Arrow types and DuckDB's
-// batches of 2,048 rows), to run orders-arrays.ts' ordersPart on before any data set comes. It runs
+// Made-up orders, shaped as the tables ORDERS_NUMBERS_SQL and ORDERS_TEXTS_SQL read (their columns,
+// Arrow types and DuckDB's batches of 2,048 rows), to run orders-arrays.ts' ordersPart on before any data set comes. It runs
 // once per data set, in a worker of its own, so at 1M orders it ran as the JavaScript engine first
 // compiles a function, unoptimised until it has run for a while: ~0.1 s of its ~0.8 s at 1M orders
 // (docs/benchmarks.md). Run first on these, while the user picks a file, it is optimised by then.
-import { Float64, Table, Uint8, Utf8, Vector, makeData, type Data, type DataType } from 'apache-arrow';
+import { Float64, Table, Utf8, Vector, makeData, type Data, type DataType } from 'apache-arrow';
 import { ordersPart } from './orders-arrays';
 import { DAY_MS } from './panels';
 
@@ -48,18 +48,14 @@ function doubles(values: readonly number[]): Vector<Float64> {
   return column(values.length, (from, to) => makeData({ type: new Float64(), length: to - from, data: Float64Array.from(values.slice(from, to)), ...nullBitmap(values, from, to) }));
 }
 
-function bytes(values: readonly number[]): Vector<Uint8> {
-  return column(values.length, (from, to) => makeData({ type: new Uint8(), length: to - from, data: Uint8Array.from(values.slice(from, to)), ...nullBitmap(values, from, to) }));
-}
-
 /**
  * The orders of `customers` made-up customers, one to four each over two years, in no order of
  * customer (as the orders table is stored). Every branch of ordersPart is met: a customer's orders
  * at one instant (decided by order id), refund-only and free orders, no country, city or channel,
  * revenue ties.
  */
-export function madeUpOrders(customers: number): Table {
-  const orders = { customer_id: [] as string[], at: [] as number[], order_id: [] as string[], kind: [] as number[], amount: [] as number[], refund: [] as number[], country: [] as (string | null)[], city: [] as (string | null)[], channel: [] as (string | null)[] };
+export function madeUpOrders(customers: number): { numbers: Table; texts: Table } {
+  const orders = { customer_id: [] as string[], at: [] as number[], order_id: [] as string[], amount: [] as number[], refund: [] as number[], country: [] as (string | null)[], city: [] as (string | null)[], channel: [] as (string | null)[] };
   // Customers' orders interleaved: every customer's first order, then their second, …
   for (let j = 0; j < 4; j++) {
     for (let c = 0; c < customers; c++) {
@@ -74,7 +70,6 @@ export function madeUpOrders(customers: number): Table {
       orders.customer_id.push(`M${String((c * 7919) % 100_003).padStart(6, '0')}`);
       orders.at.push(at);
       orders.order_id.push(`O${c}-${j}`);
-      orders.kind.push(amount > 0 ? 0 : refund > 0 ? 2 : 1);
       orders.amount.push(amount);
       orders.refund.push(refund);
       orders.country.push(c % 13 === 0 && j > 0 ? null : COUNTRIES[(c + j) % COUNTRIES.length]!);
@@ -82,10 +77,10 @@ export function madeUpOrders(customers: number): Table {
       orders.channel.push(c % 23 === 0 && j === 0 ? null : CHANNELS[(c + 2 * j) % CHANNELS.length]!);
     }
   }
-  return new Table({
-    customer_id: texts(orders.customer_id), at: doubles(orders.at), order_id: texts(orders.order_id), kind: bytes(orders.kind),
-    amount: doubles(orders.amount), refund: doubles(orders.refund), country: texts(orders.country), city: texts(orders.city), channel: texts(orders.channel),
-  });
+  return {
+    numbers: new Table({ customer_id: texts(orders.customer_id), at: doubles(orders.at), amount: doubles(orders.amount), refund: doubles(orders.refund) }),
+    texts: new Table({ order_id: texts(orders.order_id), country: texts(orders.country), city: texts(orders.city), channel: texts(orders.channel) }),
+  };
 }
 
 /** Customers and rounds of the warm-up: enough rounds for each function to be optimised whole (V8 compiles a loop alone first). */
@@ -98,10 +93,10 @@ const WARM_UP_ROUNDS = 8;
  * so a small data set dropped at once waits for one round (~35 ms in the page), not all eight (~280 ms).
  */
 export async function warmUpOrdersPart(): Promise<boolean> {
-  const orders = madeUpOrders(WARM_UP_CUSTOMERS);
+  const { numbers, texts } = madeUpOrders(WARM_UP_CUSTOMERS);
   let built = true;
   for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-    built = ordersPart(orders, () => {}) !== null && built;
+    built = ordersPart(numbers, texts, () => {}) !== null && built;
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   return built;

@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../../helpers/node-database';
 import { tableFromIPC, type Table } from 'apache-arrow';
-import { ByteDictionary, ORDERS_READ_SQL, buffersOf, ordersPart, rankCustomers, readArraysFromOrders, type OrdersElsewhere } from '../../../src/analyses/crossfilter/orders-arrays';
+import { ByteDictionary, LINES_READ_SQL, ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL, buffersOf, finishOrdersPart, kindOf, numberOrders, ordersPart, rankCustomers, readArraysFromOrders, type OrdersElsewhere } from '../../../src/analyses/crossfilter/orders-arrays';
 import { madeUpOrders, warmUpOrdersPart } from '../../../src/analyses/crossfilter/made-up-orders';
 import { ITEM_DIMENSIONS, periodsOf, rangeScope, type DataArrays } from '../../../src/analyses/crossfilter/panels';
 import { CUSTOMER_BASE_STATEMENTS, VALUE_BANDS } from '../../../src/analyses/customer-base';
-import { ordersSql, type OrdersSource } from '../../../src/ingest/orders-view';
+import { orderKindSql, ordersSql, type OrdersSource } from '../../../src/ingest/orders-view';
 import { FIXTURE_CSV, NOW } from './fixture';
 
 const HEADER = FIXTURE_CSV.split('\n')[0]!;
@@ -140,43 +140,72 @@ describe('the panels’ arrays from the orders alone', () => {
     expect(idsByCid.sort()).toEqual((await db.rows<{ id: string }>('SELECT customer_id AS id FROM customer_base ORDER BY 1')).map((r) => r.id));
   });
 
-  it('gives the same arrays with the orders’ part built elsewhere (posted to another worker and back, its customer ids ahead of it), and falls back when that fails', async () => {
+  it('gives the same arrays with the orders’ part built elsewhere (posted to another worker and back, its customer ids ahead of it, its texts after), and falls back when that fails', async () => {
     const db = await NodeDatabase.open();
     await loadFiles(db, [FIRST_FILE, SECOND_FILE]);
-    const read = (sql: string, params?: unknown[]) => db.query(sql, { params });
+    const queried: string[] = [];
+    const read = (sql: string, params?: unknown[]) => (queried.push(sql), db.query(sql, { params }));
     const here = await readArraysFromOrders(read);
     const idsOf = (r: Awaited<ReturnType<typeof readArraysFromOrders>>) => Array.from(r!.ids.codeByCid.subarray(1), (code) => r!.ids.dictionary.text(code));
-    // As the page's workers do: the orders as IPC bytes, moved to the other worker; its customer ids
-    // copied back as soon as they are numbered (a message of their own), then the part moved back.
-    const posted: string[] = [];
-    const elsewhere = (build: OrdersElsewhere['ordersPart']): OrdersElsewhere => ({
-      readBytes: async (sql) => (posted.push(sql), db.engine.query(sql)),
+    // As the page's workers do: the orders' numbers as IPC bytes, moved to the other worker, which
+    // numbers the customers, copies their ids back (a message of their own), then waits for the
+    // texts (moved there when read) and moves the part back.
+    const elsewhere = (build: OrdersElsewhere['ordersPart'], failTexts = false): OrdersElsewhere => ({
+      readBytes: async (sql) => {
+        queried.push(sql);
+        if (failTexts && sql === ORDERS_TEXTS_SQL) throw new Error('out of memory');
+        return db.engine.query(sql);
+      },
       ordersPart: build,
     });
-    const moved = (idsLate: boolean, failAfterIds = false) => elsewhere(async (ipc, onIds) => {
+    const moveIn = (ipc: Uint8Array[]) => {
       const bytes = structuredClone(ipc, { transfer: ipc.map((chunk) => chunk.buffer) });
       expect(ipc.every((chunk) => chunk.byteLength === 0)).toBe(true);
-      let send = () => {};
-      const part = ordersPart(tableFromIPC(bytes), (ids) => {
-        const copy = structuredClone(ids);
-        send = () => onIds(copy);
-        if (!idsLate) send();
-      });
+      return tableFromIPC(bytes);
+    };
+    const moved = (idsLate: boolean, failAfterIds = false) => elsewhere(async (numbers, texts, onIds) => {
+      const numbered = numberOrders(moveIn(numbers));
+      if (!numbered) return null;
+      const copy = structuredClone(numbered.ids.state());
       // Sent by another port than the part's: they may come after it.
-      if (idsLate) setTimeout(send, 10);
+      if (idsLate) setTimeout(() => onIds(copy), 10);
+      else onIds(copy);
       if (failAfterIds) throw new Error('the worker stopped');
+      const part = finishOrdersPart(numbered, moveIn(await texts));
       return part && structuredClone(part, { transfer: buffersOf(part) });
     });
+    const fallback = (failTexts: boolean) => elsewhere(() => Promise.reject(new Error('no worker')), failTexts);
     for (const late of [false, true]) {
+      queried.length = 0;
       const fromElsewhere = await readArraysFromOrders(read, moved(late));
       expect(customersOf(fromElsewhere!.arrays), `ids late: ${late}`).toEqual(customersOf(here!.arrays));
       expect(idsOf(fromElsewhere)).toEqual(idsOf(here));
+      // The texts are asked for before the lines (the engine runs its queries in that order), while the numbers are worked on.
+      expect(queried).toEqual([ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL, LINES_READ_SQL]);
     }
-    expect(posted).toEqual([expect.stringContaining('FROM orders'), expect.stringContaining('FROM orders')]);
     // A worker that fails, before or after sending the ids: the part is built here; one that finds the data not covered: null.
-    expect(customersOf((await arraysFromOrders(read, elsewhere(() => Promise.reject(new Error('no worker')))))!)).toEqual(customersOf(here!.arrays));
+    expect(customersOf((await arraysFromOrders(read, fallback(false)))!)).toEqual(customersOf(here!.arrays));
     expect(customersOf((await arraysFromOrders(read, moved(false, true)))!)).toEqual(customersOf(here!.arrays));
     expect(await arraysFromOrders(read, elsewhere(async () => null))).toBeNull();
+    // The texts' read failing there fails the part (built here, where reading them fails again).
+    const readFailing = (sql: string, params?: unknown[]) => (sql === ORDERS_TEXTS_SQL ? Promise.reject(new Error('out of memory')) : read(sql, params));
+    await expect(readArraysFromOrders(readFailing, elsewhere((numbers, texts) => texts.then(() => null), true))).rejects.toThrow('out of memory');
+  });
+
+  it('make each order’s kind of its amount and refund as the orders table’s CASE does, NaN included', async () => {
+    const db = await NodeDatabase.open();
+    await loadFiles(db, [FIRST_FILE, SECOND_FILE]);
+    const KINDS = ['sale', 'free', 'refund'];
+    // The fixture's orders: sales, a refund-only order (R01) and a free one (O06).
+    const orders = await db.rows<{ amount: number; refund: number; kind: string }>('SELECT amount, refund, kind FROM orders');
+    expect(orders.map((o) => KINDS[kindOf(o.amount, o.refund)])).toEqual(orders.map((o) => o.kind));
+    expect(new Set(orders.map((o) => o.kind))).toEqual(new Set(KINDS));
+    // DuckDB orders NaN above every number: a NaN amount is a sale, a NaN refund (nothing paid) a refund.
+    const pairs = [[10, 0], [0, 5], [0, 0], [NaN, 0], [0, NaN], [NaN, NaN], [-1, 0], [0, -1], [Infinity, 0], [0, -Infinity]];
+    const values = pairs.map(([a, r]) => `(${[a, r].map((v) => `'${v}'::DOUBLE`).join(', ')})`).join(', ');
+    const duckdb = await db.rows<{ kind: string }>(`SELECT ${orderKindSql('a', 'r')} AS kind FROM (VALUES ${values}) t(a, r)`);
+    expect(pairs.map(([a, r]) => KINDS[kindOf(a!, r!)])).toEqual(duckdb.map((row) => row.kind));
+    expect(duckdb.map((row) => row.kind)).toEqual(['sale', 'refund', 'free', 'sale', 'refund', 'sale', 'free', 'free', 'sale', 'free']);
   });
 
   it('hold all time’s rows, summed with the purchase days, as rangeScope walks them: every customer, with refunds, free and refund-only orders', async () => {
@@ -228,29 +257,30 @@ describe('the made-up orders the other worker warms up on', () => {
     const db = await NodeDatabase.open();
     await loadFiles(db, [FIRST_FILE, SECOND_FILE]);
     const shape = (t: Table) => t.schema.fields.map((f) => `${f.name}: ${String(f.type)}`);
-    const real = await db.query(ORDERS_READ_SQL);
     const madeUp = madeUpOrders(2_000);
-    expect(shape(madeUp)).toEqual(shape(real));
+    expect(shape(madeUp.numbers)).toEqual(shape(await db.query(ORDERS_NUMBERS_SQL)));
+    expect(shape(madeUp.texts)).toEqual(shape(await db.query(ORDERS_TEXTS_SQL)));
     // DuckDB's batches hold 2,048 rows.
-    expect(madeUp.batches.map((b) => b.numRows).slice(0, 2)).toEqual([2_048, 2_048]);
+    for (const table of [madeUp.numbers, madeUp.texts]) expect(table.batches.map((b) => b.numRows).slice(0, 2)).toEqual([2_048, 2_048]);
   });
 
   it('meet every branch of the orders’ part, which builds its arrays from them each round, letting other work in between', async () => {
-    const orders = madeUpOrders(2_000);
-    const column = <T,>(name: string) => orders.getChild(name)!.toArray() as unknown as T[];
-    const [customer, at, kind, amount] = [column<string>('customer_id'), column<number>('at'), column<number>('kind'), column<number>('amount')];
+    const { numbers, texts } = madeUpOrders(2_000);
+    const column = <T,>(name: string) => numbers.getChild(name)!.toArray() as unknown as T[];
+    const [customer, at, amount, refund] = [column<string>('customer_id'), column<number>('at'), column<number>('amount'), column<number>('refund')];
+    const kind = amount.map((a, r) => kindOf(a, refund[r]!));
     const instants = new Set<string>();
     let sameInstant = 0;
-    for (let r = 0; r < orders.numRows; r++) {
+    for (let r = 0; r < numbers.numRows; r++) {
       const key = `${customer[r]} ${at[r]}`;
       if (instants.has(key)) sameInstant++;
       instants.add(key);
     }
     expect(sameInstant).toBeGreaterThan(0);
     expect([...new Set(kind)].sort()).toEqual([0, 1, 2]);
-    for (const place of ['country', 'city', 'channel']) expect(orders.getChild(place)!.nullCount).toBeGreaterThan(0);
+    for (const place of ['country', 'city', 'channel']) expect(texts.getChild(place)!.nullCount).toBeGreaterThan(0);
     expect(new Set(amount).size).toBeLessThan(amount.length / 4);
-    const part = ordersPart(orders, () => {});
+    const part = ordersPart(numbers, texts, () => {});
     expect(part!.cidOf.length).toBe(2_000);
     // Work posted meanwhile (a data set's part) runs before the warm-up ends.
     const order: string[] = [];
