@@ -11,6 +11,7 @@ import { PanelIndex, type ListRfm, type PanelVersions } from '../src/analyses/cr
 import type { DashboardPlanOptions } from '../src/analyses/dashboard';
 import type { DateRange } from '../src/analyses/filters';
 import type { OrdersElsewhere } from '../src/analyses/crossfilter/orders-arrays';
+import { warmUpArrowReads } from '../src/analyses/crossfilter/made-up-orders';
 import type { OrdersArraysApi } from './orders-arrays.worker';
 import { Engine, EngineError, concatChunks, type EngineProgress, type ParquetRowGroups, type ProgressListener } from './engine';
 
@@ -81,8 +82,10 @@ async function parquetRowGroups(open: Promise<ParquetFile>): Promise<ParquetRowG
 const api = {
   async init() {
     await engine();
-    // Once the engine has started (its start keeps both cores busy), while the user picks a file.
+    // Once the engine has started (its start keeps both cores busy), while the user picks a file:
+    // the other worker's code, and this one's reader of the order lines.
     void ordersArraysWorker?.warmUp().catch(() => {});
+    void warmUpArrowReads().catch(() => {});
     return engineInfo;
   },
   async query(sql: string, params: unknown[] = [], onProgress?: ProgressListener, job?: string) {

@@ -4,12 +4,13 @@
 import * as Comlink from 'comlink';
 import { tableFromIPC } from 'apache-arrow';
 import { buffersOf, finishOrdersPart, numberOrders, type DictionaryState } from '../src/analyses/crossfilter/orders-arrays';
-import { warmUpOrdersPart } from '../src/analyses/crossfilter/made-up-orders';
+import { warmUpArrowReads, warmUpOrdersPart } from '../src/analyses/crossfilter/made-up-orders';
 
 const api = {
-  /** Runs the orders' part on made-up orders (made-up-orders.ts), so that it is optimised when the first data set comes. */
-  warmUp() {
-    return warmUpOrdersPart();
+  /** Runs the orders' part and Arrow's reader on made-up orders (made-up-orders.ts), so that they are optimised when the first data set comes. */
+  async warmUp() {
+    const built = await warmUpOrdersPart();
+    return (await warmUpArrowReads()) > 0 && built;
   },
   /**
    * The orders' part, begun on their numbers. The texts follow by `texts`, a port of their own, as

@@ -3,7 +3,7 @@
 // once per data set, in a worker of its own, so at 1M orders it ran as the JavaScript engine first
 // compiles a function, unoptimised until it has run for a while: ~0.1 s of its ~0.8 s at 1M orders
 // (docs/benchmarks.md). Run first on these, while the user picks a file, it is optimised by then.
-import { Float64, Table, Utf8, Vector, makeData, type Data, type DataType } from 'apache-arrow';
+import { Float64, Int32, Table, Uint8, Utf8, Vector, makeData, tableFromIPC, tableToIPC, type Data, type DataType } from 'apache-arrow';
 import { ordersPart } from './orders-arrays';
 import { DAY_MS } from './panels';
 
@@ -46,6 +46,14 @@ function texts(values: readonly (string | null)[]): Vector<Utf8> {
 
 function doubles(values: readonly number[]): Vector<Float64> {
   return column(values.length, (from, to) => makeData({ type: new Float64(), length: to - from, data: Float64Array.from(values.slice(from, to)), ...nullBitmap(values, from, to) }));
+}
+
+function ints(values: readonly number[]): Vector<Int32> {
+  return column(values.length, (from, to) => makeData({ type: new Int32(), length: to - from, data: Int32Array.from(values.slice(from, to)), ...nullBitmap(values, from, to) }));
+}
+
+function bytes(values: readonly number[]): Vector<Uint8> {
+  return column(values.length, (from, to) => makeData({ type: new Uint8(), length: to - from, data: Uint8Array.from(values.slice(from, to)), ...nullBitmap(values, from, to) }));
 }
 
 /**
@@ -100,4 +108,36 @@ export async function warmUpOrdersPart(): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
   return built;
+}
+
+/** Rounds of warmUpArrowReads: ~300 batches decoded (100 rounds made the first real read 17 ms, 8 rounds 46, none 84; Node build). */
+const ARROW_WARM_UP_ROUNDS = 100;
+
+/**
+ * Made-up batches holding every Arrow type of the first dashboard's big reads (the orders' two and
+ * the lines', orders-arrays.ts): text, double, 32-bit integer and byte columns, as an IPC stream.
+ */
+export function madeUpIpc(): Uint8Array {
+  const { numbers } = madeUpOrders(WARM_UP_CUSTOMERS);
+  const at = numbers.getChild('at')!.toArray() as Float64Array;
+  return tableToIPC(new Table({
+    customer_id: numbers.getChild('customer_id')!, at: numbers.getChild('at')!,
+    day: ints(Array.from(at, (us) => Math.floor(us / US_PER_DAY))), bought: bytes(Array.from(at, (_, r) => r % 2)),
+  }), 'stream');
+}
+
+/**
+ * Runs Arrow's IPC reader on made-up batches (madeUpIpc) until it is optimised: a worker decodes
+ * each big read once per data set (~490 batches at 1M orders), and cold that took 55–71 ms in the
+ * page against ~20 once optimised. It yields to the worker's other messages every few rounds
+ * (~90 ms in all, Node build). The number of rows read.
+ */
+export async function warmUpArrowReads(rounds = ARROW_WARM_UP_ROUNDS): Promise<number> {
+  const ipc = madeUpIpc();
+  let rows = 0;
+  for (let round = 0; round < rounds; round++) {
+    rows += tableFromIPC([ipc]).numRows;
+    if (round % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return rows;
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../../helpers/node-database';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { ByteDictionary, LINES_READ_SQL, ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL, buffersOf, finishOrdersPart, kindOf, numberOrders, ordersPart, rankCustomers, readArraysFromOrders, type OrdersElsewhere } from '../../../src/analyses/crossfilter/orders-arrays';
-import { madeUpOrders, warmUpOrdersPart } from '../../../src/analyses/crossfilter/made-up-orders';
+import { madeUpIpc, madeUpOrders, warmUpArrowReads, warmUpOrdersPart } from '../../../src/analyses/crossfilter/made-up-orders';
 import { ITEM_DIMENSIONS, periodsOf, rangeScope, type DataArrays } from '../../../src/analyses/crossfilter/panels';
 import { CUSTOMER_BASE_STATEMENTS, VALUE_BANDS } from '../../../src/analyses/customer-base';
 import { orderKindSql, ordersSql, type OrdersSource } from '../../../src/ingest/orders-view';
@@ -288,6 +288,20 @@ describe('the made-up orders the other worker warms up on', () => {
     setTimeout(() => order.push('other work'), 0);
     expect(await warmUp).toBe(true);
     expect(order).toEqual(['other work', 'warm-up']);
+  });
+});
+
+describe('the made-up batches the workers warm Arrow’s reader on', () => {
+  it('hold every Arrow type of the big reads (the orders’ two and the lines’), in batches of DuckDB’s size', async () => {
+    const db = await NodeDatabase.open();
+    await loadFiles(db, [FIRST_FILE, SECOND_FILE]);
+    const types = (t: Table) => t.schema.fields.map((f) => String(f.type));
+    const real = new Set<string>();
+    for (const sql of [ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL, LINES_READ_SQL]) for (const type of types(await db.query(sql))) real.add(type);
+    const madeUp = tableFromIPC([madeUpIpc()]);
+    expect(new Set(types(madeUp))).toEqual(real);
+    expect(madeUp.batches.map((b) => b.numRows).slice(0, 2)).toEqual([2_048, 2_048]);
+    expect(await warmUpArrowReads(3)).toBe(3 * madeUp.numRows);
   });
 });
 
