@@ -220,7 +220,7 @@ const api = {
 const ordersArraysWorker = typeof Worker === 'undefined' ? null : Comlink.wrap<OrdersArraysApi>(new Worker(new URL('./orders-arrays.worker.ts', import.meta.url), { type: 'module' }));
 const ordersElsewhere: OrdersElsewhere | undefined = ordersArraysWorker ? {
   readBytes: async (sql) => (await engine()).query(sql),
-  ordersPart(numbers, texts, onIds) {
+  ordersPart(numbers, texts, onIds, onRanked) {
     const own = owned(numbers);
     // The texts follow by a port of their own as soon as they are read (null: the read failed).
     const { port1, port2 } = new MessageChannel();
@@ -231,7 +231,7 @@ const ordersElsewhere: OrdersElsewhere | undefined = ordersArraysWorker ? {
       },
       () => port1.postMessage(null),
     );
-    const built = ordersArraysWorker.ordersPart(Comlink.transfer(own, own.map((chunk) => chunk.buffer)), Comlink.transfer(port2, [port2]), Comlink.proxy(onIds));
+    const built = ordersArraysWorker.ordersPart(Comlink.transfer(own, own.map((chunk) => chunk.buffer)), Comlink.transfer(port2, [port2]), Comlink.proxy(onIds), Comlink.proxy(onRanked));
     void built.finally(() => port1.close()).catch(() => {});
     return built;
   },

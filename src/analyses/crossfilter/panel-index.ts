@@ -200,11 +200,12 @@ export class PanelIndex {
     if (Number(counts?.orders ?? 0) > PANEL_INDEX_MAX_ORDERS) return null;
     const read = await readArraysFromOrders(this.#read, this.#elsewhere);
     if (!read || this.#preparing !== version) return null;
-    const { arrays, ids, allTime } = read;
+    const { arrays, ids, allTime, allTimeItems } = read;
     this.#data = { version, arrays, baseCids: false, ids, segmentFacts: null };
-    // All time's rows came with the orders' part, summed there in a walk it makes anyway (none here).
+    // All time's rows came with the orders' part, summed there in a walk it makes anyway, and its
+    // item sets with the lines' join, made while that part was finished (none here).
     const periods = periodsOf(null, arrays.bounds);
-    this.#ranges.set(JSON.stringify(null), rangeArraysOf(arrays, periods, allTime, rangeScope(arrays, periods.previous), rangeItems(arrays, periods.current, allTime.rows.cid)));
+    this.#ranges.set(JSON.stringify(null), rangeArraysOf(arrays, periods, allTime, rangeScope(arrays, periods.previous), allTimeItems));
     this.#rangeBuilds++;
     return { firstDay: arrays.bounds.firstDay * DAY_MS, lastDay: (arrays.bounds.endDay - 1) * DAY_MS };
   }

@@ -923,7 +923,7 @@ function scopeOf(period: Period, rows: ScopeRows, rowByCid: Int32Array): Omit<Sc
  * categories bought, and statuses had, on the period's lines; `cids`: the customers with an order
  * in the period (rangeScope's rows), whose lines are the only ones read.
  */
-export function rangeItems(data: DataArrays, period: Period, cids: Int32Array): ItemSets {
+export function rangeItems(data: Pick<DataArrays, 'lines' | 'itemValues'>, period: Period, cids: Int32Array): ItemSets {
   const { start, day, bought, codes } = data.lines;
   const { startDay, endDay } = period;
   let lines = 0;
@@ -955,7 +955,8 @@ export function rangeItems(data: DataArrays, period: Period, cids: Int32Array): 
     }
   }
   const keptCids = cid.slice(0, n);
-  return { dim: dim.slice(0, n), code: code.slice(0, n), cid: keptCids, start: startsByCid(keptCids, data.customers.ltv.length) };
+  // The lines' starts by cid hold one more entry than there are cids (customers + 1).
+  return { dim: dim.slice(0, n), code: code.slice(0, n), cid: keptCids, start: startsByCid(keptCids, start.length - 1) };
 }
 
 // ---- facet filters without the flag tables -----------------------------------------------------

@@ -7,7 +7,7 @@ import { NodeDatabase } from '../../helpers/node-database';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { ByteDictionary, LINES_READ_SQL, ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL, buffersOf, finishOrdersPart, kindOf, numberOrders, ordersPart, rankCustomers, readArraysFromOrders, type OrdersElsewhere } from '../../../src/analyses/crossfilter/orders-arrays';
 import { madeUpIpc, madeUpOrders, warmUpArrowReads, warmUpOrdersPart } from '../../../src/analyses/crossfilter/made-up-orders';
-import { ITEM_DIMENSIONS, periodsOf, rangeScope, type DataArrays } from '../../../src/analyses/crossfilter/panels';
+import { ITEM_DIMENSIONS, periodsOf, rangeItems, rangeScope, type DataArrays } from '../../../src/analyses/crossfilter/panels';
 import { CUSTOMER_BASE_STATEMENTS, VALUE_BANDS } from '../../../src/analyses/customer-base';
 import { orderKindSql, ordersSql, type OrdersSource } from '../../../src/ingest/orders-view';
 import { FIXTURE_CSV, NOW } from './fixture';
@@ -163,29 +163,41 @@ describe('the panels’ arrays from the orders alone', () => {
       expect(ipc.every((chunk) => chunk.byteLength === 0)).toBe(true);
       return tableFromIPC(bytes);
     };
-    const moved = (idsLate: boolean, failAfterIds = false) => elsewhere(async (numbers, texts, onIds) => {
+    // What is sent ahead goes by other ports than the part's: it may come after it (`late`).
+    const ahead = <T,>(send: (value: T) => void, value: T, late: boolean) => {
+      const copy = structuredClone(value);
+      if (late) setTimeout(() => send(copy), 10);
+      else send(copy);
+    };
+    const moved = (late: boolean, fail?: 'after ids' | 'after ranking') => elsewhere(async (numbers, texts, onIds, onRanked) => {
       const numbered = numberOrders(moveIn(numbers));
       if (!numbered) return null;
-      const copy = structuredClone(numbered.ids.state());
-      // Sent by another port than the part's: they may come after it.
-      if (idsLate) setTimeout(() => onIds(copy), 10);
-      else onIds(copy);
-      if (failAfterIds) throw new Error('the worker stopped');
-      const part = finishOrdersPart(numbered, moveIn(await texts));
+      ahead(onIds, numbered.ids.state(), late);
+      if (fail === 'after ids') throw new Error('the worker stopped');
+      const part = finishOrdersPart(numbered, moveIn(await texts), (ranked) => ahead(onRanked, ranked, late));
+      if (fail === 'after ranking') throw new Error('the worker stopped');
       return part && structuredClone(part, { transfer: buffersOf(part) });
     });
     const fallback = (failTexts: boolean) => elsewhere(() => Promise.reject(new Error('no worker')), failTexts);
     for (const late of [false, true]) {
       queried.length = 0;
       const fromElsewhere = await readArraysFromOrders(read, moved(late));
-      expect(customersOf(fromElsewhere!.arrays), `ids late: ${late}`).toEqual(customersOf(here!.arrays));
+      expect(customersOf(fromElsewhere!.arrays), `sent late: ${late}`).toEqual(customersOf(here!.arrays));
       expect(idsOf(fromElsewhere)).toEqual(idsOf(here));
+      // The lines joined by the ranking sent ahead, and all time's item sets with them.
+      const { arrays, allTime, allTimeItems } = fromElsewhere!;
+      expect(allTimeItems).toEqual(rangeItems(arrays, periodsOf(null, arrays.bounds).current, allTime.rows.cid));
+      expect(allTimeItems).toEqual(here!.allTimeItems);
       // The texts are asked for before the lines (the engine runs its queries in that order), while the numbers are worked on.
       expect(queried).toEqual([ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL, LINES_READ_SQL]);
     }
-    // A worker that fails, before or after sending the ids: the part is built here; one that finds the data not covered: null.
+    // A worker that fails, before or after sending the ids or the ranking: the part is built here; one that finds the data not covered: null.
     expect(customersOf((await arraysFromOrders(read, fallback(false)))!)).toEqual(customersOf(here!.arrays));
-    expect(customersOf((await arraysFromOrders(read, moved(false, true)))!)).toEqual(customersOf(here!.arrays));
+    for (const fail of ['after ids', 'after ranking'] as const) {
+      const fromHere = await readArraysFromOrders(read, moved(false, fail));
+      expect(customersOf(fromHere!.arrays), fail).toEqual(customersOf(here!.arrays));
+      expect(fromHere!.allTimeItems).toEqual(here!.allTimeItems);
+    }
     expect(await arraysFromOrders(read, elsewhere(async () => null))).toBeNull();
     // The texts' read failing there fails the part (built here, where reading them fails again).
     const readFailing = (sql: string, params?: unknown[]) => (sql === ORDERS_TEXTS_SQL ? Promise.reject(new Error('out of memory')) : read(sql, params));
