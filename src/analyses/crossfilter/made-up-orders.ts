@@ -1,8 +1,9 @@
 // Made-up orders, shaped as the tables ORDERS_NUMBERS_SQL and ORDERS_TEXTS_SQL read (their columns,
-// Arrow types and DuckDB's batches of 2,048 rows), to run orders-arrays.ts' ordersPart on before any data set comes. It runs
-// once per data set, in a worker of its own, so at 1M orders it ran as the JavaScript engine first
-// compiles a function, unoptimised until it has run for a while: ~0.1 s of its ~0.8 s at 1M orders
-// (docs/benchmarks.md). Run first on these, while the user picks a file, it is optimised by then.
+// Arrow types and DuckDB's batches of 2,048 rows), to run orders-arrays.ts' ordersPart on before any
+// data set comes. It runs once per data set, in a worker of its own, so at 1M orders it ran as the
+// JavaScript engine first compiles a function, unoptimised until it has run for a while: ~0.1 s of
+// its ~0.8 s at 1M orders (docs/benchmarks.md). Run first on these, while the user picks a file, it
+// is optimised by then. Arrow's IPC reader is warmed up the same way (warmUpArrowReads).
 import { Float64, Int32, Table, Uint8, Utf8, Vector, makeData, tableFromIPC, tableToIPC, type Data, type DataType } from 'apache-arrow';
 import { ordersPart } from './orders-arrays';
 import { DAY_MS } from './panels';

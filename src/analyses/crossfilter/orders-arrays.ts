@@ -1,7 +1,8 @@
 // The panels' arrays (panels.ts DataArrays) built from the orders and their lines alone, before
-// customer_base and its tables exist, so the first dashboard does not wait for them: two plain
-// reads (no join, no sort: the engine hashes nothing) and one pass of JavaScript over each, where
-// the customer base's SQL takes seconds at 1M orders (docs/benchmarks.md). Every figure is the one
+// customer_base and its tables exist, so the first dashboard does not wait for them: plain reads
+// of the orders and of the lines (no join, no sort: the engine hashes nothing) and one pass of
+// JavaScript over each, where the customer base's SQL takes seconds at 1M orders
+// (docs/benchmarks.md). Every figure is the one
 // customer-base.ts defines, worked out here as its SQL does:
 //   - a customer's country and city: those of their latest order that has one, channel: of their
 //     first; latest and first by (ordered_at, order_id);
@@ -30,11 +31,11 @@ const DAYS_OF_YEARS_1000_TO_9999 = (Date.UTC(10_000, 0, 1) - Date.UTC(1000, 0, 1
 /**
  * Every order as stored, in the table's order (the engine scans, the rest is done here), in two
  * reads: what numbering the customers needs first, then the texts needed only after. The other
- * worker starts on the first while the engine reads the second: the texts are half of one read's
- * ~0.35 s in the page at 1M orders, the places alone ~0.15 s. Both scan one table and
- * keep its order (DuckDB's preserve_insertion_order, on by default). An order's kind is not read:
- * ordersTableSql makes it of its amount and refund, and kindOf makes it again (that CASE over text
- * cost the read 20–50 ms, Node build).
+ * worker starts on the first while the engine reads the second: as one read they took ~0.37 s in
+ * the page at 1M orders before that worker could start, the texts ~200 of its ~300 ms in the Node
+ * build. Both scan one table and keep its order (DuckDB's preserve_insertion_order, on by
+ * default). An order's kind is not read: ordersTableSql makes it of its amount and refund, and
+ * kindOf makes it again (that CASE over text cost the read 20–50 ms, Node build).
  */
 export const ORDERS_NUMBERS_SQL = 'SELECT customer_id, epoch_us(ordered_at)::DOUBLE AS at, amount, refund FROM orders';
 export const ORDERS_TEXTS_SQL = 'SELECT order_id, country, city, channel FROM orders';
@@ -509,7 +510,7 @@ export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersEl
   let customerOf = dictionary && lines.customersIn(dictionary);
   const ranked = customerOf && (await ahead(rankedSent));
   if (ranked === null) return null;
-  // Joined before the part comes (the join and all time's items took ~130 ms after it, in the page).
+  // Joined before the part comes (the join and all time's items took 125–180 ms after it, in the page).
   let joined = customerOf && ranked ? joinedLines(lines, customerOf, ranked) : undefined;
   let orders = ids && (await built);
   if (orders === undefined) {
@@ -576,8 +577,9 @@ export function numberOrders(orders: Table): NumberedOrders | null {
 
 /**
  * The orders' part of the arrays (readArraysFromOrders), from the two reads' tables. The customer
- * ids' dictionary goes to `onIds` as soon as the ids are numbered: still this one's (it adds no id
- * after), to be copied, not moved, if posted.
+ * ids' dictionary goes to `onIds` as soon as the ids are numbered, and the ranking to `onRanked` as
+ * soon as the customers are ranked: still this one's (neither changes after), to be copied, not
+ * moved, if posted.
  */
 export function ordersPart(numbers: Table, texts: Table, onIds: (ids: DictionaryState) => void, onRanked?: (ranked: Ranked) => void): OrdersPart | null {
   const numbered = numberOrders(numbers);

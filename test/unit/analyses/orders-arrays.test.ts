@@ -178,7 +178,6 @@ describe('the panels’ arrays from the orders alone', () => {
       if (fail === 'after ranking') throw new Error('the worker stopped');
       return part && structuredClone(part, { transfer: buffersOf(part) });
     });
-    const fallback = (failTexts: boolean) => elsewhere(() => Promise.reject(new Error('no worker')), failTexts);
     for (const late of [false, true]) {
       queried.length = 0;
       const fromElsewhere = await readArraysFromOrders(read, moved(late));
@@ -192,7 +191,7 @@ describe('the panels’ arrays from the orders alone', () => {
       expect(queried).toEqual([ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL, LINES_READ_SQL]);
     }
     // A worker that fails, before or after sending the ids or the ranking: the part is built here; one that finds the data not covered: null.
-    expect(customersOf((await arraysFromOrders(read, fallback(false)))!)).toEqual(customersOf(here!.arrays));
+    expect(customersOf((await arraysFromOrders(read, elsewhere(() => Promise.reject(new Error('no worker')))))!)).toEqual(customersOf(here!.arrays));
     for (const fail of ['after ids', 'after ranking'] as const) {
       const fromHere = await readArraysFromOrders(read, moved(false, fail));
       expect(customersOf(fromHere!.arrays), fail).toEqual(customersOf(here!.arrays));
