@@ -455,6 +455,8 @@ function sinceAttributes(firstOrderDay: Float64Array, size: number): Pick<DataAr
 export interface OrdersPart {
   arrays: Omit<DataArrays, 'lines' | 'itemValues'>;
   cidOf: Int32Array;
+  /** By cid: the orders table's row (its rowid) of the customer's latest order, by (ordered_at, order_id). */
+  latestOrderRow: Int32Array;
   allTime: Omit<ScopeState, 'fails'>;
 }
 
@@ -523,7 +525,7 @@ export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersEl
   }
   if (!orders || !dictionary || !customerOf) return null;
   joined ??= joinedLines(lines, customerOf, { cidOf: orders.cidOf, bounds: orders.arrays.bounds });
-  return { arrays: dataArraysOf({ ...orders.arrays, ...joined.lines }), ids: customerIdsOf(dictionary, orders.cidOf), allTime: orders.allTime, allTimeItems: joined.items };
+  return { arrays: dataArraysOf({ ...orders.arrays, ...joined.lines }), ids: customerIdsOf(dictionary, orders), allTime: orders.allTime, allTimeItems: joined.items };
 }
 
 /** The lines grouped by the customers' cids, and all time's item sets (of every customer, cids 1…n, as all time's rows are). */
@@ -539,12 +541,15 @@ export interface CustomerIds {
   dictionary: ByteDictionary;
   /** The dictionary's code of customer cid (index 0: no one, −1). */
   codeByCid: Int32Array;
+  /** OrdersPart's latestOrderRow. */
+  latestOrderRow: Int32Array;
 }
 
-function customerIdsOf(dictionary: ByteDictionary, cidOf: Int32Array): CustomerIds {
+function customerIdsOf(dictionary: ByteDictionary, part: Pick<OrdersPart, 'cidOf' | 'latestOrderRow'>): CustomerIds {
+  const { cidOf, latestOrderRow } = part;
   const codeByCid = new Int32Array(cidOf.length + 1).fill(-1);
   for (let code = 0; code < cidOf.length; code++) codeByCid[cidOf[code]!] = code;
-  return { dictionary, codeByCid };
+  return { dictionary, codeByCid, latestOrderRow };
 }
 
 /** The orders' numbers (ORDERS_NUMBERS_SQL's table) as arrays, their customer ids numbered: the orders' part's first half. */
@@ -671,12 +676,15 @@ export function finishOrdersPart(numbered: NumberedOrders, texts: Table, onRanke
       facts.firstOrderUs[cid] = at[first]!;
     }
   }
-  // The last purchase's instant (max(ordered_at) of the orders that are not refund-only).
-  const lastOrderUs = facts.lastOrderUs;
+  // The last purchase's instant (max(ordered_at) of the orders that are not refund-only), and the
+  // row of the latest order of any kind by (ordered_at, order_id): where the list's first pages
+  // read a customer's name and e-mail (panel-index.ts #customerText).
+  const lastOrderUs = facts.lastOrderUs, latestOrderRow = new Int32Array(size).fill(-1), latestUs = new Float64Array(size);
   for (let r = 0; r < n; r++) {
+    const cid = cidOf[customerOf[r]!]!, time = at[r]!, latest = latestOrderRow[cid]!;
+    if (latest < 0 || time > latestUs[cid]! || (time === latestUs[cid] && after(r, latest))) (latestOrderRow[cid] = r), (latestUs[cid] = time);
     if (kind[r] === KIND_REFUND) continue;
-    const cid = cidOf[customerOf[r]!]!;
-    if (!(at[r]! <= lastOrderUs[cid]!)) lastOrderUs[cid] = at[r]!;
+    if (!(time <= lastOrderUs[cid]!)) lastOrderUs[cid] = time;
   }
   const since = sinceAttributes(facts.firstOrderDay, size);
   if (!since) return null;
@@ -749,6 +757,7 @@ export function finishOrdersPart(numbered: NumberedOrders, texts: Table, onRanke
       bounds: { firstDay, endDay },
     },
     cidOf,
+    latestOrderRow,
     allTime: lifetimeScope(lifetime, facts, { firstDay, endDay }),
   };
 }

@@ -18,7 +18,7 @@ import { CUSTOMER_BASE_STATEMENTS } from '../../../src/analyses/customer-base';
 import { buildOrders, prepareSource } from '../../../src/ingest/build-orders';
 import { loadSource } from '../../../src/ingest/load-source';
 import { presetRange } from '../../../src/state/date-presets';
-import { loadFixture, MARCH, run } from './fixture';
+import { FIXTURE_CSV, loadFixture, MARCH, run } from './fixture';
 
 type Row = Record<string, unknown>;
 
@@ -194,6 +194,61 @@ describe('the customer list’s first page from arrays', () => {
     expect(await indexes.base.listWithoutFlags(planOf({ range: null }, {}), 2, rfm)).toBeNull();
     expect(await indexes.base.listWithoutFlags(planOf({ range: null }, { limit: null }), 1, rfm)).toBeNull();
     expect(await indexes.fromOrders.listWithoutFlags(planOf({ range: null }, {}), 1, rfm)).not.toBeNull();
+  });
+});
+
+describe('the customer list’s names and e-mails, before the customer base', () => {
+  // Each customer's latest order's row is read (its rowid, from the orders' part); only a customer
+  // whose latest order has no name or no e-mail is read from all their orders, as customerContactsSql reads everyone.
+  const recorded = (db: NodeDatabase, reads: string[]) => new PanelIndex((sql, params) => (reads.push(sql), db.query(sql, { params })));
+  const plan = planOf({ range: null }, { sort: 'revenue', direction: 'desc', limit: 10 });
+  const rfm = { grid: PUTLER_GRID, allHistory: false };
+  const namesOf = (page: { rows: Row[] } | null) => Object.fromEntries(page!.rows.map((r) => [r.customer_id, [r.name, r.email]]));
+
+  it('takes them from the latest order that has them, ties on the instant broken by order id, as SQL does', async () => {
+    const lines = FIXTURE_CSV.split('\n');
+    // C01's latest order (O02) has no name; C09's (O13) no e-mail; C05 has a second order on the
+    // day of O07 under a new name: the later order id (O07b) is the latest.
+    const csv = [
+      ...lines.map((line) => line.replace('O02,C01,ann@example.com,Ann,', 'O02,C01,ann@example.com,,').replace('O13,C09,ivy@example.com,', 'O13,C09,,')),
+      'O07b,C05,eve@b.example.com,Eve B.,2023-11-01,5,1,Mug,Kitchen,DE,Berlin,web,paid',
+    ].join('\n');
+    const db = await NodeDatabase.open();
+    await loadFixture(db, csv);
+    const reads: string[] = [];
+    const fromOrders = recorded(db, reads);
+    expect(await fromOrders.prepareFromOrders(1)).not.toBeNull();
+    reads.length = 0;
+    const page = await fromOrders.listWithoutFlags(plan, 1, rfm);
+    expect(namesOf(page)).toMatchObject({ C01: ['Ann', 'ann@example.com'], C09: ['Ivy', 'ivy@example.com'], C05: ['Eve B.', 'eve@b.example.com'], C08: ["Hal O'Hara", "o'hara@example.com"] });
+    // The latest orders' rows, whether any order has a name and an e-mail, then C01's and C09's orders.
+    expect(reads).toHaveLength(3);
+    expect(reads[2]).toContain("'C01'");
+    expect(reads[2]).toContain("'C09'");
+    expect(reads[2]).not.toContain("'C05'");
+    await buildRange(db, plan);
+    await score(db, rfm);
+    expect(comparable(page)).toEqual(comparable(await sqlPage(db, plan)));
+  });
+
+  it('reads no more than the latest orders when no order has an e-mail, and asks that once per data set', async () => {
+    const csv = FIXTURE_CSV.split('\n').map((line, i) => (i === 0 ? line : line.replace(/^([^,]*,[^,]*,)("[^"]*"|[^,]*),/, '$1,'))).join('\n');
+    const db = await NodeDatabase.open();
+    await loadFixture(db, csv);
+    const reads: string[] = [];
+    const fromOrders = recorded(db, reads);
+    expect(await fromOrders.prepareFromOrders(1)).not.toBeNull();
+    for (const direction of ['desc', 'asc'] as const) {
+      reads.length = 0;
+      const sorted = { ...plan, list: { ...plan.list, direction } };
+      const page = await fromOrders.listWithoutFlags(sorted, 1, rfm);
+      expect(page!.rows.map((r) => r.email)).toEqual(page!.rows.map(() => null));
+      expect(page!.rows.find((r) => r.customer_id === 'C08')?.name ?? "Hal O'Hara").toBe("Hal O'Hara");
+      expect(reads).toHaveLength(direction === 'desc' ? 2 : 1);
+      await buildRange(db, sorted);
+      await score(db, rfm);
+      expect(comparable(page)).toEqual(comparable(await sqlPage(db, sorted)));
+    }
   });
 });
 

@@ -138,6 +138,11 @@ describe('the panels’ arrays from the orders alone', () => {
     expect(ids.codeByCid[0]).toBe(-1);
     const idsByCid = Array.from(ids.codeByCid.subarray(1), (code) => ids.dictionary.text(code));
     expect(idsByCid.sort()).toEqual((await db.rows<{ id: string }>('SELECT customer_id AS id FROM customer_base ORDER BY 1')).map((r) => r.id));
+    // Each one's latest order's row in the orders table (C02's: O04, after O03 on the same day by order id).
+    const latest = Object.fromEntries(Array.from(ids.codeByCid.subarray(1), (code, k) => [ids.dictionary.text(code), ids.latestOrderRow[k + 1]]));
+    const rows = await db.rows<{ id: string; latest: number; o: string }>('SELECT customer_id AS id, arg_max(rowid, (ordered_at, order_id))::INTEGER AS latest, arg_max(order_id, (ordered_at, order_id)) AS o FROM orders GROUP BY 1');
+    expect(latest).toEqual(Object.fromEntries(rows.map((r) => [r.id, r.latest])));
+    expect(rows.find((r) => r.id === 'C02')!.o).toBe('O04');
   });
 
   it('gives the same arrays with the orders’ part built elsewhere (posted to another worker and back, its customer ids ahead of it, its texts after), and falls back when that fails', async () => {
