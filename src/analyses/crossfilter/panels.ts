@@ -195,7 +195,7 @@ const RADIX_FROM = 16_384;
  */
 export function sortAscending(values: Float64Array, buffers?: Scratch): Float64Array {
   const n = values.length;
-  // Values in order already (as the ranking's are for a range whose rows are in its order): one pass tells.
+  // Values in order already need no sort: one pass tells.
   const order = sortedOrder(values);
   if (order === 'ascending') return values;
   if (order === 'descending') return values.reverse();
