@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { NodeDatabase } from '../../helpers/node-database';
 import { tableFromIPC, type Table } from 'apache-arrow';
-import { ByteDictionary, LINES_READ_SQL, ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL, buffersOf, finishOrdersPart, kindOf, numberOrders, ordersPart, rankCustomers, readArraysFromOrders, type OrdersElsewhere } from '../../../src/analyses/crossfilter/orders-arrays';
+import { ByteDictionary, LINES_READ_SQL, ONE_LINE_PER_ORDER_SQL, ORDERS_AS_LINES_READ_SQL, ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL, buffersOf, finishOrdersPart, kindOf, numberOrders, ordersPart, rankCustomers, readArraysFromOrders, type OrdersElsewhere } from '../../../src/analyses/crossfilter/orders-arrays';
 import { madeUpIpc, madeUpOrders, warmUpArrowReads, warmUpOrdersPart } from '../../../src/analyses/crossfilter/made-up-orders';
 import { ITEM_DIMENSIONS, periodsOf, rangeItems, rangeScope, type DataArrays } from '../../../src/analyses/crossfilter/panels';
 import { CUSTOMER_BASE_STATEMENTS, VALUE_BANDS } from '../../../src/analyses/customer-base';
@@ -177,7 +177,7 @@ describe('the panels’ arrays from the orders alone', () => {
     const moved = (late: boolean, fail?: 'after ids' | 'after ranking') => elsewhere(async (numbers, texts, onIds, onRanked) => {
       const numbered = numberOrders(moveIn(numbers));
       if (!numbered) return null;
-      ahead(onIds, numbered.ids.state(), late);
+      ahead(onIds, { dictionary: numbered.ids.state(), customerOf: numbered.customerOf }, late);
       if (fail === 'after ids') throw new Error('the worker stopped');
       const part = finishOrdersPart(numbered, moveIn(await texts), (ranked) => ahead(onRanked, ranked, late));
       if (fail === 'after ranking') throw new Error('the worker stopped');
@@ -192,8 +192,9 @@ describe('the panels’ arrays from the orders alone', () => {
       const { arrays, allTime, allTimeItems } = fromElsewhere!;
       expect(allTimeItems).toEqual(rangeItems(arrays, periodsOf(null, arrays.bounds).current, allTime.rows.cid));
       expect(allTimeItems).toEqual(here!.allTimeItems);
-      // The texts are asked for before the lines (the engine runs its queries in that order), while the numbers are worked on.
-      expect(queried).toEqual([ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL, LINES_READ_SQL]);
+      // The texts are asked for before the lines (the engine runs its queries in that order), while
+      // the numbers are worked on. The second file's copy of O01 is a line of no order: the lines are read.
+      expect(queried).toEqual([ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL, ONE_LINE_PER_ORDER_SQL, LINES_READ_SQL]);
     }
     // A worker that fails, before or after sending the ids or the ranking: the part is built here; one that finds the data not covered: null.
     expect(customersOf((await arraysFromOrders(read, elsewhere(() => Promise.reject(new Error('no worker')))))!)).toEqual(customersOf(here!.arrays));
@@ -206,6 +207,30 @@ describe('the panels’ arrays from the orders alone', () => {
     // The texts' read failing there fails the part (built here, where reading them fails again).
     const readFailing = (sql: string, params?: unknown[]) => (sql === ORDERS_TEXTS_SQL ? Promise.reject(new Error('out of memory')) : read(sql, params));
     await expect(readArraysFromOrders(readFailing, elsewhere((numbers, texts) => texts.then(() => null), true))).rejects.toThrow('out of memory');
+  });
+
+  it('read the lines as the orders’ rows when every order has one line, the lines themselves when an order has two, and hold the same customers either way', async () => {
+    // The first file alone: one line per order (refund-only R01, free O06, O03 and O04 on one day).
+    const oneLine = await NodeDatabase.open();
+    await loadFiles(oneLine, [FIRST_FILE]);
+    const queried: string[] = [];
+    const read = (db: NodeDatabase) => (sql: string, params?: unknown[]) => (queried.push(sql), db.query(sql, { params }));
+    const fromOrders = await readArraysFromOrders(read(oneLine));
+    expect(queried).toEqual([ONE_LINE_PER_ORDER_SQL, ORDERS_AS_LINES_READ_SQL, ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL]);
+    expect(customersOf(fromOrders!.arrays)).toEqual(await customersOfBase(oneLine));
+    const { arrays, allTime, allTimeItems } = fromOrders!;
+    expect(allTimeItems).toEqual(rangeItems(arrays, periodsOf(null, arrays.bounds).current, allTime.rows.cid));
+    // R01 is C03's only line not bought (a refund): C03's products are Tea alone; statuses both.
+    const c03 = customersOf(arrays).map((t) => JSON.parse(t) as unknown[]).find((c) => c[0] === 'IE')!;
+    expect((c03[14] as string[]).map((l) => JSON.parse(l) as unknown[]).map((l) => [l[1], l[2], l[4]])).toEqual([[0, 'Mug', 'refunded'], [1, 'Tea', 'paid']]);
+    // O07 with a second line: the lines are read, and the second line's product is C04's too.
+    const twoLines = await NodeDatabase.open();
+    await loadFiles(twoLines, [[FIRST_FILE, 'O07,C04,dan@example.com,Dan,2024-03-02,12,1,Mug,Kitchen,FR,Lyon,web,paid'].join('\n')]);
+    queried.length = 0;
+    const fromLines = await readArraysFromOrders(read(twoLines));
+    expect(queried).toEqual([ONE_LINE_PER_ORDER_SQL, LINES_READ_SQL, ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL]);
+    expect(customersOf(fromLines!.arrays)).toEqual(await customersOfBase(twoLines));
+    expect(customersOf(fromLines!.arrays).find((t) => t.includes('Lyon'))).toContain('Mug');
   });
 
   it('make each order’s kind of its amount and refund as the orders table’s CASE does, NaN included', async () => {
