@@ -21,8 +21,8 @@
 import type { Table, Vector } from 'apache-arrow';
 import { VALUE_BANDS } from '../customer-base';
 import {
-  DAY_MS, LITTLE_ENDIAN, dataArraysOf, lifetimeScope, orderKeys, ordersByCid, periodsOf, radixSort, paidThrough, purchaseDaysByDay, rangeItems, scopeRows, startsByCid,
-  type AttributeDimension, type DataArrays, type ItemSets, type ScopeState,
+  DAY_MS, LITTLE_ENDIAN, dataArraysOf, lifetimeScope, orderKeys, ordersByCid, periodsOf, radixSort, paidThrough, purchaseDaysByDay, rangeItems, scopeRows, startsByCid, unfilteredRows,
+  type AttributeDimension, type DataArrays, type ItemSets, type ScopeState, type UnfilteredRows,
 } from './panels';
 import type { ReadTable } from './panel-index';
 
@@ -483,6 +483,8 @@ export interface OrdersPart {
   /** By cid: the orders table's row (its rowid) of the customer's latest order, by (ordered_at, order_id). */
   latestOrderRow: Int32Array;
   allTime: Omit<ScopeState, 'fails'>;
+  /** unfilteredRows of all time's rows: the first dashboard's KPIs, acquisition and Pareto curve. */
+  allTimeUnfiltered: UnfilteredRows;
 }
 
 /**
@@ -498,11 +500,12 @@ export interface OrdersElsewhere {
   ordersPart(numbers: Uint8Array[], texts: Promise<Uint8Array[]>, onIds: (ids: NumberedIds) => void, onRanked: (ranked: Ranked) => void): Promise<OrdersPart | null>;
 }
 
-/** readArraysFromOrders' answer: the arrays, the customers' ids, and all time's rows and item sets (rangeScope's and rangeItems'). */
+/** readArraysFromOrders' answer: the arrays, the customers' ids, and all time's rows and item sets (rangeScope's and rangeItems'), and its OrdersPart.allTimeUnfiltered. */
 export interface ArraysFromOrders {
   arrays: DataArrays;
   ids: CustomerIds;
   allTime: Omit<ScopeState, 'fails'>;
+  allTimeUnfiltered: UnfilteredRows;
   allTimeItems: ItemSets;
 }
 
@@ -553,7 +556,9 @@ export async function readArraysFromOrders(read: ReadTable, elsewhere?: OrdersEl
   }
   if (!orders || !dictionary || !customerOf) return null;
   joined ??= joinedLines(lines, customerOf, { cidOf: orders.cidOf, bounds: orders.arrays.bounds });
-  return { arrays: dataArraysOf({ ...orders.arrays, ...joined.lines }), ids: customerIdsOf(dictionary, orders), allTime: orders.allTime, allTimeItems: joined.items };
+  return {
+    arrays: dataArraysOf({ ...orders.arrays, ...joined.lines }), ids: customerIdsOf(dictionary, orders), allTime: orders.allTime, allTimeUnfiltered: orders.allTimeUnfiltered, allTimeItems: joined.items,
+  };
 }
 
 /** The lines grouped by the customers' cids, and all time's item sets (of every customer, cids 1…n, as all time's rows are). */
@@ -771,6 +776,7 @@ export function finishOrdersPart(numbered: NumberedOrders, texts: Table, onRanke
   // Views, not copies: at most one per order, most orders are a purchase day of their own.
   const purchaseDays = { cid: dayCid.subarray(0, purchaseDayCount), day: days.subarray(0, purchaseDayCount), nextDay: nextDays.subarray(0, purchaseDayCount) };
 
+  const allTime = lifetimeScope(lifetime, facts, { firstDay, endDay });
   return {
     arrays: {
       attributes: {
@@ -786,7 +792,8 @@ export function finishOrdersPart(numbered: NumberedOrders, texts: Table, onRanke
     },
     cidOf,
     latestOrderRow,
-    allTime: lifetimeScope(lifetime, facts, { firstDay, endDay }),
+    allTime,
+    allTimeUnfiltered: unfilteredRows(allTime),
   };
 }
 

@@ -17,7 +17,7 @@ import { DEFAULT_CHURN_WINDOW_DAYS, type Grain } from '../activity-series';
 import { PANEL_SCRATCH } from './scratch';
 import {
   ATTRIBUTE_DIMENSIONS, DAY_MS, ITEM_DIMENSIONS, activityCube, activityOfCodes, facetCube, facetCubeCells, facetsOfCodes, selectedCodes, type ActivityCube, type FacetCube, facetFailsByCid, flagBit, ordersByCid, paidThrough, panelRows, purchaseDaysByDay, startsByCid, periodOrders, periodsOf, rangeArrays, rangeArraysOf, rangeItems, rangeScope, rowFails, sampleOf, sortAscending, withFails, dataArraysOf,
-  type AttributeDimension, type DataArrays, type PanelOptions, type Period, type RangeArrays,
+  type AttributeDimension, type DataArrays, type PanelOptions, type Period, type RangeArrays, type UnfilteredRows,
 } from './panels';
 import { compareBytes, readArraysFromOrders, type CustomerIds, type OrdersElsewhere } from './orders-arrays';
 import { historyRfmValues, isArrayListSort, listCandidates, pageOrder, rangeRfmValues, rfmRanksOf, segmentOf, type RfmRanks } from './list-page';
@@ -151,6 +151,9 @@ export class PanelIndex {
 
   readonly #elsewhere: OrdersElsewhere | undefined;
 
+  /** All time's unfilteredRows, made with the orders' part, and the arrays they are of. */
+  #allTimeUnfiltered: { arrays: DataArrays; rows: UnfilteredRows } | null = null;
+
   /** `elsewhere`: where the orders' part of prepareFromOrders can be built beside this one (orders-arrays.ts). */
   constructor(read: ReadTable, elsewhere?: OrdersElsewhere) {
     this.#read = read;
@@ -202,8 +205,9 @@ export class PanelIndex {
     if (Number(counts?.orders ?? 0) > PANEL_INDEX_MAX_ORDERS) return null;
     const read = await readArraysFromOrders(this.#read, this.#elsewhere);
     if (!read || this.#preparing !== version) return null;
-    const { arrays, ids, allTime, allTimeItems } = read;
+    const { arrays, ids, allTime, allTimeItems, allTimeUnfiltered } = read;
     this.#data = { version, arrays, baseCids: false, ids, segmentFacts: null };
+    this.#allTimeUnfiltered = { arrays, rows: allTimeUnfiltered };
     // All time's rows came with the orders' part, summed there in a walk it makes anyway, and its
     // item sets with the lines' join, made while that part was finished (none here).
     const periods = periodsOf(null, arrays.bounds);
@@ -279,6 +283,7 @@ export class PanelIndex {
   /** Drops the arrays: the data changed. */
   forget(): void {
     this.#data = null;
+    this.#allTimeUnfiltered = null;
     this.#rfmRanks.clear();
     this.#sample = null;
     this.#ranges.clear();
@@ -646,7 +651,9 @@ export class PanelIndex {
     const failsByCid = failing ? undefined : (currentByCid ?? undefined);
     const options = panelOptions(plan, currentByCid !== null || failing !== null, failsByCid);
     const fromCubes = failing || failingByCid ? undefined : this.#fromCubes(plan, data, options);
-    return panelRows(withFails(range.current, current), withFails(range.previous, previous), data, range.items, options, fromCubes);
+    // All time with nothing filtered out: its rows are those the orders' part made these of.
+    const unfiltered = plan.filter.range === null && !failing && !failingByCid && !currentByCid && this.#allTimeUnfiltered?.arrays === data ? this.#allTimeUnfiltered.rows : undefined;
+    return panelRows(withFails(range.current, current), withFails(range.previous, previous), data, range.items, options, fromCubes, unfiltered);
   }
 
   /** A range's rows (`key`: JSON of the range, null for all time), built once and kept for the last few ranges. */
