@@ -223,6 +223,20 @@ describe('the panels’ arrays from the orders alone', () => {
     // R01 is C03's only line not bought (a refund): C03's products are Tea alone; statuses both.
     const c03 = customersOf(arrays).map((t) => JSON.parse(t) as unknown[]).find((c) => c[0] === 'IE')!;
     expect((c03[14] as string[]).map((l) => JSON.parse(l) as unknown[]).map((l) => [l[1], l[2], l[4]])).toEqual([[0, 'Mug', 'refunded'], [1, 'Tea', 'paid']]);
+    // Through the other worker, as in the page: each order's code comes (a copy) with the ids.
+    queried.length = 0;
+    const viaWorker = await readArraysFromOrders(read(oneLine), {
+      readBytes: (sql) => (queried.push(sql), oneLine.engine.query(sql)),
+      ordersPart: async (numbers, texts, onIds, onRanked) => {
+        const numbered = numberOrders(tableFromIPC(numbers))!;
+        onIds(structuredClone({ dictionary: numbered.ids.state(), customerOf: numbered.customerOf }));
+        const part = finishOrdersPart(numbered, tableFromIPC(await texts), (ranked) => onRanked(structuredClone(ranked)));
+        return part && structuredClone(part);
+      },
+    });
+    expect(queried).toEqual([ORDERS_NUMBERS_SQL, ORDERS_TEXTS_SQL, ONE_LINE_PER_ORDER_SQL, ORDERS_AS_LINES_READ_SQL]);
+    expect(customersOf(viaWorker!.arrays)).toEqual(customersOf(arrays));
+    expect(viaWorker!.allTimeItems).toEqual(allTimeItems);
     // O07 with a second line: the lines are read, and the second line's product is C04's too.
     const twoLines = await NodeDatabase.open();
     await loadFiles(twoLines, [[FIRST_FILE, 'O07,C04,dan@example.com,Dan,2024-03-02,12,1,Mug,Kitchen,FR,Lyon,web,paid'].join('\n')]);
